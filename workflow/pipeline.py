@@ -1,0 +1,166 @@
+"""The project pipeline ①–⑥ of 附件8 and the city procedure: stages and guarded transitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from workflow.roles import Role
+
+
+class Stage(StrEnum):
+    """Where a project stands (项目阶段)."""
+
+    LEAD = "lead"  # ① 信息收集
+    CONFIRMED = "confirmed"  # ② 信息确认, in the 招商项目信息库
+    NEGOTIATION = "negotiation"  # ③ 项目洽谈
+    REVIEW = "review"  # ④ 项目评审
+    DECISION = "decision"  # ④ 项目决策 (联席会议)
+    CITY = "city"  # 市备案 / 审批
+    CLEARED = "cleared"  # filed or approved: may sign
+    SIGNED = "signed"  # 签约
+    LANDING = "landing"  # ⑤ 项目落地
+    CONSTRUCTION = "construction"  # ⑥ 建设服务
+    PRODUCTION = "production"  # 投产
+    REJECTED = "rejected"  # 不予引进
+    WITHDRAWN = "withdrawn"  # 撤回
+    LOST = "lost"  # 流失
+
+    @property
+    def terminal(self) -> bool:
+        """Whether nothing follows this stage."""
+        return self in _TERMINAL
+
+
+_TERMINAL: Final = frozenset({Stage.PRODUCTION, Stage.REJECTED, Stage.WITHDRAWN, Stage.LOST})
+ACTIVE_STAGES: Final = tuple(s for s in Stage if s not in _TERMINAL)
+STAGE_ORDER: Final = tuple(Stage)
+
+
+class ReviewOutcome(StrEnum):
+    """The result of a closed review round."""
+
+    PASSED = "passed"  # every dimension agreed
+    FLAGGED = "flagged"  # a non-veto 不同意: goes to the meeting flagged
+    FAILED = "failed"  # a veto 不同意 (or any, when the policy says so)
+
+
+class Decision(StrEnum):
+    """The joint meeting's decision on a project (联席会议决策)."""
+
+    APPROVED = "approved"  # 准予落户
+    REJECTED = "rejected"  # 不予引进
+    DEFERRED = "deferred"  # 暂缓
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFacts:
+    """What the guards need to know about a project, read from storage by the caller."""
+
+    stage: Stage
+    review_outcome: ReviewOutcome | None = None
+    decision: Decision | None = None
+    city_cleared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A guarded move between stages; `rule` is why it may be refused, with its citation."""
+
+    name: str
+    sources: frozenset[Stage]
+    target: Stage
+    roles: frozenset[Role]
+    rule: str  # message key of the rule, in templates (pipeline#rule_<rule>)
+    citation: str
+    requires: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a transition was refused: a rule key and its citation."""
+
+    transition: str
+    rule: str
+    citation: str
+    stage: Stage
+
+
+_PRE_SIGNING: Final = frozenset({Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION, Stage.REVIEW,
+                                 Stage.DECISION, Stage.CITY, Stage.CLEARED})
+_OFFICE: Final = frozenset({Role.OFFICE})
+
+TRANSITIONS: Final[dict[str, Transition]] = {t.name: t for t in (
+    Transition("confirm", frozenset({Stage.LEAD}), Stage.CONFIRMED, _OFFICE,
+               "confirm_only_leads", "000 三(二)"),
+    Transition("negotiate", frozenset({Stage.CONFIRMED}), Stage.NEGOTIATION, _OFFICE,
+               "negotiate_after_confirmation", "000 三(三)"),
+    Transition("start_review", frozenset({Stage.CONFIRMED, Stage.NEGOTIATION}), Stage.REVIEW,
+               _OFFICE, "review_after_negotiation", "000 三(四)"),
+    Transition("refer_to_decision", frozenset({Stage.REVIEW}), Stage.DECISION, _OFFICE,
+               "no_decision_without_passed_review", "000 一(二)2", ("review_passed",)),
+    Transition("fail_review", frozenset({Stage.REVIEW}), Stage.REJECTED, _OFFICE,
+               "fail_only_failed_review", "000 一(二)2", ("review_failed",)),
+    Transition("approve", frozenset({Stage.DECISION}), Stage.CITY, _OFFICE,
+               "approve_only_by_meeting", "000 一(二)2(3)", ("review_passed", "decision_approved")),
+    Transition("reject", frozenset({Stage.DECISION}), Stage.REJECTED, _OFFICE,
+               "reject_only_by_meeting", "000 一(二)2(3)", ("decision_rejected",)),
+    Transition("city_clear", frozenset({Stage.CITY}), Stage.CLEARED,
+               frozenset({Role.CITY_OFFICE, Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}),
+               "city_clearance", "001 七(二)2(1)", ("city_cleared",)),
+    Transition("city_return", frozenset({Stage.CITY}), Stage.DECISION,
+               frozenset({Role.CITY_OFFICE, Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}),
+               "city_return_only_pending", "001 七(二)2(1)"),
+    Transition("city_recall", frozenset({Stage.CITY}), Stage.REVIEW,
+               frozenset({Role.CITY_OFFICE, Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}),
+               "city_recall_only_pending", "001 七(二)2(1)"),
+    Transition("sign", frozenset({Stage.CLEARED}), Stage.SIGNED, _OFFICE,
+               "no_agreement_before_city_clearance", "001 七(三)",
+               ("decision_approved", "city_cleared")),
+    Transition("start_landing", frozenset({Stage.SIGNED}), Stage.LANDING, _OFFICE,
+               "landing_after_signing", "000 三(五)"),
+    Transition("start_construction", frozenset({Stage.LANDING}), Stage.CONSTRUCTION, _OFFICE,
+               "construction_after_landing", "000 三(六)"),
+    Transition("start_production", frozenset({Stage.CONSTRUCTION}), Stage.PRODUCTION, _OFFICE,
+               "production_after_construction", "000 一(三)2(3)"),
+    Transition("withdraw", _PRE_SIGNING, Stage.WITHDRAWN, frozenset({Role.INVESTOR, Role.OFFICE}),
+               "withdraw_before_signing", "000 三"),
+    Transition("mark_lost", frozenset(ACTIVE_STAGES), Stage.LOST, _OFFICE,
+               "lost_only_active", "000 四"),
+)}
+
+
+def _requirement_met(name: str, facts: ProjectFacts) -> bool:
+    match name:
+        case "review_passed":
+            return facts.review_outcome in (ReviewOutcome.PASSED, ReviewOutcome.FLAGGED)
+        case "review_failed":
+            return facts.review_outcome is ReviewOutcome.FAILED
+        case "decision_approved":
+            return facts.decision is Decision.APPROVED
+        case "decision_rejected":
+            return facts.decision is Decision.REJECTED
+        case "city_cleared":
+            return facts.city_cleared
+    raise KeyError(name)
+
+
+def check_transition(name: str, facts: ProjectFacts, roles: frozenset[Role]) -> Refusal | None:
+    """None when the move is allowed; otherwise the rule that refuses it."""
+    t = TRANSITIONS[name]
+    if not roles & t.roles:
+        return Refusal(name, "not_your_role", t.citation, facts.stage)
+    if facts.stage not in t.sources or not all(_requirement_met(r, facts) for r in t.requires):
+        return Refusal(name, t.rule, t.citation, facts.stage)
+    return None
+
+
+def available_transitions(facts: ProjectFacts, roles: frozenset[Role]) -> list[Transition]:
+    """The moves this person may make now."""
+    return [t for t in TRANSITIONS.values() if check_transition(t.name, facts, roles) is None]
+
+
+def format_serial(prefix: str, year: int, number: int) -> str:
+    """A project's serial number, such as QX-2026-0001."""
+    return f"{prefix}-{year}-{number:04d}"
