@@ -1,0 +1,1 @@
+"""Everything that touches a messenger or the process: runtimes, sender, scheduler, CLI."""

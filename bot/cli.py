@@ -1,0 +1,123 @@
+"""The `zhaoshang` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from bot.settings import Settings
+from templates.renderer import Renderer
+from workflow.pipeline import Stage
+from workflow.policy_file import PolicyFileError, load_policy
+
+app = typer.Typer(help="招商服务助手 — the investment-attraction and project-review bot.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+policy_app = typer.Typer(help="Check policy files.", no_args_is_help=True)
+projects_app = typer.Typer(help="Look at the project library.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(projects_app, name="projects")
+
+
+class CliError(Exception):
+    """An error shown to the operator as one line, with a non-zero exit."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings(database_url: str | None = None) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]).upper()
+        raise CliError(f"bad setting ZHAOSHANG_{where}: {first['msg']}", 2) from exc
+    if database_url:
+        settings.database_url = database_url
+    return settings
+
+
+DbOption = Annotated[str | None, typer.Option("--database-url", help="Overrides "
+                                              "ZHAOSHANG_DATABASE_URL.")]
+
+
+@app.command()
+def init(database_url: DbOption = None) -> None:
+    """Create or migrate the database and load the policy and roster (safe to run again)."""
+    from bot.bootstrap import initialise
+
+    settings = _settings(database_url)
+    report = initialise(settings)
+    if report.changed:
+        typer.echo(f"database ready: {report.units_added} units added, "
+                   f"{report.units_updated} updated, {report.people_added} people, "
+                   f"{report.appointments_added} positions")
+    else:
+        typer.echo("database ready: already up to date")
+
+
+@policy_app.command("check")
+def policy_check(file: Annotated[Path, typer.Argument(help="The policy YAML file.")]) -> None:
+    """Validate a policy file and report every error with its key path and line."""
+    policy = load_policy(file)
+    typer.echo(f"{file}: ok — {policy.name} ({policy.city}), {len(policy.units)} units, "
+               f"{len(policy.review_dimensions)} review dimensions")
+
+
+@projects_app.command("list")
+def projects_list(
+    stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+    sector: Annotated[str | None, typer.Option(help="Only this sector id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    database_url: DbOption = None,
+) -> None:
+    """List projects in the library, newest first."""
+    from bot.bootstrap import build_uow_factory
+
+    if stage is not None and stage not in {s.value for s in Stage}:
+        raise CliError(f"unknown stage {stage!r}; one of: {', '.join(s.value for s in Stage)}")
+    settings = _settings(database_url)
+    renderer = Renderer(settings.default_locale, settings.timezone)
+    uow_factory = build_uow_factory(settings)
+    with uow_factory() as uow:
+        rows = uow.projects.listing(stage=stage, sector=sector, limit=limit)
+        typer.echo(renderer.document("projects_list.txt", projects=rows,
+                                     locale=settings.default_locale), nl=False)
+
+
+def main() -> None:
+    """Entry point: runs the app and turns every expected failure into one line."""
+    try:
+        app(standalone_mode=False)
+    except CliError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.code)
+    except PolicyFileError as exc:
+        typer.echo(f"error: {exc.source}: {len(exc.errors)} problem(s)", err=True)
+        for err in exc.errors:
+            typer.echo(f"  {err}", err=True)
+        sys.exit(1)
+    except OperationalError as exc:
+        typer.echo(f"error: cannot use the database: {str(exc.orig).splitlines()[0]}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        typer.echo(f"error: database: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

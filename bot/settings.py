@@ -1,0 +1,50 @@
+"""Settings from the environment (prefix ZHAOSHANG_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from workflow.policy_file import DEFAULT_POLICY_PATH
+
+
+class Settings(BaseSettings):
+    """One deployment's settings; secrets never appear in logs or reprs."""
+
+    model_config = SettingsConfigDict(env_prefix="ZHAOSHANG_", env_file=".env",
+                                      env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite:///zhaoshang.db"
+    api_base_url: str = "https://api.telegram.org"
+    runtime: Literal["ptb", "aiogram"] = "ptb"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    policy_file: Path = DEFAULT_POLICY_PATH
+    timezone: str = "Asia/Shanghai"
+    default_locale: Literal["zh-Hans", "en"] = "zh-Hans"
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [str(value)]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value

@@ -1,0 +1,87 @@
+"""Projects: serial numbers, the library, the stage history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from storage.tables import Project, SerialCounter, StageChange
+from storage.types import utcnow
+from workflow.pipeline import format_serial
+
+
+class ProjectRepository:
+    """Queries and changes on projects, always by index."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next_serial(self, prefix: str, year: int) -> str:
+        """Issue the next serial number of the year, safely under concurrency."""
+        bump = (update(SerialCounter)
+                .where(col(SerialCounter.prefix) == prefix, col(SerialCounter.year) == year)
+                .values(last=col(SerialCounter.last) + 1))
+        if self.session.exec(bump).rowcount == 0:  # type: ignore[call-overload]
+            self.session.add(SerialCounter(prefix=prefix, year=year, last=1))
+            self.session.flush()
+            return format_serial(prefix, year, 1)
+        counter = self.session.get(SerialCounter, (prefix, year))
+        assert counter is not None
+        self.session.refresh(counter)
+        return format_serial(prefix, year, counter.last)
+
+    def add(self, project: Project) -> Project:
+        """Store a new project and give it an id."""
+        self.session.add(project)
+        self.session.flush()
+        return project
+
+    def get(self, project_id: int) -> Project | None:
+        """A project by id."""
+        return self.session.get(Project, project_id)
+
+    def by_serial(self, serial: str) -> Project | None:
+        """A project by its serial number."""
+        return self.session.exec(select(Project).where(Project.serial == serial.upper())).first()
+
+    def of_investor(self, person_id: int) -> Sequence[Project]:
+        """An investor's own projects, newest first."""
+        stmt = (select(Project).where(Project.investor_person_id == person_id)
+                .order_by(col(Project.id).desc()))
+        return self.session.exec(stmt).all()
+
+    def listing(self, stage: str | None = None, sector: str | None = None,
+                limit: int = 50, offset: int = 0) -> Sequence[Project]:
+        """Projects filtered by stage and sector, newest first."""
+        stmt = select(Project)
+        if stage:
+            stmt = stmt.where(Project.stage == stage)
+        if sector:
+            stmt = stmt.where(Project.sector == sector)
+        return self.session.exec(
+            stmt.order_by(col(Project.id).desc()).limit(limit).offset(offset)).all()
+
+    def count_by_stage(self) -> dict[str, int]:
+        """How many projects stand at each stage."""
+        stmt = select(Project.stage, func.count()).group_by(col(Project.stage))
+        return {stage: n for stage, n in self.session.exec(stmt).all()}
+
+    def move(self, project: Project, to_stage: str, transition: str,
+             actor_id: int | None, note: str | None = None) -> StageChange:
+        """Change a project's stage and record it in the history (guards are the caller's)."""
+        change = StageChange(project_id=project.id or 0, from_stage=project.stage,
+                             to_stage=to_stage, transition=transition, actor_id=actor_id,
+                             note=note)
+        project.stage = to_stage
+        project.updated_at = utcnow()
+        self.session.add(project)
+        self.session.add(change)
+        return change
+
+    def history(self, project_id: int) -> Sequence[StageChange]:
+        """A project's stage history, oldest first."""
+        stmt = (select(StageChange).where(StageChange.project_id == project_id)
+                .order_by(col(StageChange.id)))
+        return self.session.exec(stmt).all()

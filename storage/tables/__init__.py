@@ -1,0 +1,24 @@
+"""Every table, imported so that SQLModel.metadata knows them all."""
+
+from storage.tables.org import Appointment, Invitation, MessengerAccount, Person, PersonRole, Unit
+from storage.tables.projects import FormDraft, Project, SerialCounter, StageChange
+from storage.tables.review import (
+    Agreement,
+    CityAction,
+    CityCase,
+    Meeting,
+    MeetingAttendee,
+    MeetingItem,
+    ReviewOpinion,
+    ReviewRound,
+)
+from storage.tables.service import LiaisonAssignment, MonthlyReport, MonthlyReportRow
+from storage.tables.system import AuditEntry, CardMessage, OutboxMessage, ScheduledRun, StoredFile
+
+__all__ = [
+    "Agreement", "Appointment", "AuditEntry", "CardMessage", "CityAction", "CityCase",
+    "FormDraft", "Invitation", "LiaisonAssignment", "Meeting", "MeetingAttendee", "MeetingItem",
+    "MessengerAccount", "MonthlyReport", "MonthlyReportRow", "OutboxMessage", "Person",
+    "PersonRole", "Project", "ReviewOpinion", "ReviewRound", "ScheduledRun", "SerialCounter",
+    "StageChange", "StoredFile", "Unit",
+]

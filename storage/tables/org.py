@@ -1,0 +1,93 @@
+"""People and organisation: units, persons, messenger accounts, roles, invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class Unit(SQLModel, table=True):
+    """A unit of the policy (单位), mirrored from the policy file by `zhaoshang init`."""
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=100)
+    short: str = Field(max_length=40)
+    kind: str = Field(max_length=20)
+    member: bool = False
+    hosted_by: str | None = Field(default=None, max_length=40)
+
+
+class Person(SQLModel, table=True):
+    """A person: an official from the roster or by invitation, or a registered investor."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    title: str | None = Field(default=None, max_length=200)
+    unit_id: str | None = Field(default=None, foreign_key="unit.id", index=True)
+    company: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    locale: str | None = Field(default=None, max_length=10)
+    from_roster: bool = False
+    consent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class MessengerAccount(SQLModel, table=True):
+    """A person's account in a messenger, and the private chat we reach them in."""
+
+    __table_args__ = (UniqueConstraint("messenger", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    messenger: str = Field(default="telegram", max_length=20)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    username: str | None = Field(default=None, max_length=64)
+    language_code: str | None = Field(default=None, max_length=16)
+    blocked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    linked_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class PersonRole(SQLModel, table=True):
+    """A role a person holds for a unit; a delegate (A/B 岗) may act for the unit's principal."""
+
+    __table_args__ = (UniqueConstraint("person_id", "role", "unit_id", "dimension_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=30, index=True)
+    unit_id: str | None = Field(default=None, foreign_key="unit.id", index=True)
+    dimension_id: str | None = Field(default=None, max_length=40)
+    delegate_of: int | None = Field(default=None, foreign_key="person.id")
+    granted_by: int | None = Field(default=None, foreign_key="person.id")
+    granted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class Appointment(SQLModel, table=True):
+    """A position (职务) a person holds, from the roster of 附件1 / 附件3."""
+
+    __table_args__ = (UniqueConstraint("person_id", "position_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    position_id: str = Field(max_length=40, index=True)
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use invitation link binding whoever opens it to a role and unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    role: str = Field(max_length=30)
+    unit_id: str | None = Field(default=None, foreign_key="unit.id")
+    dimension_id: str | None = Field(default=None, max_length=40)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_by: int | None = Field(default=None, foreign_key="person.id")
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

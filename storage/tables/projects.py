@@ -1,0 +1,73 @@
+"""Projects, their serial numbers, stage history, and conversation drafts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import Fixed2, UTCDateTime, utcnow
+
+
+class Project(SQLModel, table=True):
+    """A project in the 招商项目信息库: queried fields as columns, the rest of the plan as JSON."""
+
+    __table_args__ = (Index("ix_project_stage_updated", "stage", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=200)
+    investor_name: str | None = Field(default=None, max_length=200)
+    investor_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    stage: str = Field(max_length=20, index=True)
+    sector: str | None = Field(default=None, max_length=40, index=True)
+    site: str | None = Field(default=None, max_length=40)
+    total_investment_wan: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
+    land_area_mu: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
+    priority: bool = False
+    awaiting_investor: bool = False
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    findings: list[dict[str, Any]] = Field(default_factory=list,
+                                           sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class SerialCounter(SQLModel, table=True):
+    """The last serial number issued per prefix and year."""
+
+    prefix: str = Field(primary_key=True, max_length=6)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class StageChange(SQLModel, table=True):
+    """One move of a project between stages (the stage history)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    from_stage: str | None = Field(default=None, max_length=20)
+    to_stage: str = Field(max_length=20)
+    transition: str = Field(max_length=30)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    note: str | None = None
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class FormDraft(SQLModel, table=True):
+    """A form being filled in, keyed by person, chat and form, so a restart loses nothing."""
+
+    __table_args__ = (UniqueConstraint("person_id", "chat_id", "form_id", "subject"),
+                      Index("ix_formdraft_actor", "person_id", "chat_id", "active"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    chat_id: str = Field(max_length=64)
+    form_id: str = Field(max_length=30)
+    subject: str = Field(default="", max_length=40)  # e.g. the project a plan re-edits
+    active: bool = True  # the draft that gets this chat's next message
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

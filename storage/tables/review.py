@@ -1,0 +1,122 @@
+"""Review rounds and opinions, joint meetings and decisions, city cases, agreements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import Fixed2, UTCDateTime, utcnow
+
+
+class ReviewRound(SQLModel, table=True):
+    """A review round (评审) of one project, over every review dimension."""
+
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    number: int = 1
+    level: str = Field(default="district", max_length=10)  # district, or city (recalled)
+    opened_by: int | None = Field(default=None, foreign_key="person.id")
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    deadline: date
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    outcome: str | None = Field(default=None, max_length=10)
+
+
+class ReviewOpinion(SQLModel, table=True):
+    """One dimension of a round (附件5 row): who reviews it and the opinion recorded."""
+
+    __table_args__ = (UniqueConstraint("round_id", "dimension_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reviewround.id", index=True)
+    dimension_id: str = Field(max_length=40)
+    unit_id: str = Field(foreign_key="unit.id")
+    reviewer_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    verdict: str | None = Field(default=None, max_length=20)  # agree, conditional, disagree
+    opinion: str | None = None  # 评审意见
+    suggestion: str | None = None  # 相关建议
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Meeting(SQLModel, table=True):
+    """A joint meeting (联席会议)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    scheduled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    place: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="scheduled", max_length=20)  # scheduled, held, cancelled
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class MeetingItem(SQLModel, table=True):
+    """A project on a meeting's agenda and the decision taken on it."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "project_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    decision: str | None = Field(default=None, max_length=20)  # approved, rejected, deferred
+    conditions: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class MeetingAttendee(SQLModel, table=True):
+    """A person invited to a meeting."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+
+
+class CityCase(SQLModel, table=True):
+    """A project sent to the city group: filing (备案) or approval (审批) by amount."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    route: str = Field(max_length=20)  # filing, approval, two_level
+    step: int = 0  # index into the route's approvers
+    status: str = Field(default="pending", max_length=20)  # pending, cleared, returned, recalled
+    submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class CityAction(SQLModel, table=True):
+    """What a city official did on a case, with their comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="citycase.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=20)  # acknowledge, approve, return, recall
+    note: str | None = None
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class Agreement(SQLModel, table=True):
+    """The formal investment agreement (正式投资协议书) and its committed figures."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", unique=True)
+    signed_on: date
+    signer: str = Field(max_length=100)
+    committed_start: str | None = Field(default=None, max_length=7)  # YYYY-MM
+    committed_production: str | None = Field(default=None, max_length=7)
+    committed_intensity: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
+    committed_output_yi: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
+    committed_tax_wan: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
+    exit_mechanism: bool = False
+    scan_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+    scan_uploaded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    drc_filed_on: date | None = None  # 发改局核准备案
+    green_channel: bool = False
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")

@@ -1,0 +1,84 @@
+"""The audit log, the outbox of notifications, stored files, cards, scheduled-run records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when, from what to what; refused attempts are recorded too."""
+
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    actor_external: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=60)
+    object_type: str = Field(max_length=30)
+    object_id: str | None = Field(default=None, max_length=40)
+    from_value: str | None = Field(default=None, max_length=200)
+    to_value: str | None = Field(default=None, max_length=200)
+    note: str | None = None
+    allowed: bool = True
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification queued for delivery by the sender, under the messenger's limits."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    chat_id: str = Field(max_length=64)
+    messenger: str = Field(default="telegram", max_length=20)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
+    status: str = Field(default="pending", max_length=12)  # pending, sending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow,
+                                      sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    message_id: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=300)
+    reported: bool = False  # a failed-for-good row the office has been told about
+
+
+class StoredFile(SQLModel, table=True):
+    """A file we hold: a generated document, or an upload known by the messenger's file id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(default="application/octet-stream", max_length=100)
+    size: int | None = None
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    messenger_file_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class CardMessage(SQLModel, table=True):
+    """Where a named card (a progress card, a reviewer card) was last shown in a chat."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "card"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(max_length=64)
+    card: str = Field(max_length=60)
+    message_id: str = Field(max_length=32)
+
+
+class ScheduledRun(SQLModel, table=True):
+    """A record that a scheduled piece of work was done, so it is never done twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)  # e.g. nag:monthly:econ:2026-11:d3
+    ran_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    result: str | None = Field(default=None, max_length=200)

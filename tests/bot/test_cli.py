@@ -1,0 +1,69 @@
+"""The command line: init is idempotent, errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from workflow.policy_file import DEFAULT_POLICY_PATH
+
+
+def run(*args: str, db: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHAOSHANG_")}
+    if db:
+        env["ZHAOSHANG_DATABASE_URL"] = db
+    return subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_init_twice_reports_nothing_new_the_second_time(database_url: str):
+    first = run("init", db=database_url)
+    assert first.returncode == 0, first.stderr
+    assert "18 units added" in first.stdout
+    second = run("init", db=database_url)
+    assert second.returncode == 0 and "already up to date" in second.stdout
+
+
+def test_projects_list_on_an_empty_library(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'z.db'}"
+    run("init", db=db)
+    out = run("projects", "list", "--stage", "lead", db=db)
+    assert out.returncode == 0 and "没有" in out.stdout
+
+
+def test_an_unknown_stage_is_one_clear_line(tmp_path: Path):
+    out = run("projects", "list", "--stage", "bogus", db=f"sqlite:///{tmp_path / 'z.db'}")
+    assert out.returncode == 1
+    assert out.stderr.strip().startswith("error: unknown stage 'bogus'")
+    assert "Traceback" not in out.stderr
+
+
+def test_policy_check_accepts_the_shipped_policy():
+    out = run("policy", "check", str(DEFAULT_POLICY_PATH))
+    assert out.returncode == 0 and "ok" in out.stdout
+
+
+def test_policy_check_lists_each_error_with_its_line(tmp_path: Path):
+    bad = tmp_path / "county.yaml"
+    bad.write_text(DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+                   .replace("threshold: 380", "threshold: many"), encoding="utf-8")
+    out = run("policy", "check", str(bad))
+    assert out.returncode == 1
+    assert "land_indicators[0].threshold" in out.stderr and "line " in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path):
+    out = run("init", db="postgresql://postgres@127.0.0.1:1/none")
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: cannot use the database")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_has_help():
+    for args in (["--help"], ["init", "--help"], ["policy", "check", "--help"],
+                 ["projects", "list", "--help"]):
+        out = run(*args)
+        assert out.returncode == 0 and "Usage" in out.stdout

@@ -1,0 +1,81 @@
+"""Shared fixtures: the policy, the renderer, and a fresh database per test (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from storage.db import make_engine, migrate
+from storage.uow import UnitOfWorkFactory
+from templates.renderer import Renderer
+from workflow.policy import Policy
+from workflow.policy_file import load_default_policy
+
+PG_URL = os.environ.get("ZHAOSHANG_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    """The shipped Qingxin policy."""
+    return load_default_policy()
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    """The message renderer."""
+    return Renderer()
+
+
+def _fresh_postgres() -> Iterator[str]:
+    if not PG_URL:
+        pytest.skip("ZHAOSHANG_TEST_DATABASE_URL is not set")
+    name = f"zs_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each backend, new for every test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'zhaoshang.db'}"
+    else:
+        yield from _fresh_postgres()
+
+
+@pytest.fixture
+def uow_factory(database_url: str) -> Iterator[UnitOfWorkFactory]:
+    """A migrated database and its unit-of-work factory."""
+    migrate(database_url)
+    factory = UnitOfWorkFactory(make_engine(database_url))
+    try:
+        yield factory
+    finally:
+        factory.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_uow_factory(tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
+    """A migrated SQLite database only, for tests that are not about the backend."""
+    url = f"sqlite:///{tmp_path / 'zhaoshang.db'}"
+    migrate(url)
+    factory = UnitOfWorkFactory(make_engine(url))
+    try:
+        yield factory
+    finally:
+        factory.engine.dispose()
