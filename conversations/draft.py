@@ -1,0 +1,35 @@
+"""A form being filled in: the state the engine reads and returns, stored by the caller as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.answers import visible_steps
+from conversations.fields import SUMMARY, FormSpec
+
+
+class Draft(BaseModel):
+    """Answers so far and where the person is. Equal states compare equal; the JSON round trip
+    is exact (decimals are stored as canonical strings, so no float ever enters).
+
+    `back_stack` holds the steps to return to with « back (the string "summary" marks where an
+    edit from the summary began); `editing` is true while an edit from the summary is under
+    way; `submitted` is set once, when the person confirms the summary."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    form_id: str
+    answers: dict[str, Any] = Field(default_factory=dict)
+    current: str = SUMMARY
+    back_stack: tuple[str, ...] = ()
+    editing: bool = False
+    paused: bool = False
+    submitted: bool = False
+
+
+def new_draft(spec: FormSpec) -> Draft:
+    """An empty draft of the form, at its first question."""
+    steps = visible_steps(spec, {})
+    return Draft(form_id=spec.id, current=steps[0].id if steps else SUMMARY)

@@ -1,0 +1,328 @@
+"""The form engine: one pure step from a draft and an event to the next draft and the replies.
+
+The caller loads the draft, calls `step`, stores the draft when `changed`, sends the replies,
+and creates the project when the status is "submitted"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from conversations.answers import (
+    failed_checks,
+    get_answer,
+    missing_required,
+    normalize,
+    set_answer,
+    stored_problems,
+    visible_steps,
+)
+from conversations.callbacks import CallbackData
+from conversations.draft import Draft
+from conversations.events import (
+    TEXT_COMMANDS,
+    ButtonInput,
+    Command,
+    Event,
+    FileInput,
+    FormContext,
+    StepResult,
+    TextInput,
+)
+from conversations.fields import SUMMARY, FormSpec, Kind, Step
+from conversations.parsers import ParseError
+from conversations.replies import Reply
+from conversations.values import check_stored, encode, file_answer, parse_input
+from conversations.views import PREFIX, View, plain
+
+# At the summary a person may type "7", "修改7", "改 7", "edit 7" to change field 7.
+_EDIT_NUMBER: Final = re.compile(r"^(?:修改|更改|改|编辑|edit)?第?(\d{1,3})项?$")
+_SUBMIT_WORDS: Final = frozenset({"提交", "确认提交", "确认", "submit"})
+# Button actions bound to the question they were shown with: a press elsewhere is stale.
+_STEP_ACTIONS: Final = frozenset({"c", "back", "skip", "help", "keep", "done"})
+
+
+@dataclass(slots=True)
+class _Out:
+    draft: Draft
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+
+
+def step(spec: FormSpec, draft: Draft, event: Event, ctx: FormContext) -> StepResult:
+    """Apply one event to a draft of `spec`; see StepResult for what comes back."""
+    if draft.form_id != spec.id:
+        raise ValueError(f"draft of {draft.form_id!r} given to form {spec.id!r}")
+    view = View(spec, ctx)
+    if draft.submitted:
+        return StepResult(draft, (view.notice("closed"),), "closed", False)
+    out = _Run(spec, view, ctx).handle(repair(spec, draft), event)
+    new = out.draft
+    status = "submitted" if new.submitted else "paused" if new.paused else "open"
+    return StepResult(new, tuple(out.replies), status, new != draft, out.toast)
+
+
+def repair(spec: FormSpec, draft: Draft) -> Draft:
+    """The draft made consistent with the form as it is now: answers it would not ask for
+    dropped, the current step and the back-stack limited to visible steps."""
+    answers = normalize(spec, draft.answers)
+    ids = {s.id for s in visible_steps(spec, answers)}
+    editing = draft.editing and SUMMARY in draft.back_stack
+    back = tuple(s for s in draft.back_stack if s in ids or (editing and s == SUMMARY))
+    current = draft.current
+    if current != SUMMARY and current not in ids:
+        missing = missing_required(spec, answers)
+        current = missing[0].id if missing else SUMMARY
+    return draft.model_copy(update={
+        "answers": answers, "back_stack": back, "current": current, "editing": editing,
+    })
+
+
+class _Run:
+    """One step's work, for one form in one locale."""
+
+    def __init__(self, spec: FormSpec, view: View, ctx: FormContext) -> None:
+        self.spec = spec
+        self.view = view
+        self.ctx = ctx
+
+    def handle(self, d: Draft, event: Event) -> _Out:
+        """Route an event by its type."""
+        if isinstance(event, Command):
+            return self.command(d, event.name, event.arg)
+        if isinstance(event, ButtonInput):
+            return self.button(d, event.data)
+        if isinstance(event, TextInput) and event.text.strip().startswith("/"):
+            head, _, arg = event.text.strip()[1:].partition(" ")
+            name = head.split("@", 1)[0].lower()
+            return self.command(d, TEXT_COMMANDS.get(name, name), arg.strip() or None)
+        if d.paused:
+            return self.paused(d)
+        if d.current == SUMMARY:
+            text = event.text if isinstance(event, TextInput) else ""
+            return self.summary_text(d, text)
+        s = self.view.step(d)
+        try:
+            if isinstance(event, FileInput):
+                raw: Any = file_answer(s.field, event)
+            else:
+                choices = self.view.choices(s.field)
+                raw = encode(s.field, parse_input(s.field, event.text, choices, self.ctx.today))
+        except ParseError as err:
+            return _Out(d, [self.view.invalid(s, err), self.view.prompt(d)])
+        return self.answer(d, s, raw)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def command(self, d: Draft, name: str, arg: str | None) -> _Out:
+        """A command typed or sent by the caller."""
+        name = TEXT_COMMANDS.get(name, name)
+        if name in ("start", "resume"):
+            resumed = d.model_copy(update={"paused": False})
+            return _Out(resumed, self.show(resumed))
+        if name == "pause":
+            return _Out(d.model_copy(update={"paused": True}), [self.paused_notice()])
+        if name not in TEXT_COMMANDS.values():
+            return _Out(d, [self.view.notice("unknown_command", name=name), *self.show(d)])
+        if d.paused:
+            return self.paused(d)
+        if name == "back":
+            return self.back(d)
+        if name == "skip":
+            if d.current == SUMMARY:
+                return _Out(d, [self.view.notice("summary_hint"), *self.show(d)])
+            return self.skip(d, self.view.step(d))
+        if name == "summary":
+            if d.current == SUMMARY:
+                return _Out(d, self.show(d))
+            return _Out(d, [*self.view.summary(d, final=False), self.view.prompt(d)])
+        if d.current != SUMMARY:
+            return _Out(d, [self.view.notice("only_at_summary"), self.view.prompt(d)])
+        if name == "submit":
+            return self.submit(d)
+        if arg is None:
+            return _Out(d, [self.view.edit_picker(d)])
+        return self.summary_text(d, arg)
+
+    def summary_text(self, d: Draft, text: str) -> _Out:
+        """Typed text at the summary: a field number to change, or 提交."""
+        folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+        if folded in _SUBMIT_WORDS:
+            return self.submit(d)
+        match = _EDIT_NUMBER.match(folded)
+        steps = visible_steps(self.spec, d.answers)
+        if match and 1 <= int(match[1]) <= len(steps):
+            return self.jump(d, steps[int(match[1]) - 1].id)
+        return _Out(d, [self.view.notice("summary_hint", total=len(steps))])
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    def button(self, d: Draft, data: CallbackData) -> _Out:
+        """A press of a form button; presses on old cards change nothing."""
+        action, args = data.action, data.args
+        if data.prefix != PREFIX:
+            return self.stale(d)
+        if action == "pause":
+            return self.command(d, "pause", None)
+        if action == "resume" and d.paused:
+            return self.command(d, "resume", None)
+        if d.paused:
+            return self.paused(d)
+        at_step = args and args[0] == d.current and (d.current != SUMMARY or action == "back")
+        if action in _STEP_ACTIONS and at_step:
+            return self.step_button(d, action, args[1:])
+        if d.current == SUMMARY and action in ("submit", "edit", "sum"):
+            if action == "submit":
+                return self.submit(d)
+            if action == "sum":
+                return _Out(d, self.view.summary(d, edit=True))
+            if not args:
+                return _Out(d, [self.view.edit_picker(d)])
+            if args[0] in {s.id for s in visible_steps(self.spec, d.answers)}:
+                return self.jump(d, args[0])
+        return self.stale(d)
+
+    def step_button(self, d: Draft, action: str, args: tuple[str, ...]) -> _Out:
+        """A press on the card of the current question (or of the summary, for « back)."""
+        if action == "back":
+            return self.back(d)
+        s = self.view.step(d)
+        if action == "help":
+            return _Out(d, [self.view.help(d), self.view.prompt(d)])
+        if action == "skip":
+            return self.skip(d, s)
+        if action == "keep":
+            return self.keep(d, s)
+        if action == "done":
+            if get_answer(d.answers, s) is None and s.field.required:
+                return _Out(d, [self.view.invalid(s, ParseError("nothing_chosen")),
+                                self.view.prompt(d)])
+            return self.advance(d, d.answers, s.id)
+        choices = self.view.choices(s.field)
+        index = int(args[0]) if args and args[0].isdigit() else -1
+        if s.field.kind is Kind.YES_NO and index in (0, 1):
+            return self.answer(d, s, index == 0)
+        if not 0 <= index < len(choices) or s.field.kind not in (Kind.CHOICE, Kind.MULTI_CHOICE):
+            return self.stale(d)
+        if s.field.kind is Kind.CHOICE:
+            return self.answer(d, s, choices[index].id)
+        return self.toggle(d, s, [c.id for c in choices], choices[index].id)
+
+    # -- moves ------------------------------------------------------------------------------
+
+    def answer(self, d: Draft, s: Step, raw: Any) -> _Out:
+        """Store an answer unless it breaks a cross-field check, then go on."""
+        answers = set_answer(self.spec, d.answers, s, raw)
+        failures = failed_checks(self.spec, answers)
+        if failures:
+            return _Out(d, [self.view.check_failed(failures), self.view.prompt(d)])
+        return self.advance(d, answers, s.id)
+
+    def toggle(self, d: Draft, s: Step, ids: list[str], picked: str) -> _Out:
+        """Flip one option of a multiple choice, staying on the question."""
+        current = set(get_answer(d.answers, s) or [])
+        current ^= {picked}
+        raw = [i for i in ids if i in current] or None
+        answers = set_answer(self.spec, d.answers, s, raw)
+        failures = failed_checks(self.spec, answers)
+        if failures:
+            return _Out(d, [self.view.check_failed(failures), self.view.prompt(d)])
+        new = d.model_copy(update={"answers": answers})
+        return _Out(new, [self.view.prompt(new, edit=True)])
+
+    def skip(self, d: Draft, s: Step) -> _Out:
+        """Leave an optional question empty; a required one is refused."""
+        if s.field.required:
+            return _Out(d, [self.view.invalid(s, ParseError("required")), self.view.prompt(d)])
+        return self.answer(d, s, None)
+
+    def keep(self, d: Draft, s: Step) -> _Out:
+        """Go on with the answer already given, if it is still acceptable."""
+        raw = get_answer(d.answers, s)
+        if raw is None:
+            return self.stale(d)
+        try:
+            check_stored(s.field, raw, self.ctx.options, self.ctx.today)
+        except ParseError as err:
+            return _Out(d, [self.view.invalid(s, err), self.view.prompt(d)])
+        return self.advance(d, d.answers, s.id)
+
+    def advance(self, d: Draft, answers: dict[str, Any], done: str) -> _Out:
+        """Move on from the step just answered: to the next question, or back to the summary
+        (through newly required questions) when the change was made from the summary."""
+        steps = visible_steps(self.spec, answers)
+        back = (*d.back_stack, done)
+        editing = d.editing
+        if editing:
+            missing = missing_required(self.spec, answers)
+            nxt = missing[0].id if missing else SUMMARY
+            if nxt == SUMMARY:
+                back = d.back_stack[: len(d.back_stack) - d.back_stack[::-1].index(SUMMARY) - 1]
+                editing = False
+        else:
+            ids = [s.id for s in steps]
+            position = ids.index(done) + 1 if done in ids else len(ids)
+            nxt = ids[position] if position < len(ids) else SUMMARY
+        new = repair(self.spec, d.model_copy(update={
+            "answers": answers, "current": nxt, "back_stack": back, "editing": editing,
+        }))
+        return _Out(new, self.show(new))
+
+    def back(self, d: Draft) -> _Out:
+        """Return to the previous question (or to the summary an edit started from)."""
+        if not d.back_stack:
+            return _Out(d, [self.view.notice("first_step"), *self.show(d)])
+        target = d.back_stack[-1]
+        new = d.model_copy(update={
+            "current": target,
+            "back_stack": d.back_stack[:-1],
+            "editing": d.editing and target != SUMMARY,
+        })
+        return _Out(new, self.show(new))
+
+    def jump(self, d: Draft, target: str) -> _Out:
+        """Change one answer from the summary."""
+        new = d.model_copy(update={
+            "current": target, "back_stack": (*d.back_stack, SUMMARY), "editing": True,
+        })
+        return _Out(new, self.show(new))
+
+    def submit(self, d: Draft) -> _Out:
+        """Confirm the summary, unless something is missing or no longer acceptable."""
+        steps = visible_steps(self.spec, d.answers)
+        number = {s.id: n for n, s in enumerate(steps, start=1)}
+        items = [(number[s.id], s, self.view.engine("error_required", unit=None))
+                 for s in missing_required(self.spec, d.answers)]
+        for s, err in stored_problems(self.spec, d.answers, self.ctx.options, self.ctx.today):
+            params = {"unit": s.field.unit, **err.params}
+            items.append((number[s.id], s, self.view.engine(f"error_{err.code}", **params)))
+        failures = failed_checks(self.spec, d.answers)
+        if items or failures:
+            replies = [self.view.problems(sorted(items, key=lambda i: i[0]))] if items else []
+            if failures:
+                replies.append(self.view.check_failed(failures))
+            return _Out(d, [*replies, *self.show(d)])
+        return _Out(d.model_copy(update={"submitted": True}), [self.view.notice("submitted")])
+
+    # -- notices ----------------------------------------------------------------------------
+
+    def show(self, d: Draft) -> list[Reply]:
+        """The current question, or the summary."""
+        return self.view.summary(d) if d.current == SUMMARY else [self.view.prompt(d)]
+
+    def stale(self, d: Draft) -> _Out:
+        """A press on an old card: say so, and show where the person is."""
+        notice = self.view.notice("stale")
+        return _Out(d, [notice, *self.show(d)], toast=plain(notice.text))
+
+    def paused_notice(self) -> Reply:
+        """The notice that the form is paused, with a button to go on."""
+        notice = self.view.notice("paused")
+        resume = self.view.button("btn_resume", "f:resume")
+        return Reply(notice.text, ((resume,),))
+
+    def paused(self, d: Draft) -> _Out:
+        """Anything but resume while paused: remind how to go on."""
+        return _Out(d, [self.paused_notice()])

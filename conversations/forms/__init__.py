@@ -1,0 +1,1 @@
+"""The form specifications: one module per form."""

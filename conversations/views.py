@@ -1,0 +1,250 @@
+"""What a person sees of a form: prompts with their buttons, help, errors, the summary.
+Every text comes from `form.j2` (the engine's texts) or the form's own template."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from markupsafe import Markup
+
+from conversations.answers import decoded, get_answer, visible_steps
+from conversations.callbacks import encode
+from conversations.draft import Draft
+from conversations.events import FormContext
+from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Step, Values
+from conversations.parsers import ParseError
+from conversations.replies import Button, Keyboard, Reply, keyboard, stack
+from conversations.values import decode
+
+ENGINE: Final = "form"
+PREFIX: Final = "f"
+# Telegram refuses messages over 4096 characters; keep a margin for the entities.
+MAX_MESSAGE: Final = 3800
+
+
+class View:
+    """Renders one form's replies in one locale."""
+
+    def __init__(self, spec: FormSpec, ctx: FormContext) -> None:
+        self.spec = spec
+        self.ctx = ctx
+
+    # -- texts -------------------------------------------------------------------------------
+
+    def engine(self, macro: str, **params: Any) -> Markup:
+        """An engine text from form.j2."""
+        return Markup(self.ctx.renderer.message(self.ctx.locale, f"{ENGINE}#{macro}", **params))
+
+    def field_text(self, aspect: str, step: Step) -> Markup:
+        """A field's label, prompt, help or example from the form's template."""
+        params = {"n": step.index} if step.group else {}
+        name = f"{self.spec.template}#{aspect}_{step.key}"
+        return Markup(self.ctx.renderer.message(self.ctx.locale, name, **params))
+
+    def button(self, macro: str, data: str) -> Button:
+        """A button labelled by an engine text (button labels are plain text, not HTML)."""
+        return Button(plain(self.engine(macro)), data)
+
+    def notice(self, macro: str, **params: Any) -> Reply:
+        """A one-line engine notice."""
+        return Reply(self.engine(macro, **params))
+
+    # -- choices and values ------------------------------------------------------------------
+
+    def choices(self, f: Field) -> list[Choice]:
+        """The options of a choice field: run-time ones, then static ones labelled by template."""
+        dynamic = list(self.ctx.options.get(f.choices_from, ())) if f.choices_from else []
+        static = [
+            Choice(c, plain(self.ctx.renderer.message(
+                self.ctx.locale, f"{self.spec.template}#choice_{f.id}", c=c)))
+            for c in f.choices
+        ]
+        return dynamic + static
+
+    def value(self, f: Field, value: Any) -> Markup:
+        """A decoded answer formatted with its unit."""
+        shown = value
+        if f.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+            labels = {c.id: c.label for c in self.choices(f)}
+            picked = value if isinstance(value, list) else [value]
+            shown = [labels.get(v, v) for v in picked]
+        return self.engine("value", kind=str(f.kind), v=shown, unit=f.unit)
+
+    def stored_value(self, step: Step, raw: Any) -> Markup | None:
+        """A stored answer formatted with its unit, or None when unanswered."""
+        if raw is None:
+            return None
+        try:
+            return self.value(step.field, decode(step.field, raw))
+        except ParseError:
+            return None
+
+    # -- prompts ----------------------------------------------------------------------------
+
+    def prompt(self, draft: Draft, *, edit: bool = False) -> Reply:
+        """The card for the current question (or the summary when there is none)."""
+        if draft.current == SUMMARY:
+            return self.summary(draft)[-1]
+        steps = visible_steps(self.spec, draft.answers)
+        ids = [s.id for s in steps]
+        step = steps[ids.index(draft.current)]
+        raw = get_answer(draft.answers, step)
+        text = self.engine(
+            "card",
+            pos=ids.index(step.id) + 1,
+            total=len(steps),
+            label=self.field_text("label", step),
+            prompt=self.field_text("prompt", step),
+            unit=step.field.unit if step.field.kind is not Kind.PERCENT else "percent",
+            example=self.field_text("example", step),
+            current=self.stored_value(step, raw),
+            required=step.field.required,
+            kind=str(step.field.kind),
+        )
+        return Reply(text, self._prompt_buttons(draft, step, raw), edit=edit)
+
+    def _prompt_buttons(self, draft: Draft, step: Step, raw: Any) -> Keyboard:
+        sid, kind = step.id, step.field.kind
+        options: list[Button] = []
+        if kind is Kind.YES_NO:
+            options = [self.button("yes", _cb("c", sid, 0)), self.button("no", _cb("c", sid, 1))]
+        elif kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+            picked = raw if isinstance(raw, list) else []
+            for i, c in enumerate(self.choices(step.field)):
+                label = c.label
+                if kind is Kind.MULTI_CHOICE:
+                    label = plain(self.engine("toggle", label=label, on=c.id in picked))
+                options.append(Button(label, _cb("c", sid, i)))
+        nav: list[Button] = []
+        if draft.back_stack:
+            nav.append(self.button("btn_back", _cb("back", sid)))
+        if kind is Kind.MULTI_CHOICE:
+            nav.append(self.button("btn_done", _cb("done", sid)))
+        elif raw is not None:
+            nav.append(self.button("btn_keep", _cb("keep", sid)))
+        if not step.field.required:
+            nav.append(self.button("btn_skip", _cb("skip", sid)))
+        tools = [self.button("btn_help", _cb("help", sid)), self.button("btn_pause", "f:pause")]
+        return stack(keyboard(options, 2), keyboard(nav, 3), keyboard(tools, 2))
+
+    def help(self, draft: Draft) -> Reply:
+        """Why the current question is asked, citing the document."""
+        step = self.step(draft)
+        return Reply(self.engine(
+            "help", label=self.field_text("label", step), text=self.field_text("help", step)
+        ))
+
+    def step(self, draft: Draft) -> Step:
+        """The current step of a draft that is not at the summary."""
+        return next(s for s in visible_steps(self.spec, draft.answers) if s.id == draft.current)
+
+    # -- refusals ---------------------------------------------------------------------------
+
+    def invalid(self, step: Step, err: ParseError) -> Reply:
+        """A refused answer: the field, what was wrong, an example of a valid answer."""
+        reason = self.engine(f"error_{err.code}", **{"unit": step.field.unit, **err.params})
+        return Reply(self.engine(
+            "invalid",
+            label=self.field_text("label", step),
+            reason=reason,
+            example=self.field_text("example", step),
+        ))
+
+    def check_failed(self, failures: Iterable[tuple[Check, Values]]) -> Reply:
+        """A refused answer that would break cross-field checks, naming the fields."""
+        texts = [
+            Markup(self.ctx.renderer.message(
+                self.ctx.locale, f"{self.spec.template}#check_{c.id}", **c.message_params(v)))
+            for c, v in failures
+        ]
+        return Reply(self.engine("check_failed", reasons=texts))
+
+    # -- the summary ------------------------------------------------------------------------
+
+    def rows(self, draft: Draft) -> list[dict[str, Any]]:
+        """The numbered rows of the summary, with computed fields after the field they follow."""
+        values = decoded(self.spec, draft.answers)
+        derived = _derived_after(self.spec.fields)
+        rows: list[dict[str, Any]] = []
+        for n, step in enumerate(visible_steps(self.spec, draft.answers), start=1):
+            rows.append({
+                "n": n,
+                "label": self.field_text("label", step),
+                "value": self.stored_value(step, get_answer(draft.answers, step)),
+                "required": step.field.required,
+            })
+            for f in derived.get(step.id, ()):
+                result = f.compute(values) if f.compute else None
+                rows.append({
+                    "n": None,
+                    "label": self.field_text("label", Step(f.id, f)),
+                    "value": None if result is None else self.value(f, result),
+                    "required": False,
+                })
+        return rows
+
+    def summary(self, draft: Draft, *, final: bool = True, edit: bool = False) -> list[Reply]:
+        """The numbered summary; `final` adds the submit and edit buttons."""
+        extra = Markup(self.ctx.summary_extra or "") if final else Markup("")
+        text = self.engine("summary", rows=self.rows(draft), extra=extra, final=final)
+        buttons: Keyboard = ()
+        if final:
+            main = [self.button("btn_submit", "f:submit"), self.button("btn_edit", "f:edit")]
+            nav = [self.button("btn_back", _cb("back", SUMMARY))] if draft.back_stack else []
+            nav.append(self.button("btn_pause", "f:pause"))
+            buttons = stack(keyboard(main, 2), keyboard(nav, 2))
+        parts = split_message(text)
+        return [
+            Reply(part, buttons if i == len(parts) - 1 else (), edit=edit and len(parts) == 1)
+            for i, part in enumerate(parts)
+        ]
+
+    def edit_picker(self, draft: Draft) -> Reply:
+        """The choice of the field to change, by its number in the summary."""
+        steps = visible_steps(self.spec, draft.answers)
+        numbers = [Button(str(n), _cb("edit", s.id)) for n, s in enumerate(steps, start=1)]
+        back = [self.button("btn_to_summary", "f:sum")]
+        return Reply(self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)),
+                     edit=True)
+
+    def problems(self, items: Sequence[tuple[int, Step, Markup]]) -> Reply:
+        """Why the form cannot be submitted yet, field by field."""
+        rows = [{"n": n, "label": self.field_text("label", s), "reason": r} for n, s, r in items]
+        return Reply(self.engine("submit_blocked", rows=rows))
+
+
+def plain(rendered: str) -> str:
+    """Rendered HTML as the plain text a button label or a toast needs."""
+    return html.unescape(str(rendered))
+
+
+def _cb(action: str, *args: object) -> str:
+    return encode(PREFIX, action, *args)
+
+
+def _derived_after(fields: Sequence[Field]) -> Mapping[str, list[Field]]:
+    """Computed fields by the id of the asked field declared just before them."""
+    out: dict[str, list[Field]] = {}
+    last = ""
+    for f in fields:
+        if f.compute is not None:
+            out.setdefault(last, []).append(f)
+        else:
+            last = f.id
+    return out
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split a long message at line ends into parts a messenger accepts."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            parts.append(current)
+            candidate = line
+        current = candidate
+    parts.append(current)
+    return parts
