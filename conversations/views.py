@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Final
 
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, 
 from conversations.parsers import ParseError
 from conversations.replies import Button, Keyboard, Reply, keyboard, stack
 from conversations.values import decode
+from templates.renderer import LOCALES, Renderer
 
 ENGINE: Final = "form"
 PREFIX: Final = "f"
@@ -33,15 +35,19 @@ class View:
 
     # -- texts -------------------------------------------------------------------------------
 
+    def render(self, path: str, macro: str, **params: Any) -> Markup:
+        """One macro of a message template, rendered like `Renderer.message` does."""
+        module = _module(self.ctx.renderer, self.ctx.locale, path)
+        return Markup(str(getattr(module, macro)(**params)).strip())
+
     def engine(self, macro: str, **params: Any) -> Markup:
         """An engine text from form.j2."""
-        return Markup(self.ctx.renderer.message(self.ctx.locale, f"{ENGINE}#{macro}", **params))
+        return self.render(ENGINE, macro, **params)
 
     def field_text(self, aspect: str, step: Step) -> Markup:
         """A field's label, prompt, help or example from the form's template."""
         params = {"n": step.index} if step.group else {}
-        name = f"{self.spec.template}#{aspect}_{step.key}"
-        return Markup(self.ctx.renderer.message(self.ctx.locale, name, **params))
+        return self.render(self.spec.template, f"{aspect}_{step.key}", **params)
 
     def button(self, macro: str, data: str) -> Button:
         """A button labelled by an engine text (button labels are plain text, not HTML)."""
@@ -57,8 +63,7 @@ class View:
         """The options of a choice field: run-time ones, then static ones labelled by template."""
         dynamic = list(self.ctx.options.get(f.choices_from, ())) if f.choices_from else []
         static = [
-            Choice(c, plain(self.ctx.renderer.message(
-                self.ctx.locale, f"{self.spec.template}#choice_{f.id}", c=c)))
+            Choice(c, plain(self.render(self.spec.template, f"choice_{f.id}", c=c)))
             for c in f.choices
         ]
         return dynamic + static
@@ -155,8 +160,7 @@ class View:
     def check_failed(self, failures: Iterable[tuple[Check, Values]]) -> Reply:
         """A refused answer that would break cross-field checks, naming the fields."""
         texts = [
-            Markup(self.ctx.renderer.message(
-                self.ctx.locale, f"{self.spec.template}#check_{c.id}", **c.message_params(v)))
+            self.render(self.spec.template, f"check_{c.id}", **c.message_params(v))
             for c, v in failures
         ]
         return Reply(self.engine("check_failed", reasons=texts))
@@ -213,6 +217,14 @@ class View:
         """Why the form cannot be submitted yet, field by field."""
         rows = [{"n": n, "label": self.field_text("label", s), "reason": r} for n, s, r in items]
         return Reply(self.engine("submit_blocked", rows=rows))
+
+
+@lru_cache(maxsize=64)
+def _module(renderer: Renderer, locale: str, path: str) -> Any:
+    """A message template's macros, built once per renderer and locale: `Renderer.message`
+    rebuilds the whole module on every call, which costs more than the rest of a step."""
+    loc = locale if locale in LOCALES else renderer.default_locale
+    return renderer.env.get_template(f"messages/{loc}/{path}.j2").make_module({"locale": loc})
 
 
 def plain(rendered: str) -> str:
