@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.settings import Settings
 from storage.db import make_engine, migrate
 from storage.seed import SeedReport, seed_policy
 from storage.uow import UnitOfWorkFactory
-from bot.settings import Settings
 from workflow.policy_file import load_policy
 
 

@@ -15,8 +15,12 @@ from templates.renderer import Renderer
 from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
 
-app = typer.Typer(help="招商服务助手 — the investment-attraction and project-review bot.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="招商服务助手 — the investment-attraction and project-review bot.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 policy_app = typer.Typer(help="Check policy files.", no_args_is_help=True)
 projects_app = typer.Typer(help="Look at the project library.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -43,8 +47,9 @@ def _settings(database_url: str | None = None) -> Settings:
     return settings
 
 
-DbOption = Annotated[str | None, typer.Option("--database-url", help="Overrides "
-                                              "ZHAOSHANG_DATABASE_URL.")]
+DbOption = Annotated[
+    str | None, typer.Option("--database-url", help="Overrides ZHAOSHANG_DATABASE_URL.")
+]
 
 
 @app.command()
@@ -55,9 +60,11 @@ def init(database_url: DbOption = None) -> None:
     settings = _settings(database_url)
     report = initialise(settings)
     if report.changed:
-        typer.echo(f"database ready: {report.units_added} units added, "
-                   f"{report.units_updated} updated, {report.people_added} people, "
-                   f"{report.appointments_added} positions")
+        typer.echo(
+            f"database ready: {report.units_added} units added, "
+            f"{report.units_updated} updated, {report.people_added} people, "
+            f"{report.appointments_added} positions"
+        )
     else:
         typer.echo("database ready: already up to date")
 
@@ -66,8 +73,10 @@ def init(database_url: DbOption = None) -> None:
 def policy_check(file: Annotated[Path, typer.Argument(help="The policy YAML file.")]) -> None:
     """Validate a policy file and report every error with its key path and line."""
     policy = load_policy(file)
-    typer.echo(f"{file}: ok — {policy.name} ({policy.city}), {len(policy.units)} units, "
-               f"{len(policy.review_dimensions)} review dimensions")
+    typer.echo(
+        f"{file}: ok — {policy.name} ({policy.city}), {len(policy.units)} units, "
+        f"{len(policy.review_dimensions)} review dimensions"
+    )
 
 
 @projects_app.command("list")
@@ -87,8 +96,10 @@ def projects_list(
     uow_factory = build_uow_factory(settings)
     with uow_factory() as uow:
         rows = uow.projects.listing(stage=stage, sector=sector, limit=limit)
-        typer.echo(renderer.document("projects_list.txt", projects=rows,
-                                     locale=settings.default_locale), nl=False)
+        typer.echo(
+            renderer.document("projects_list.txt", projects=rows, locale=settings.default_locale),
+            nl=False,
+        )
 
 
 def main() -> None:

@@ -15,8 +15,9 @@ from workflow.policy_file import DEFAULT_POLICY_PATH
 class Settings(BaseSettings):
     """One deployment's settings; secrets never appear in logs or reprs."""
 
-    model_config = SettingsConfigDict(env_prefix="ZHAOSHANG_", env_file=".env",
-                                      env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ZHAOSHANG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite:///zhaoshang.db"

@@ -26,8 +26,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Build the engine; SQLite gets WAL, foreign keys and a busy timeout."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               **kwargs)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
         memory = make_url(url).database in (None, "", ":memory:")
 
         @event.listens_for(engine, "connect")

@@ -40,8 +40,9 @@ class SeedReport:
     @property
     def changed(self) -> bool:
         """Whether anything changed."""
-        return any((self.units_added, self.units_updated, self.people_added,
-                    self.appointments_added))
+        return any(
+            (self.units_added, self.units_updated, self.people_added, self.appointments_added)
+        )
 
 
 def seed_policy(uow: UnitOfWork, policy: Policy) -> SeedReport:
@@ -50,8 +51,13 @@ def seed_policy(uow: UnitOfWork, policy: Policy) -> SeedReport:
     units_added = units_updated = people_added = appointments_added = 0
     for u in policy.units:
         row = s.get(Unit, u.id)
-        values = {"name": u.name, "short": u.short, "kind": u.kind.value, "member": u.member,
-                  "hosted_by": u.hosted_by}
+        values = {
+            "name": u.name,
+            "short": u.short,
+            "kind": u.kind.value,
+            "member": u.member,
+            "hosted_by": u.hosted_by,
+        }
         if row is None:
             s.add(Unit(id=u.id, **values))
             units_added += 1
@@ -63,12 +69,15 @@ def seed_policy(uow: UnitOfWork, policy: Policy) -> SeedReport:
     s.flush()
     office_id = policy.office().id
     for entry in policy.roster:
-        person = s.exec(select(Person).where(Person.name == entry.name,
-                                             Person.unit_id == entry.unit,
-                                             Person.from_roster == True)).first()  # noqa: E712
+        person = s.exec(
+            select(Person).where(
+                Person.name == entry.name, Person.unit_id == entry.unit, Person.from_roster
+            )
+        ).first()
         if person is None:
-            person = uow.people.add(Person(name=entry.name, title=entry.title,
-                                           unit_id=entry.unit, from_roster=True))
+            person = uow.people.add(
+                Person(name=entry.name, title=entry.title, unit_id=entry.unit, from_roster=True)
+            )
             people_added += 1
         assert person.id is not None
         held = set(uow.people.positions_of(person.id))

@@ -37,8 +37,12 @@ class UnitOfWork:
         self._committed = False
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if not self._committed:
             self.session.rollback()
         self.session.close()
@@ -52,17 +56,31 @@ class UnitOfWork:
         """Discard every change so far (the unit may go on)."""
         self.session.rollback()
 
-    def audit(self, action: str, object_type: str, object_id: Any = None, *,
-              actor_id: int | None = None, actor_external: str | None = None,
-              from_value: Any = None, to_value: Any = None, note: str | None = None,
-              allowed: bool = True) -> AuditEntry:
+    def audit(
+        self,
+        action: str,
+        object_type: str,
+        object_id: Any = None,
+        *,
+        actor_id: int | None = None,
+        actor_external: str | None = None,
+        from_value: Any = None,
+        to_value: Any = None,
+        note: str | None = None,
+        allowed: bool = True,
+    ) -> AuditEntry:
         """Record who did what; refused attempts are recorded with allowed=False."""
-        entry = AuditEntry(action=action, object_type=object_type,
-                           object_id=None if object_id is None else str(object_id),
-                           actor_id=actor_id, actor_external=actor_external,
-                           from_value=None if from_value is None else str(from_value)[:200],
-                           to_value=None if to_value is None else str(to_value)[:200],
-                           note=note, allowed=allowed)
+        entry = AuditEntry(
+            action=action,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            actor_id=actor_id,
+            actor_external=actor_external,
+            from_value=None if from_value is None else str(from_value)[:200],
+            to_value=None if to_value is None else str(to_value)[:200],
+            note=note,
+            allowed=allowed,
+        )
         self.session.add(entry)
         return entry
 

@@ -56,7 +56,7 @@ class Renderer:
         )
         self.plain_env.filters.update(self.env.filters)
 
-    def message(self, locale: str | None, name: str, **params: Any) -> str:
+    def message(self, locale: str | None, name: str, /, **params: Any) -> str:
         """Render `messages/<locale>/<file>.j2`; `file#macro` calls one macro of the file."""
         loc = locale if locale in LOCALES else self.default_locale
         path, _, macro = name.partition("#")

@@ -1,4 +1,4 @@
-"""Shared fixtures: the policy, the renderer, and a fresh database per test (SQLite, PostgreSQL)."""
+"""Shared fixtures: the policy, the renderer, a fresh database per test (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -16,16 +16,22 @@ def _modules(package: str) -> list[str]:
     path = ROOT / package
     if not path.exists():
         return []
-    return [package] + [f"{package}.{m.name}" for m in pkgutil.walk_packages([str(path)])
-                        if "migrations" not in m.name]
+    return [package] + [
+        f"{package}.{m.name}"
+        for m in pkgutil.walk_packages([str(path)])
+        if "migrations" not in m.name
+    ]
 
 
 def _loaded_after_import(modules: list[str]) -> set[str]:
-    code = ("import importlib, json, sys\n"
-            f"for m in {modules!r}: importlib.import_module(m)\n"
-            "print(json.dumps(sorted(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    code = (
+        "import importlib, json, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     return set(json.loads(out.stdout))
 
 
@@ -36,6 +42,18 @@ def test_nothing_below_bot_imports_telegram_or_aiogram():
 
 def test_workflow_loads_no_io_library():
     loaded = _loaded_after_import(_modules("workflow"))
-    forbidden = {"sqlalchemy", "sqlmodel", "telegram", "aiogram", "httpx", "aiohttp", "jinja2",
-                 "sqlite3", "psycopg", "storage", "handlers", "bot"}
+    forbidden = {
+        "sqlalchemy",
+        "sqlmodel",
+        "telegram",
+        "aiogram",
+        "httpx",
+        "aiohttp",
+        "jinja2",
+        "sqlite3",
+        "psycopg",
+        "storage",
+        "handlers",
+        "bot",
+    }
     assert not {m.split(".")[0] for m in loaded} & forbidden

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -304,16 +305,33 @@ class Policy(_Model):
 
     def _citations(self) -> list[tuple[tuple[str | int, ...], str]]:
         out: list[tuple[tuple[str | int, ...], str]] = []
-        for group in ("units", "positions", "roster", "review_dimensions", "land_indicators",
-                      "sectors", "investor_categories", "sites", "priority_conditions",
-                      "prohibited_conditions", "liaison_conditions", "routing", "followup"):
-            out += [((group, i, "source"), item.source)
-                    for i, item in enumerate(getattr(self, group))]
-        out += [(("automation_source",), self.automation_source),
-                (("deadlines", "agreement_scan_days_source"),
-                 self.deadlines.agreement_scan_days_source),
-                (("deadlines", "monthly_report_source"), self.deadlines.monthly_report_source),
-                (("review_rules", "source"), self.review_rules.source)]
+        for group in (
+            "units",
+            "positions",
+            "roster",
+            "review_dimensions",
+            "land_indicators",
+            "sectors",
+            "investor_categories",
+            "sites",
+            "priority_conditions",
+            "prohibited_conditions",
+            "liaison_conditions",
+            "routing",
+            "followup",
+        ):
+            out += [
+                ((group, i, "source"), item.source) for i, item in enumerate(getattr(self, group))
+            ]
+        out += [
+            (("automation_source",), self.automation_source),
+            (
+                ("deadlines", "agreement_scan_days_source"),
+                self.deadlines.agreement_scan_days_source,
+            ),
+            (("deadlines", "monthly_report_source"), self.deadlines.monthly_report_source),
+            (("review_rules", "source"), self.review_rules.source),
+        ]
         return out
 
     # Look-ups -------------------------------------------------------------------------------
@@ -375,7 +393,7 @@ def _contiguous(tiers: tuple[AmountTier, ...]) -> list[str]:
     ordered = sorted(tiers, key=lambda t: t.min_wan)
     if ordered[0].min_wan != 0:
         problems.append("the first band must start at 0")
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in pairwise(ordered):
         if a.max_wan != b.min_wan:
             problems.append(f"band {a.id} ends at {a.max_wan} but {b.id} starts at {b.min_wan}")
     if ordered[-1].max_wan is not None:

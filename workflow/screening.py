@@ -85,20 +85,29 @@ def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
     ratios = land_ratios(plan)
     out = [*_scope_and_sector(plan, policy), *_indicators(ratios, policy)]
     out.append(_automation(plan, policy))
-    out.append(_bool_finding("high_tech", plan.high_tech, Status.PASS, Status.INFO,
-                             "000 附件2 五"))
+    out.append(
+        _bool_finding("high_tech", plan.high_tech, Status.PASS, Status.INFO, "000 附件2 五")
+    )
     out.append(_environment(plan))
     out.append(_site(plan, policy))
     if plan.rd_share is not None:
         out.append(Finding("rd_share", Status.INFO, "001 五(六)", {"value": _q(plan.rd_share)}))
     if plan.transformer_kva is not None:
-        out.append(Finding("power_capacity", Status.INFO, "000 一(二)1(8)",
-                           {"value": _q(plan.transformer_kva)}))
+        out.append(
+            Finding(
+                "power_capacity",
+                Status.INFO,
+                "000 一(二)1(8)",
+                {"value": _q(plan.transformer_kva)},
+            )
+        )
     out.append(_investor(plan, policy))
     indicator_failed = any(f.status is Status.FAIL for f in out if f.code in ratios)
     out += _prohibited(plan, policy, indicator_failed)
     out += _conditions("priority", policy.priority_conditions, _priority_matches(plan, policy))
-    out += _conditions("liaison", policy.liaison_conditions, _liaison_matches(plan, policy, ratios))
+    out += _conditions(
+        "liaison", policy.liaison_conditions, _liaison_matches(plan, policy, ratios)
+    )
     out += _tiers(plan, policy)
     return out
 
@@ -106,17 +115,30 @@ def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
 def _scope_and_sector(plan: PlanFigures, policy: Policy) -> list[Finding]:
     sector = policy.sector(plan.sector) if plan.sector else None
     if sector is None:
-        return [Finding("scope", Status.UNKNOWN, "001 一"),
-                Finding("sector", Status.UNKNOWN, "001 三")]
+        return [
+            Finding("scope", Status.UNKNOWN, "001 一"),
+            Finding("sector", Status.UNKNOWN, "001 三"),
+        ]
     if sector.group is SectorGroup.EXCLUDED:
         scope = Finding("scope", Status.FAIL, sector.source, {"sector": sector.name})
     else:
         scope = Finding("scope", Status.PASS, "001 一", {"sector": sector.name})
-    status = {SectorGroup.KEY_INDUSTRY: Status.PASS, SectorGroup.MODERN_SERVICE: Status.PASS,
-              SectorGroup.OTHER_INDUSTRY: Status.WARN, SectorGroup.EXCLUDED: Status.FAIL}
-    fit = Finding("sector", status[sector.group], "001 三",
-                  {"sector": sector.name, "group": sector.group.value,
-                   "district_focus": sector.district_focus})
+    status = {
+        SectorGroup.KEY_INDUSTRY: Status.PASS,
+        SectorGroup.MODERN_SERVICE: Status.PASS,
+        SectorGroup.OTHER_INDUSTRY: Status.WARN,
+        SectorGroup.EXCLUDED: Status.FAIL,
+    }
+    fit = Finding(
+        "sector",
+        status[sector.group],
+        "001 三",
+        {
+            "sector": sector.name,
+            "group": sector.group.value,
+            "district_focus": sector.district_focus,
+        },
+    )
     return [scope, fit]
 
 
@@ -125,7 +147,10 @@ def _indicators(ratios: dict[str, Decimal | None], policy: Policy) -> list[Findi
     for ind in policy.land_indicators:
         value = ratios.get(ind.id)
         params: dict[str, str | int | bool | None] = {
-            "name": ind.name, "unit": ind.unit, "threshold": _q(ind.threshold)}
+            "name": ind.name,
+            "unit": ind.unit,
+            "threshold": _q(ind.threshold),
+        }
         if value is None:
             out.append(Finding(ind.id, Status.UNKNOWN, ind.source, params))
             continue
@@ -141,12 +166,17 @@ def _automation(plan: PlanFigures, policy: Policy) -> Finding:
     # 附件2 四 also accepts automated or intelligent main processes, which only a reviewer
     # can judge, so a low robot-substitution rate is a warning, not a failure.
     ok = plan.automation_rate >= policy.automation_rate_min
-    return Finding("automation", Status.PASS if ok else Status.WARN, policy.automation_source,
-                   {**params, "value": _q(plan.automation_rate)})
+    return Finding(
+        "automation",
+        Status.PASS if ok else Status.WARN,
+        policy.automation_source,
+        {**params, "value": _q(plan.automation_rate)},
+    )
 
 
-def _bool_finding(code: str, value: bool | None, yes: Status, no: Status,
-                  citation: str) -> Finding:
+def _bool_finding(
+    code: str, value: bool | None, yes: Status, no: Status, citation: str
+) -> Finding:
     if value is None:
         return Finding(code, Status.UNKNOWN, citation)
     return Finding(code, yes if value else no, citation, {"value": value})
@@ -156,14 +186,20 @@ def _environment(plan: PlanFigures) -> Finding:
     if plan.ecological_redline is None:
         return Finding("environmental_entry", Status.UNKNOWN, "001 四(一)")
     status = Status.FAIL if plan.ecological_redline else Status.PASS
-    return Finding("environmental_entry", status, "001 四(一)", {"redline": plan.ecological_redline})
+    return Finding(
+        "environmental_entry", status, "001 四(一)", {"redline": plan.ecological_redline}
+    )
 
 
 def _site(plan: PlanFigures, policy: Policy) -> Finding:
     site = next((s for s in policy.sites if s.id == plan.site), None)
     if site is None:
-        return Finding("site", Status.UNKNOWN if plan.site is None else Status.WARN,
-                       "000 一(二)1(3)", {"site": plan.site})
+        return Finding(
+            "site",
+            Status.UNKNOWN if plan.site is None else Status.WARN,
+            "000 一(二)1(3)",
+            {"site": plan.site},
+        )
     return Finding("site", Status.INFO, site.source, {"site": site.name})
 
 
@@ -171,15 +207,24 @@ def _investor(plan: PlanFigures, policy: Policy) -> Finding:
     cat = policy.investor_category(plan.investor_category) if plan.investor_category else None
     if cat is None:
         return Finding("investor_category", Status.UNKNOWN, "000 一(二)1(9)")
-    return Finding("investor_category", Status.INFO, cat.source,
-                   {"category": cat.name, "top_tier": cat.top_tier})
+    return Finding(
+        "investor_category",
+        Status.INFO,
+        cat.source,
+        {"category": cat.name, "top_tier": cat.top_tier},
+    )
 
 
 def _prohibited(plan: PlanFigures, policy: Policy, indicator_failed: bool) -> list[Finding]:
-    triggered = {"below_indicators": indicator_failed,
-                 "non_compliant": plan.ecological_redline is True}
-    out = [Finding("prohibited", Status.FAIL, c.source, {"number": c.number, "name": c.name})
-           for c in policy.prohibited_conditions if triggered.get(c.id)]
+    triggered = {
+        "below_indicators": indicator_failed,
+        "non_compliant": plan.ecological_redline is True,
+    }
+    out = [
+        Finding("prohibited", Status.FAIL, c.source, {"number": c.number, "name": c.name})
+        for c in policy.prohibited_conditions
+        if triggered.get(c.id)
+    ]
     if not out:
         out.append(Finding("prohibited_none", Status.INFO, "001 六"))
     return out
@@ -192,7 +237,9 @@ def _priority_matches(plan: PlanFigures, policy: Policy) -> set[str]:
     matches = {
         "encouraged": plan.encouraged is True,
         "top_investor": plan.encouraged is True and cat is not None and cat.top_tier,
-        "big_manufacturing": sector is not None and sector.manufacturing and total is not None
+        "big_manufacturing": sector is not None
+        and sector.manufacturing
+        and total is not None
         and total >= policy.priority_min_manufacturing_wan,
         "headquarters": plan.headquarters is True,
         "brand_hightech": plan.famous_brand is True or plan.high_tech is True,
@@ -204,8 +251,9 @@ def _priority_matches(plan: PlanFigures, policy: Policy) -> set[str]:
     return {k for k, v in matches.items() if v}
 
 
-def _liaison_matches(plan: PlanFigures, policy: Policy,
-                     ratios: dict[str, Decimal | None]) -> set[str]:
+def _liaison_matches(
+    plan: PlanFigures, policy: Policy, ratios: dict[str, Decimal | None]
+) -> set[str]:
     cat = policy.investor_category(plan.investor_category) if plan.investor_category else None
     tax = ratios.get("tax_per_mu")
     tax_floor = next((i.threshold for i in policy.land_indicators if i.id == "tax_per_mu"), None)
@@ -218,11 +266,19 @@ def _liaison_matches(plan: PlanFigures, policy: Policy,
 
 
 def _conditions(code: str, conditions: tuple[Condition, ...], matched: set[str]) -> list[Finding]:
-    out = [Finding(code, Status.PASS, c.source, {"number": c.number, "name": c.name})
-           for c in conditions if c.id in matched]
+    out = [
+        Finding(code, Status.PASS, c.source, {"number": c.number, "name": c.name})
+        for c in conditions
+        if c.id in matched
+    ]
     if not out:
-        out.append(Finding(f"{code}_none", Status.INFO,
-                           conditions[0].source.split(" ")[0] + " " + _section(conditions)))
+        out.append(
+            Finding(
+                f"{code}_none",
+                Status.INFO,
+                conditions[0].source.split(" ")[0] + " " + _section(conditions),
+            )
+        )
     return out
 
 
@@ -234,16 +290,26 @@ def _section(conditions: tuple[Condition, ...]) -> str:
 def _tiers(plan: PlanFigures, policy: Policy) -> list[Finding]:
     total = plan.total_investment_wan
     if total is None:
-        return [Finding("routing", Status.UNKNOWN, "001 七(二)2"),
-                Finding("followup", Status.UNKNOWN, "000 一(三)2(3)")]
+        return [
+            Finding("routing", Status.UNKNOWN, "001 七(二)2"),
+            Finding("followup", Status.UNKNOWN, "000 一(三)2(3)"),
+        ]
     route = policy.routing_tier(total)
     follow = policy.followup_tier(total)
     amount = _q(total)
     return [
-        Finding("routing", Status.INFO, route.source,
-                {"tier": route.id, "name": route.name, "total": amount}),
-        Finding("followup", Status.INFO, follow.source,
-                {"tier": follow.id, "name": follow.name, "total": amount}),
+        Finding(
+            "routing",
+            Status.INFO,
+            route.source,
+            {"tier": route.id, "name": route.name, "total": amount},
+        ),
+        Finding(
+            "followup",
+            Status.INFO,
+            follow.source,
+            {"tier": follow.id, "name": follow.name, "total": amount},
+        ),
     ]
 
 

@@ -19,35 +19,53 @@ class DraftRepository:
 
     def active(self, person_id: int, chat_id: str) -> FormDraft | None:
         """The draft that takes this person's next message in this chat."""
-        stmt = select(FormDraft).where(FormDraft.person_id == person_id,
-                                       FormDraft.chat_id == chat_id,
-                                       col(FormDraft.active).is_(True))
+        stmt = select(FormDraft).where(
+            FormDraft.person_id == person_id,
+            FormDraft.chat_id == chat_id,
+            col(FormDraft.active).is_(True),
+        )
         return self.session.exec(stmt).first()
 
-    def find(self, person_id: int, chat_id: str, form_id: str,
-             subject: str = "") -> FormDraft | None:
+    def find(
+        self, person_id: int, chat_id: str, form_id: str, subject: str = ""
+    ) -> FormDraft | None:
         """A person's draft of one form (and subject) in a chat."""
-        stmt = select(FormDraft).where(FormDraft.person_id == person_id,
-                                       FormDraft.chat_id == chat_id,
-                                       FormDraft.form_id == form_id,
-                                       FormDraft.subject == subject)
+        stmt = select(FormDraft).where(
+            FormDraft.person_id == person_id,
+            FormDraft.chat_id == chat_id,
+            FormDraft.form_id == form_id,
+            FormDraft.subject == subject,
+        )
         return self.session.exec(stmt).first()
 
-    def save(self, person_id: int, chat_id: str, form_id: str, data: dict[str, Any],
-             subject: str = "", active: bool = True) -> FormDraft:
+    def save(
+        self,
+        person_id: int,
+        chat_id: str,
+        form_id: str,
+        data: dict[str, Any],
+        subject: str = "",
+        active: bool = True,
+    ) -> FormDraft:
         """Store a draft; an active draft makes the person's other drafts in the chat inactive."""
         draft = self.find(person_id, chat_id, form_id, subject)
         if active:
-            stmt = (update(FormDraft)
-                    .where(col(FormDraft.person_id) == person_id,
-                           col(FormDraft.chat_id) == chat_id, col(FormDraft.active).is_(True))
-                    .values(active=False))
+            stmt = (
+                update(FormDraft)
+                .where(
+                    col(FormDraft.person_id) == person_id,
+                    col(FormDraft.chat_id) == chat_id,
+                    col(FormDraft.active).is_(True),
+                )
+                .values(active=False)
+            )
             if draft is not None and draft.id is not None:
                 stmt = stmt.where(col(FormDraft.id) != draft.id)
             self.session.exec(stmt)  # type: ignore[call-overload]
         if draft is None:
-            draft = FormDraft(person_id=person_id, chat_id=chat_id, form_id=form_id,
-                              subject=subject)
+            draft = FormDraft(
+                person_id=person_id, chat_id=chat_id, form_id=form_id, subject=subject
+            )
         draft.data = data
         draft.active = active
         draft.updated_at = utcnow()

@@ -19,19 +19,33 @@ class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def enqueue(self, chat_id: str, payload: dict[str, Any], *, person_id: int | None = None,
-                file_id: int | None = None, dedupe_key: str | None = None,
-                messenger: str = "telegram", not_before: datetime | None = None
-                ) -> OutboxMessage | None:
+    def enqueue(
+        self,
+        chat_id: str,
+        payload: dict[str, Any],
+        *,
+        person_id: int | None = None,
+        file_id: int | None = None,
+        dedupe_key: str | None = None,
+        messenger: str = "telegram",
+        not_before: datetime | None = None,
+    ) -> OutboxMessage | None:
         """Queue a notification; with a dedupe key, a second one of the same key is dropped."""
         if dedupe_key is not None:
             found = self.session.exec(
-                select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+                select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+            ).first()
             if found is not None:
                 return None
-        msg = OutboxMessage(chat_id=chat_id, payload=payload, person_id=person_id,
-                            file_id=file_id, dedupe_key=dedupe_key, messenger=messenger,
-                            next_attempt_at=not_before or utcnow())
+        msg = OutboxMessage(
+            chat_id=chat_id,
+            payload=payload,
+            person_id=person_id,
+            file_id=file_id,
+            dedupe_key=dedupe_key,
+            messenger=messenger,
+            next_attempt_at=not_before or utcnow(),
+        )
         self.session.add(msg)
         self.session.flush()
         return msg
@@ -45,53 +59,73 @@ class OutboxRepository:
 
     def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
         """Pending notifications whose time has come, oldest first."""
-        stmt = (select(OutboxMessage)
-                .where(OutboxMessage.status == "pending",
-                       col(OutboxMessage.next_attempt_at) <= now)
-                .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-                .limit(limit))
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now)
+            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+            .limit(limit)
+        )
         return self.session.exec(stmt).all()
 
     def claim(self, message_id: int, lease: timedelta, now: datetime) -> bool:
         """Take a pending row for sending; False if another sender has it."""
-        stmt = (update(OutboxMessage)
-                .where(col(OutboxMessage.id) == message_id,
-                       col(OutboxMessage.status) == "pending")
-                .values(status="sending", attempts=col(OutboxMessage.attempts) + 1,
-                        next_attempt_at=now + lease))
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == "pending")
+            .values(
+                status="sending",
+                attempts=col(OutboxMessage.attempts) + 1,
+                next_attempt_at=now + lease,
+            )
+        )
         return bool(self.session.exec(stmt).rowcount)  # type: ignore[call-overload]
 
     def release_stale(self, now: datetime) -> int:
         """Rows left in 'sending' by a dead sender go back to pending after their lease."""
-        stmt = (update(OutboxMessage)
-                .where(col(OutboxMessage.status) == "sending",
-                       col(OutboxMessage.next_attempt_at) <= now)
-                .values(status="pending"))
+        stmt = (
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.status) == "sending", col(OutboxMessage.next_attempt_at) <= now
+            )
+            .values(status="pending")
+        )
         return int(self.session.exec(stmt).rowcount)  # type: ignore[call-overload]
 
     def mark_sent(self, message_id: int, external_message_id: str | None, now: datetime) -> None:
         """A row was delivered."""
-        stmt = (update(OutboxMessage).where(col(OutboxMessage.id) == message_id)
-                .values(status="sent", sent_at=now, message_id=external_message_id, error=None))
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id)
+            .values(status="sent", sent_at=now, message_id=external_message_id, error=None)
+        )
         self.session.exec(stmt)  # type: ignore[call-overload]
 
     def mark_retry(self, message_id: int, at: datetime, error: str) -> None:
         """A row failed for now; try again at `at`."""
-        stmt = (update(OutboxMessage).where(col(OutboxMessage.id) == message_id)
-                .values(status="pending", next_attempt_at=at, error=error[:300]))
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id)
+            .values(status="pending", next_attempt_at=at, error=error[:300])
+        )
         self.session.exec(stmt)  # type: ignore[call-overload]
 
     def mark_failed(self, message_id: int, error: str) -> None:
         """A row can never be delivered (blocked bot, deleted chat)."""
-        stmt = (update(OutboxMessage).where(col(OutboxMessage.id) == message_id)
-                .values(status="failed", error=error[:300]))
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id)
+            .values(status="failed", error=error[:300])
+        )
         self.session.exec(stmt)  # type: ignore[call-overload]
 
     def failed_unreported(self, limit: int = 50) -> Sequence[OutboxMessage]:
         """Failed-for-good rows the office has not been told about."""
-        stmt = (select(OutboxMessage)
-                .where(OutboxMessage.status == "failed", col(OutboxMessage.reported).is_(False))
-                .order_by(col(OutboxMessage.id)).limit(limit))
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "failed", col(OutboxMessage.reported).is_(False))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
         return self.session.exec(stmt).all()
 
     def file(self, file_id: int) -> StoredFile | None:

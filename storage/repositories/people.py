@@ -23,15 +23,21 @@ class PeopleRepository:
 
     def by_account(self, messenger: str, external_id: str) -> Person | None:
         """The person behind a messenger account, if linked."""
-        stmt = (select(Person).join(MessengerAccount, col(MessengerAccount.person_id) == Person.id)
-                .where(MessengerAccount.messenger == messenger,
-                       MessengerAccount.external_id == external_id))
+        stmt = (
+            select(Person)
+            .join(MessengerAccount, col(MessengerAccount.person_id) == Person.id)
+            .where(
+                MessengerAccount.messenger == messenger,
+                MessengerAccount.external_id == external_id,
+            )
+        )
         return self.session.exec(stmt).first()
 
     def account(self, messenger: str, external_id: str) -> MessengerAccount | None:
         """A messenger account by its external id."""
-        stmt = select(MessengerAccount).where(MessengerAccount.messenger == messenger,
-                                              MessengerAccount.external_id == external_id)
+        stmt = select(MessengerAccount).where(
+            MessengerAccount.messenger == messenger, MessengerAccount.external_id == external_id
+        )
         return self.session.exec(stmt).first()
 
     def accounts_of(self, person_id: int) -> Sequence[MessengerAccount]:
@@ -39,15 +45,26 @@ class PeopleRepository:
         stmt = select(MessengerAccount).where(MessengerAccount.person_id == person_id)
         return self.session.exec(stmt).all()
 
-    def link_account(self, person: Person, messenger: str, external_id: str, chat_id: str,
-                     username: str | None = None, language_code: str | None = None
-                     ) -> MessengerAccount:
+    def link_account(
+        self,
+        person: Person,
+        messenger: str,
+        external_id: str,
+        chat_id: str,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> MessengerAccount:
         """Bind a messenger account to a person (moving it if it was bound elsewhere)."""
         acc = self.account(messenger, external_id)
         if acc is None:
-            acc = MessengerAccount(person_id=person.id or 0, messenger=messenger,
-                                   external_id=external_id, chat_id=chat_id, username=username,
-                                   language_code=language_code)
+            acc = MessengerAccount(
+                person_id=person.id or 0,
+                messenger=messenger,
+                external_id=external_id,
+                chat_id=chat_id,
+                username=username,
+                language_code=language_code,
+            )
         else:
             acc.person_id = person.id or 0
             acc.chat_id = chat_id
@@ -64,36 +81,56 @@ class PeopleRepository:
         """Every role a person holds."""
         return self.session.exec(select(PersonRole).where(PersonRole.person_id == person_id)).all()
 
-    def grant(self, person_id: int, role: str, unit_id: str | None = None,
-              dimension_id: str | None = None, delegate_of: int | None = None,
-              granted_by: int | None = None) -> PersonRole:
+    def grant(
+        self,
+        person_id: int,
+        role: str,
+        unit_id: str | None = None,
+        dimension_id: str | None = None,
+        delegate_of: int | None = None,
+        granted_by: int | None = None,
+    ) -> PersonRole:
         """Give a person a role (idempotent)."""
-        stmt = select(PersonRole).where(PersonRole.person_id == person_id,
-                                        PersonRole.role == role,
-                                        PersonRole.unit_id == unit_id,
-                                        PersonRole.dimension_id == dimension_id)
+        stmt = select(PersonRole).where(
+            PersonRole.person_id == person_id,
+            PersonRole.role == role,
+            PersonRole.unit_id == unit_id,
+            PersonRole.dimension_id == dimension_id,
+        )
         existing = self.session.exec(stmt).first()
         if existing:
             return existing
-        pr = PersonRole(person_id=person_id, role=role, unit_id=unit_id,
-                        dimension_id=dimension_id, delegate_of=delegate_of,
-                        granted_by=granted_by)
+        pr = PersonRole(
+            person_id=person_id,
+            role=role,
+            unit_id=unit_id,
+            dimension_id=dimension_id,
+            delegate_of=delegate_of,
+            granted_by=granted_by,
+        )
         self.session.add(pr)
         self.session.flush()
         return pr
 
     def holders(self, role: str, unit_id: str | None = None) -> Sequence[Person]:
         """The people holding a role (for a unit, when given)."""
-        stmt = (select(Person).join(PersonRole, col(PersonRole.person_id) == Person.id)
-                .where(PersonRole.role == role))
+        stmt = (
+            select(Person)
+            .join(PersonRole, col(PersonRole.person_id) == Person.id)
+            .where(PersonRole.role == role)
+        )
         if unit_id is not None:
             stmt = stmt.where(PersonRole.unit_id == unit_id)
         return self.session.exec(stmt.distinct().order_by(col(Person.id))).all()
 
     def position_holders(self, position_id: str) -> Sequence[Person]:
         """The people holding a position of the roster."""
-        stmt = (select(Person).join(Appointment, col(Appointment.person_id) == Person.id)
-                .where(Appointment.position_id == position_id).order_by(col(Person.id)))
+        stmt = (
+            select(Person)
+            .join(Appointment, col(Appointment.person_id) == Person.id)
+            .where(Appointment.position_id == position_id)
+            .order_by(col(Person.id))
+        )
         return self.session.exec(stmt).all()
 
     def positions_of(self, person_id: int) -> list[str]:
@@ -111,8 +148,9 @@ class PeopleRepository:
         """An invitation by its code."""
         return self.session.exec(select(Invitation).where(Invitation.code == code)).first()
 
-    def use_invitation(self, invitation: Invitation, person_id: int,
-                       now: datetime | None = None) -> None:
+    def use_invitation(
+        self, invitation: Invitation, person_id: int, now: datetime | None = None
+    ) -> None:
         """Mark an invitation used by a person."""
         invitation.used_by = person_id
         invitation.used_at = now or utcnow()

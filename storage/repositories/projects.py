@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
@@ -20,9 +21,11 @@ class ProjectRepository:
 
     def next_serial(self, prefix: str, year: int) -> str:
         """Issue the next serial number of the year, safely under concurrency."""
-        bump = (update(SerialCounter)
-                .where(col(SerialCounter.prefix) == prefix, col(SerialCounter.year) == year)
-                .values(last=col(SerialCounter.last) + 1))
+        bump = (
+            update(SerialCounter)
+            .where(col(SerialCounter.prefix) == prefix, col(SerialCounter.year) == year)
+            .values(last=col(SerialCounter.last) + 1)
+        )
         if self.session.exec(bump).rowcount == 0:  # type: ignore[call-overload]
             self.session.add(SerialCounter(prefix=prefix, year=year, last=1))
             self.session.flush()
@@ -48,12 +51,16 @@ class ProjectRepository:
 
     def of_investor(self, person_id: int) -> Sequence[Project]:
         """An investor's own projects, newest first."""
-        stmt = (select(Project).where(Project.investor_person_id == person_id)
-                .order_by(col(Project.id).desc()))
+        stmt = (
+            select(Project)
+            .where(Project.investor_person_id == person_id)
+            .order_by(col(Project.id).desc())
+        )
         return self.session.exec(stmt).all()
 
-    def listing(self, stage: str | None = None, sector: str | None = None,
-                limit: int = 50, offset: int = 0) -> Sequence[Project]:
+    def listing(
+        self, stage: str | None = None, sector: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Sequence[Project]:
         """Projects filtered by stage and sector, newest first."""
         stmt = select(Project)
         if stage:
@@ -61,27 +68,57 @@ class ProjectRepository:
         if sector:
             stmt = stmt.where(Project.sector == sector)
         return self.session.exec(
-            stmt.order_by(col(Project.id).desc()).limit(limit).offset(offset)).all()
+            stmt.order_by(col(Project.id).desc()).limit(limit).offset(offset)
+        ).all()
 
     def count_by_stage(self) -> dict[str, int]:
         """How many projects stand at each stage."""
         stmt = select(Project.stage, func.count()).group_by(col(Project.stage))
         return {stage: n for stage, n in self.session.exec(stmt).all()}
 
-    def move(self, project: Project, to_stage: str, transition: str,
-             actor_id: int | None, note: str | None = None) -> StageChange:
+    def move(
+        self,
+        project: Project,
+        to_stage: str,
+        transition: str,
+        actor_id: int | None,
+        note: str | None = None,
+    ) -> StageChange:
         """Change a project's stage and record it in the history (guards are the caller's)."""
-        change = StageChange(project_id=project.id or 0, from_stage=project.stage,
-                             to_stage=to_stage, transition=transition, actor_id=actor_id,
-                             note=note)
+        change = StageChange(
+            project_id=project.id or 0,
+            from_stage=project.stage,
+            to_stage=to_stage,
+            transition=transition,
+            actor_id=actor_id,
+            note=note,
+        )
         project.stage = to_stage
         project.updated_at = utcnow()
         self.session.add(project)
         self.session.add(change)
         return change
 
+    def record_creation(
+        self, project: Project, actor_id: int | None, at: datetime | None = None
+    ) -> StageChange:
+        """The first entry of a new project's history."""
+        change = StageChange(
+            project_id=project.id or 0,
+            from_stage=None,
+            to_stage=project.stage,
+            transition="submit",
+            actor_id=actor_id,
+            at=at or utcnow(),
+        )
+        self.session.add(change)
+        return change
+
     def history(self, project_id: int) -> Sequence[StageChange]:
         """A project's stage history, oldest first."""
-        stmt = (select(StageChange).where(StageChange.project_id == project_id)
-                .order_by(col(StageChange.id)))
+        stmt = (
+            select(StageChange)
+            .where(StageChange.project_id == project_id)
+            .order_by(col(StageChange.id))
+        )
         return self.session.exec(stmt).all()

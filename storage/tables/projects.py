@@ -30,8 +30,9 @@ class Project(SQLModel, table=True):
     priority: bool = False
     awaiting_investor: bool = False
     plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    findings: list[dict[str, Any]] = Field(default_factory=list,
-                                           sa_column=Column(JSON, nullable=False))
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 
@@ -60,8 +61,10 @@ class StageChange(SQLModel, table=True):
 class FormDraft(SQLModel, table=True):
     """A form being filled in, keyed by person, chat and form, so a restart loses nothing."""
 
-    __table_args__ = (UniqueConstraint("person_id", "chat_id", "form_id", "subject"),
-                      Index("ix_formdraft_actor", "person_id", "chat_id", "active"))
+    __table_args__ = (
+        UniqueConstraint("person_id", "chat_id", "form_id", "subject"),
+        Index("ix_formdraft_actor", "person_id", "chat_id", "active"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")

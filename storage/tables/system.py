@@ -44,8 +44,9 @@ class OutboxMessage(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
     status: str = Field(default="pending", max_length=12)  # pending, sending, sent, failed
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow,
-                                      sa_column=Column(UTCDateTime(), nullable=False))
+    next_attempt_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     message_id: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=300)

@@ -10,12 +10,20 @@ from pathlib import Path
 from workflow.policy_file import DEFAULT_POLICY_PATH
 
 
-def run(*args: str, db: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, db: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHAOSHANG_")}
     if db:
         env["ZHAOSHANG_DATABASE_URL"] = db
-    return subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_init_twice_reports_nothing_new_the_second_time(database_url: str):
@@ -47,8 +55,12 @@ def test_policy_check_accepts_the_shipped_policy():
 
 def test_policy_check_lists_each_error_with_its_line(tmp_path: Path):
     bad = tmp_path / "county.yaml"
-    bad.write_text(DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
-                   .replace("threshold: 380", "threshold: many"), encoding="utf-8")
+    bad.write_text(
+        DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+            "threshold: 380", "threshold: many"
+        ),
+        encoding="utf-8",
+    )
     out = run("policy", "check", str(bad))
     assert out.returncode == 1
     assert "land_indicators[0].threshold" in out.stderr and "line " in out.stderr
@@ -63,7 +75,11 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path):
 
 
 def test_every_command_has_help():
-    for args in (["--help"], ["init", "--help"], ["policy", "check", "--help"],
-                 ["projects", "list", "--help"]):
+    for args in (
+        ["--help"],
+        ["init", "--help"],
+        ["policy", "check", "--help"],
+        ["projects", "list", "--help"],
+    ):
         out = run(*args)
         assert out.returncode == 0 and "Usage" in out.stdout

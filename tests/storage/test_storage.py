@@ -53,7 +53,8 @@ def test_the_roster_brings_its_roles(uow_factory: UnitOfWorkFactory, policy: Pol
 
 
 def test_serial_numbers_count_up_per_year_and_survive_a_new_session(
-        uow_factory: UnitOfWorkFactory):
+    uow_factory: UnitOfWorkFactory,
+):
     with uow_factory() as uow:
         assert uow.projects.next_serial("QX", 2026) == "QX-2026-0001"
         assert uow.projects.next_serial("QX", 2026) == "QX-2026-0002"
@@ -74,9 +75,16 @@ def test_a_unit_of_work_rolls_back_unless_committed(uow_factory: UnitOfWorkFacto
 
 def test_a_project_keeps_exact_amounts_and_its_stage_history(uow_factory: UnitOfWorkFactory):
     with uow_factory() as uow:
-        p = uow.projects.add(Project(serial="QX-2026-0001", name="新材料项目", stage="lead",
-                                     total_investment_wan=Decimal("29999.99"),
-                                     land_area_mu=Decimal("120.5"), plan={"name": "新材料项目"}))
+        p = uow.projects.add(
+            Project(
+                serial="QX-2026-0001",
+                name="新材料项目",
+                stage="lead",
+                total_investment_wan=Decimal("29999.99"),
+                land_area_mu=Decimal("120.5"),
+                plan={"name": "新材料项目"},
+            )
+        )
         uow.projects.move(p, "confirmed", "confirm", None, "信息确认")
         uow.commit()
     with uow_factory() as uow:
@@ -85,7 +93,8 @@ def test_a_project_keeps_exact_amounts_and_its_stage_history(uow_factory: UnitOf
         assert p2.total_investment_wan == Decimal("29999.99")
         assert p2.created_at.tzinfo is not None
         assert [(h.from_stage, h.to_stage) for h in uow.projects.history(p2.id or 0)] == [
-            ("lead", "confirmed")]
+            ("lead", "confirmed")
+        ]
         assert uow.projects.count_by_stage() == {"confirmed": 1}
         assert [x.serial for x in uow.projects.listing(stage="confirmed")] == ["QX-2026-0001"]
 
@@ -139,6 +148,7 @@ def _snapshot(uow_factory: UnitOfWorkFactory) -> dict[str, list[tuple[object, ..
         return {
             "units": sorted((u.id, u.name, u.kind, u.member) for u in s.exec(select(Unit))),
             "people": sorted((p.id, p.name, p.unit_id) for p in s.exec(select(Person))),
-            "roles": sorted((r.person_id, r.role, r.unit_id or "")
-                            for r in s.exec(select(PersonRole))),
+            "roles": sorted(
+                (r.person_id, r.role, r.unit_id or "") for r in s.exec(select(PersonRole))
+            ),
         }

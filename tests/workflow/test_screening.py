@@ -26,10 +26,21 @@ def codes(findings: list[Finding], code: str) -> list[Finding]:
 
 
 NEW_MATERIALS_PLANT = PlanFigures(
-    land_area_mu=D(100), total_investment_wan=D(52000), fixed_asset_wan=D(42000),
-    annual_output_yi=D(6), annual_tax_wan=D(3500), automation_rate=D(75), rd_share=D(32),
-    transformer_kva=D(8000), sector="new_materials", site="smart_park",
-    investor_category="listed", high_tech=True, encouraged=True, ecological_redline=False)
+    land_area_mu=D(100),
+    total_investment_wan=D(52000),
+    fixed_asset_wan=D(42000),
+    annual_output_yi=D(6),
+    annual_tax_wan=D(3500),
+    automation_rate=D(75),
+    rd_share=D(32),
+    transformer_kva=D(8000),
+    sector="new_materials",
+    site="smart_park",
+    investor_category="listed",
+    high_tech=True,
+    encouraged=True,
+    ecological_redline=False,
+)
 
 
 def test_a_good_new_materials_plant_passes_every_land_indicator(policy: Policy):
@@ -61,8 +72,12 @@ def test_379_99_wan_per_mu_fails_the_intensity_standard(policy: Policy):
 
 
 def test_a_failing_indicator_raises_the_fifth_prohibited_condition(policy: Policy):
-    plan = PlanFigures(land_area_mu=D(100), fixed_asset_wan=D(20000), annual_output_yi=D(6),
-                       annual_tax_wan=D(3500))
+    plan = PlanFigures(
+        land_area_mu=D(100),
+        fixed_asset_wan=D(20000),
+        annual_output_yi=D(6),
+        annual_tax_wan=D(3500),
+    )
     prohibited = codes(screen(plan, policy), "prohibited")
     assert [p.params["number"] for p in prohibited] == [5]
     assert prohibited[0].citation == "001 六(五)"
@@ -81,39 +96,59 @@ def test_pure_real_estate_is_outside_the_scope(policy: Policy):
 
 
 def test_a_sector_outside_the_guidance_is_a_warning(policy: Policy):
-    assert by_code(screen(PlanFigures(sector="other_manufacturing"), policy),
-                   "sector").status is Status.WARN
+    assert (
+        by_code(screen(PlanFigures(sector="other_manufacturing"), policy), "sector").status
+        is Status.WARN
+    )
 
 
 def test_missing_figures_give_cannot_assess_never_an_exception(policy: Policy):
     f = screen(PlanFigures(), policy)
-    for code in ("investment_intensity", "output_per_mu", "tax_per_mu", "automation", "scope",
-                 "sector", "routing", "followup", "environmental_entry", "investor_category"):
+    for code in (
+        "investment_intensity",
+        "output_per_mu",
+        "tax_per_mu",
+        "automation",
+        "scope",
+        "sector",
+        "routing",
+        "followup",
+        "environmental_entry",
+        "investor_category",
+    ):
         assert by_code(f, code).status is Status.UNKNOWN, code
     assert by_code(f, "priority_none").status is Status.INFO
 
 
 def test_a_zero_land_area_cannot_be_assessed_rather_than_divided_by(policy: Policy):
     assert land_ratios(PlanFigures(land_area_mu=D(0), fixed_asset_wan=D(100))) == {
-        "investment_intensity": None, "output_per_mu": None, "tax_per_mu": None}
+        "investment_intensity": None,
+        "output_per_mu": None,
+        "tax_per_mu": None,
+    }
 
 
-@pytest.mark.parametrize(("total", "tier"), [("29999", "filing"), ("30000", "approval"),
-                                             ("99999", "approval"), ("100000", "two_level")])
+@pytest.mark.parametrize(
+    ("total", "tier"),
+    [("29999", "filing"), ("30000", "approval"), ("99999", "approval"), ("100000", "two_level")],
+)
 def test_the_routing_finding_follows_the_amount(policy: Policy, total: str, tier: str):
     f = screen(PlanFigures(total_investment_wan=D(total)), policy)
     assert by_code(f, "routing").params["tier"] == tier
 
 
-@pytest.mark.parametrize(("total", "tier"), [("9999", "unit_heads"), ("10000", "district_leaders")])
+@pytest.mark.parametrize(
+    ("total", "tier"), [("9999", "unit_heads"), ("10000", "district_leaders")]
+)
 def test_the_followup_finding_follows_the_amount(policy: Policy, total: str, tier: str):
     f = screen(PlanFigures(total_investment_wan=D(total)), policy)
     assert by_code(f, "followup").params["tier"] == tier
 
 
 @pytest.mark.parametrize(("total", "priority"), [("49999", False), ("50000", True)])
-def test_a_single_manufacturing_project_from_5_yi_is_a_priority(policy: Policy, total: str,
-                                                                 priority: bool):
+def test_a_single_manufacturing_project_from_5_yi_is_a_priority(
+    policy: Policy, total: str, priority: bool
+):
     f = screen(PlanFigures(total_investment_wan=D(total), sector="auto_parts"), policy)
     assert (3 in [p.params["number"] for p in codes(f, "priority")]) is priority
 

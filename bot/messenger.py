@@ -1,0 +1,65 @@
+"""The port every runtime implements: send, edit, answer, upload; with neutral errors."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from conversations.replies import Document, Keyboard
+
+
+class DeliveryError(Exception):
+    """A messenger call failed."""
+
+
+class RetryLater(DeliveryError):
+    """Flood control (HTTP 429): try again after `seconds`."""
+
+    def __init__(self, seconds: float, description: str = "") -> None:
+        super().__init__(description or f"retry after {seconds}")
+        self.seconds = seconds
+
+
+class Transient(DeliveryError):
+    """A network error or a 5xx: try again with backoff."""
+
+
+class Unreachable(DeliveryError):
+    """The chat can never be reached (bot blocked, chat not found, user deactivated)."""
+
+
+class NotModified(DeliveryError):
+    """An edit that changes nothing (harmless)."""
+
+
+class MessageGone(DeliveryError):
+    """The message to edit no longer exists."""
+
+
+class MessengerClient(Protocol):
+    """What the delivery code needs from a messenger runtime (python-telegram-bot, aiogram)."""
+
+    async def send_text(self, chat_id: str, html: str, buttons: Keyboard) -> str:
+        """Send an HTML message; returns the new message id."""
+        ...
+
+    async def edit_text(self, chat_id: str, message_id: str, html: str, buttons: Keyboard) -> None:
+        """Replace a message's text and buttons."""
+        ...
+
+    async def send_document(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
+        """Send a file (with an HTML caption); returns the new message id."""
+        ...
+
+    async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
+        """Answer a button press (every press must be answered)."""
+        ...
+
+    async def typing(self, chat_id: str) -> None:
+        """Show that the bot is working."""
+        ...
+
+    async def set_chat_commands(
+        self, chat_id: str, commands: list[tuple[str, str]], language: str | None
+    ) -> None:
+        """Set the command menu of one chat."""
+        ...

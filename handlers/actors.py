@@ -1,0 +1,41 @@
+"""Resolving the actor of an event from storage."""
+
+from __future__ import annotations
+
+from handlers.context import Actor, Services
+from handlers.events import Inbound
+from handlers.notify import locale_of
+from storage.tables import Person
+from storage.uow import UnitOfWork
+from templates.renderer import normalize_locale
+
+
+def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
+    """Who acted: the linked person and their roles, or an unregistered visitor."""
+    account = uow.people.account(event.messenger, event.user_id)
+    person = uow.people.get(account.person_id) if account is not None else None
+    default = services.renderer.default_locale
+    is_admin = event.user_id in services.admins
+    if person is None and is_admin:
+        # Administrators named in the settings exist from their first message on.
+        person = uow.people.add(Person(name=event.display_name or event.user_id))
+        account = uow.people.link_account(
+            person,
+            event.messenger,
+            event.user_id,
+            event.chat_id,
+            event.username,
+            event.language_code,
+        )
+    if person is None:
+        locale = normalize_locale(event.language_code, default)
+        return Actor(None, None, locale, [], False)
+    if (
+        account is not None
+        and event.language_code
+        and account.language_code != event.language_code
+    ):
+        account.language_code = event.language_code
+        uow.session.add(account)
+    roles = list(uow.people.roles_of(person.id or 0))
+    return Actor(person, account, locale_of(person, account, default), roles, is_admin)

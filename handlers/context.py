@@ -1,0 +1,65 @@
+"""What every handler works with: the services built once, and the actor resolved per event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.tables import MessengerAccount, Person, PersonRole
+from storage.uow import UnitOfWorkFactory
+from templates.renderer import Renderer
+from workflow.policy import Policy
+from workflow.roles import Role
+
+
+@dataclass(frozen=True)
+class Services:
+    """Built once in the composition root and handed to every handler."""
+
+    uow: UnitOfWorkFactory
+    policy: Policy
+    renderer: Renderer
+    clock: Callable[[], datetime]
+    timezone: ZoneInfo
+    admins: frozenset[str] = frozenset()
+    bot_username: str = "zhaoshang_bot"
+    messenger: str = "telegram"
+
+    def today(self) -> date:
+        """Today's date in the deployment's time zone."""
+        return self.clock().astimezone(self.timezone).date()
+
+
+@dataclass
+class Actor:
+    """The person behind an event, with their roles; `person` is None before registration."""
+
+    person: Person | None
+    account: MessengerAccount | None
+    locale: str
+    role_rows: list[PersonRole] = field(default_factory=list)
+    is_admin: bool = False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role held (administrators from settings hold ADMIN)."""
+        held = {Role(r.role) for r in self.role_rows if r.role in Role.__members__.values()}
+        if self.is_admin:
+            held.add(Role.ADMIN)
+        return frozenset(held)
+
+    @property
+    def person_id(self) -> int:
+        """The person's id (only for registered actors)."""
+        assert self.person is not None and self.person.id is not None
+        return self.person.id
+
+    def has(self, *roles: Role) -> bool:
+        """Whether the actor holds any of these roles."""
+        return bool(self.roles & set(roles))
+
+    def units(self, role: Role) -> set[str]:
+        """The units for which the actor holds a role."""
+        return {r.unit_id for r in self.role_rows if r.role == role.value and r.unit_id}

@@ -1,0 +1,122 @@
+"""The dispatcher: one event, one unit of work; an open draft gets the event first."""
+
+from __future__ import annotations
+
+import logging
+
+from conversations.callbacks import CallbackDataError, decode
+from conversations.events import TEXT_COMMANDS, ButtonInput, Command, FileInput, TextInput
+from conversations.replies import Outcome, Reply
+from handlers import forms
+from handlers.actors import resolve_actor
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.registry import BUTTONS, COMMANDS
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# Commands that steer the open form rather than start something new.
+FORM_COMMANDS = frozenset({"back", "skip", "cancel", "pause", "edit", "submit", "summary"})
+
+
+class Dispatcher:
+    """Routes inbound events to use cases; every event is one transaction."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def handle(self, event: Inbound) -> Outcome:
+        """Handle one event and return the replies for the person who acted."""
+        s = self.services
+        with s.uow() as uow:
+            actor = resolve_actor(s, uow, event)
+            try:
+                outcome = self._route(uow, actor, event)
+                uow.commit()
+                return outcome
+            except HandlerError as err:
+                uow.rollback()
+                if isinstance(err, Refused) or err.audit_action:
+                    uow.audit(
+                        err.audit_action or "refused",
+                        "event",
+                        event.callback_data or event.command or "text",
+                        actor_id=actor.person.id if actor.person else None,
+                        actor_external=event.user_id,
+                        note=err.message,
+                        allowed=False,
+                    )
+                    uow.commit()
+                text = s.renderer.message(actor.locale, err.message, **err.params)
+                return Outcome(
+                    [Reply(text)], toast=_first_line(text), alert=isinstance(err, Refused)
+                )
+
+    def _route(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+        s = self.services
+        if event.callback_data is not None:
+            return self._button(uow, actor, event)
+        if event.command is not None:
+            return self._command(uow, actor, event)
+        draft = uow.drafts.active(actor.person_id, event.chat_id) if actor.person else None
+        if draft is not None:
+            if event.file is not None:
+                f = event.file
+                return forms.feed(
+                    s, uow, actor, draft, FileInput(f.file_id, f.file_name, f.mime_type, f.size)
+                )
+            return forms.feed(s, uow, actor, draft, TextInput(event.text or ""))
+        if not actor.roles:
+            return COMMANDS["start"].handler(s, uow, actor, event)
+        return Outcome([Reply(s.renderer.message(actor.locale, "common#unknown_text"))])
+
+    def _command(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+        s = self.services
+        name = event.command or ""
+        if actor.person is not None and name in FORM_COMMANDS:
+            draft = uow.drafts.active(actor.person_id, event.chat_id)
+            if draft is not None:
+                return forms.feed(
+                    s,
+                    uow,
+                    actor,
+                    draft,
+                    Command(TEXT_COMMANDS.get(name, name), event.args or None),
+                )
+        spec = COMMANDS.get(name)
+        if spec is None:
+            raise HandlerError("common#unknown_command", command=name)
+        if spec.needs_registration and not actor.roles:
+            return COMMANDS["start"].handler(s, uow, actor, event)
+        if spec.roles is not None and not (spec.roles & actor.roles):
+            raise Refused("common#not_allowed", audit_action=f"refused:/{name}")
+        return spec.handler(s, uow, actor, event)
+
+    def _button(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+        s = self.services
+        try:
+            data = decode(event.callback_data or "")
+        except CallbackDataError:
+            raise Refused("common#stale_button", audit_action="refused:bad_callback") from None
+        if data.prefix == "f":
+            if actor.person is None:
+                raise HandlerError("common#stale_button")
+            draft = uow.drafts.active(actor.person_id, event.chat_id)
+            if draft is None:
+                raise HandlerError("common#form_not_open")
+            return forms.feed(s, uow, actor, draft, ButtonInput(data))
+        handler = BUTTONS.get(data.prefix)
+        if handler is None:
+            raise Refused("common#stale_button", audit_action="refused:unknown_button")
+        if actor.person is None:
+            raise Refused("common#not_allowed", audit_action=f"refused:{data.prefix}")
+        return handler(s, uow, actor, event, data)
+
+
+def _first_line(text: str) -> str:
+    import re
+
+    plain = re.sub(r"<[^>]+>", "", text).strip().splitlines()
+    return (plain[0] if plain else "")[:190]

@@ -1,0 +1,93 @@
+"""Notifications to other people: rendered in each recipient's locale, queued in the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from conversations.replies import Reply
+from handlers.context import Services
+from storage.tables import MessengerAccount, Person
+from storage.uow import UnitOfWork
+from templates.renderer import normalize_locale
+from workflow.roles import Role
+
+Build = Callable[[str], Reply]
+"""Makes the notification for one locale."""
+
+
+def locale_of(person: Person | None, account: MessengerAccount | None, default: str) -> str:
+    """A person's language: their choice, else their messenger's, else the deployment's."""
+    if person is not None and person.locale:
+        return person.locale
+    if account is not None and account.language_code:
+        return normalize_locale(account.language_code, default)
+    return default
+
+
+def notify(
+    services: Services,
+    uow: UnitOfWork,
+    person_id: int,
+    build: Build,
+    *,
+    dedupe_key: str | None = None,
+    file_id: int | None = None,
+) -> int:
+    """Queue a notification to every linked account of a person; returns how many were queued."""
+    person = uow.people.get(person_id)
+    queued = 0
+    for acc in uow.people.accounts_of(person_id):
+        if acc.messenger != services.messenger:
+            continue
+        reply = build(locale_of(person, acc, services.renderer.default_locale))
+        key = None if dedupe_key is None else f"{dedupe_key}:{acc.id}"
+        if (
+            uow.outbox.enqueue(
+                acc.chat_id,
+                reply.to_dict(),
+                person_id=person_id,
+                file_id=file_id,
+                dedupe_key=key,
+                messenger=acc.messenger,
+            )
+            is not None
+        ):
+            queued += 1
+    return queued
+
+
+def notify_many(
+    services: Services,
+    uow: UnitOfWork,
+    person_ids: Iterable[int],
+    build: Build,
+    *,
+    dedupe_key: str | None = None,
+    file_id: int | None = None,
+) -> int:
+    """Queue a notification to several people, each once."""
+    total = 0
+    for pid in dict.fromkeys(person_ids):
+        key = None if dedupe_key is None else f"{dedupe_key}:p{pid}"
+        total += notify(services, uow, pid, build, dedupe_key=key, file_id=file_id)
+    return total
+
+
+def notify_role(
+    services: Services,
+    uow: UnitOfWork,
+    role: Role,
+    build: Build,
+    *,
+    unit_id: str | None = None,
+    dedupe_key: str | None = None,
+    file_id: int | None = None,
+) -> int:
+    """Queue a notification to everyone holding a role (for a unit, when given)."""
+    ids = [p.id for p in uow.people.holders(role.value, unit_id) if p.id is not None]
+    return notify_many(services, uow, ids, build, dedupe_key=dedupe_key, file_id=file_id)
+
+
+def message(services: Services, name: str, /, **params: object) -> Build:
+    """A Build for a plain message template."""
+    return lambda locale: Reply(services.renderer.message(locale, name, **params))

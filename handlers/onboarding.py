@@ -1,0 +1,386 @@
+"""Onboarding: /start, an investor's own registration, officials' invitations, /whoami, /lang."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Final
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.events import Command
+from conversations.forms.registration import REGISTRATION_FORM
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.notify import message, notify
+from handlers.registry import button, command, commands_for
+from storage.tables import Invitation, Person
+from storage.uow import UnitOfWork
+from workflow.roles import Role
+
+INVITE_PREFIX: Final = "inv_"
+INVITE_DAYS: Final = 7
+INVITABLE: Final = (
+    Role.OFFICE,
+    Role.REVIEWER,
+    Role.UNIT_REPORTER,
+    Role.UNIT_HEAD,
+    Role.LIAISON,
+    Role.LEADER,
+    Role.CITY_OFFICE,
+    Role.CITY_EXEC_DEPUTY,
+    Role.CITY_LEADER,
+    Role.ADMIN,
+)
+
+
+def _say(s: Services, actor: Actor, template: str, **params: object) -> Reply:
+    return Reply(s.renderer.message(actor.locale, template, **params))
+
+
+@command("start", menu=False, needs_registration=False)
+def start(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Welcome; a deep link may carry an invitation; a newcomer registers as an investor."""
+    payload = event.args.strip() if event.command == "start" else ""
+    if payload.startswith(INVITE_PREFIX):
+        return accept_invitation(s, uow, actor, event, payload.removeprefix(INVITE_PREFIX))
+    if actor.roles and actor.person is not None:
+        return Outcome(
+            [
+                _say(s, actor, "onboarding#welcome_back", name=actor.person.name),
+                help_reply(s, actor),
+            ]
+        )
+    replies = [] if actor.person else [_say(s, actor, "onboarding#welcome")]
+    replies += _registration(s, uow, actor, event)
+    return Outcome(replies)
+
+
+def _registration(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> list[Reply]:
+    # A visitor has no person yet: a provisional one holds the registration draft, so the
+    # answers survive a restart like any other draft.
+    person = actor.person
+    if person is None:
+        person = uow.people.add(Person(name=event.display_name or event.user_id))
+        uow.people.link_account(
+            person,
+            event.messenger,
+            event.user_id,
+            event.chat_id,
+            event.username,
+            event.language_code,
+        )
+        actor.person = person
+    row = uow.drafts.find(actor.person_id, event.chat_id, REGISTRATION_FORM.id)
+    if row is not None:
+        return list(forms.feed(s, uow, actor, row, Command("resume")).replies)
+    return forms.start(
+        s,
+        uow,
+        actor,
+        event.chat_id,
+        REGISTRATION_FORM.id,
+        answers={"name": event.display_name} if event.display_name else None,
+    )
+
+
+def finish_registration(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, _subject: str
+) -> list[Reply]:
+    """The registration form was submitted: the person becomes an investor."""
+    person = actor.person
+    assert person is not None
+    a = draft.answers
+    person.name = a["name"]
+    person.company = a.get("company")
+    person.phone = a.get("phone")
+    person.consent_at = s.clock()
+    uow.session.add(person)
+    uow.people.grant(actor.person_id, Role.INVESTOR.value)
+    uow.audit(
+        "register",
+        "person",
+        actor.person_id,
+        actor_id=actor.person_id,
+        to_value=Role.INVESTOR.value,
+    )
+    actor.role_rows = list(uow.people.roles_of(actor.person_id))
+    return [_say(s, actor, "onboarding#registered", name=person.name), help_reply(s, actor)]
+
+
+forms.register(forms.FormDefinition(REGISTRATION_FORM, finish_registration))
+
+
+@command("help", needs_registration=False)
+def help_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """What this person can do."""
+    return Outcome([help_reply(s, actor)])
+
+
+def help_reply(s: Services, actor: Actor) -> Reply:
+    """The list of commands open to this person."""
+    specs = commands_for(actor.roles, bool(actor.roles))
+    return Reply(
+        s.renderer.message(
+            actor.locale, "help", commands=[c.name for c in specs], registered=bool(actor.roles)
+        )
+    )
+
+
+@command("whoami")
+def whoami(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Who the bot thinks this person is: name, roles and units, positions."""
+    assert actor.person is not None
+    roles = [
+        {
+            "role": r.role,
+            "unit": _unit_name(s, r.unit_id),
+            "dimension": s.policy.dimension(r.dimension_id).name if r.dimension_id else None,
+        }
+        for r in actor.role_rows
+    ]
+    positions = [
+        p.name for p in s.policy.positions if p.id in set(uow.people.positions_of(actor.person_id))
+    ]
+    return Outcome(
+        [
+            _say(
+                s,
+                actor,
+                "onboarding#whoami",
+                person=actor.person,
+                roles=roles,
+                positions=positions,
+                admin=actor.is_admin,
+            )
+        ]
+    )
+
+
+def _unit_name(s: Services, unit_id: str | None) -> str | None:
+    if unit_id is None:
+        return None
+    try:
+        return s.policy.unit(unit_id).name
+    except KeyError:
+        return unit_id
+
+
+@command("lang")
+def lang(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Choose the language of the bot."""
+    buttons = keyboard(
+        [
+            Button("中文", encode("lg", "set", "zh-Hans")),
+            Button("English", encode("lg", "set", "en")),
+        ]
+    )
+    return Outcome([Reply(s.renderer.message(actor.locale, "onboarding#lang_choose"), buttons)])
+
+
+@button("lg")
+def set_lang(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """Store the language chosen."""
+    assert actor.person is not None
+    choice = data.args[0] if data.args else ""
+    if choice not in ("zh-Hans", "en"):
+        raise HandlerError("common#stale_button")
+    actor.person.locale = choice
+    actor.locale = choice
+    uow.session.add(actor.person)
+    return Outcome([Reply(s.renderer.message(choice, "onboarding#lang_set"), edit=True)])
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+@command("invite", roles={Role.ADMIN, Role.OFFICE})
+def invite(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Start an invitation: choose the role."""
+    buttons = [
+        Button(s.renderer.message(actor.locale, "roles#name", role=r.value), encode("iv", "r", i))
+        for i, r in enumerate(INVITABLE)
+    ]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "onboarding#invite_role"), keyboard(buttons, 2))]
+    )
+
+
+def _units_for(s: Services, role: Role) -> list[str]:
+    if role in (Role.CITY_OFFICE,):
+        return ["city_office"]
+    if role in (Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER):
+        return ["city_group"]
+    if role is Role.LEADER:
+        return ["district_gov"]
+    if role in (Role.OFFICE, Role.ADMIN):
+        return [s.policy.office().id]
+    if role is Role.REVIEWER:
+        return list(dict.fromkeys(u for d in s.policy.review_dimensions for u in d.units))
+    return [u.id for u in s.policy.units if u.kind not in ("city", "city_office", "government")]
+
+
+@button("iv")
+def invite_step(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """Role, then unit, then (for a reviewer) the dimension; then the link."""
+    if not actor.has(Role.ADMIN, Role.OFFICE):
+        raise Refused("common#not_allowed", audit_action="refused:invite")
+    role = INVITABLE[data.arg_int(0)] if data.args else None
+    if role is None:
+        raise HandlerError("common#stale_button")
+    units = _units_for(s, role)
+    if data.action == "r" and len(units) > 1:
+        buttons = [
+            Button(s.policy.unit(u).short, encode("iv", "u", data.args[0], i))
+            for i, u in enumerate(units)
+        ]
+        return Outcome(
+            [
+                Reply(
+                    s.renderer.message(actor.locale, "onboarding#invite_unit", role=role.value),
+                    keyboard(buttons, 3),
+                    edit=True,
+                )
+            ]
+        )
+    unit = units[data.arg_int(1)] if data.action in ("u", "d") else units[0]
+    if role is Role.REVIEWER and data.action == "u":
+        dims = [d for d in s.policy.review_dimensions if unit in d.units]
+        buttons = [
+            Button(d.name, encode("iv", "d", data.args[0], data.args[1], i))
+            for i, d in enumerate(dims)
+        ]
+        return Outcome(
+            [
+                Reply(
+                    s.renderer.message(
+                        actor.locale, "onboarding#invite_dimension", unit=s.policy.unit(unit).name
+                    ),
+                    keyboard(buttons, 2),
+                    edit=True,
+                )
+            ]
+        )
+    dimension = None
+    if data.action == "d":
+        dims = [d for d in s.policy.review_dimensions if unit in d.units]
+        dimension = dims[data.arg_int(2)].id
+    inv = create_invitation(s, uow, actor, role, unit, dimension)
+    link = f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(
+                    actor.locale,
+                    "onboarding#invite_link",
+                    role=role.value,
+                    unit=s.policy.unit(unit).name,
+                    dimension=s.policy.dimension(dimension).name if dimension else None,
+                    link=link,
+                    expires=inv.expires_at,
+                ),
+                edit=True,
+            )
+        ]
+    )
+
+
+def create_invitation(
+    s: Services, uow: UnitOfWork, actor: Actor, role: Role, unit: str, dimension: str | None
+) -> Invitation:
+    """A single-use invitation valid for seven days."""
+    inv = uow.people.add_invitation(
+        Invitation(
+            code=secrets.token_urlsafe(12),
+            role=role.value,
+            unit_id=unit,
+            dimension_id=dimension,
+            created_by=actor.person.id if actor.person else None,
+            expires_at=s.clock() + timedelta(days=INVITE_DAYS),
+        )
+    )
+    uow.audit(
+        "invite",
+        "invitation",
+        inv.id,
+        actor_id=inv.created_by,
+        to_value=role.value,
+        note=f"{unit}/{dimension or ''}",
+    )
+    return inv
+
+
+def accept_invitation(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, code: str
+) -> Outcome:
+    """Bind whoever opened a valid invitation to its role and unit."""
+    inv = uow.people.invitation(code)
+    if inv is None:
+        raise Refused("onboarding#invite_unknown", audit_action="refused:invite_code")
+    if inv.used_at is not None:
+        raise Refused("onboarding#invite_used", audit_action="refused:invite_reused")
+    if inv.expires_at <= s.clock():
+        raise Refused("onboarding#invite_expired", audit_action="refused:invite_expired")
+    person = actor.person
+    if person is None:
+        person = uow.people.get(inv.person_id) if inv.person_id else None
+        if person is None:
+            person = uow.people.add(
+                Person(name=event.display_name or event.user_id, unit_id=inv.unit_id)
+            )
+        uow.people.link_account(
+            person,
+            event.messenger,
+            event.user_id,
+            event.chat_id,
+            event.username,
+            event.language_code,
+        )
+        actor.person = person
+    if person.unit_id is None:
+        person.unit_id = inv.unit_id
+        uow.session.add(person)
+    uow.people.grant(
+        actor.person_id,
+        inv.role,
+        unit_id=inv.unit_id,
+        dimension_id=inv.dimension_id,
+        granted_by=inv.created_by,
+    )
+    uow.people.use_invitation(inv, actor.person_id, s.clock())
+    uow.audit(
+        "accept_invitation",
+        "person",
+        actor.person_id,
+        actor_id=actor.person_id,
+        to_value=inv.role,
+        note=inv.unit_id,
+    )
+    actor.role_rows = list(uow.people.roles_of(actor.person_id))
+    if inv.created_by:
+        notify(
+            s,
+            uow,
+            inv.created_by,
+            message(s, "onboarding#invite_accepted_notice", name=person.name, role=inv.role),
+        )
+    return Outcome(
+        [
+            _say(
+                s,
+                actor,
+                "onboarding#invite_welcome",
+                name=person.name,
+                role=inv.role,
+                unit=_unit_name(s, inv.unit_id),
+            ),
+            help_reply(s, actor),
+        ]
+    )

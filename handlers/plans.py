@@ -1,0 +1,76 @@
+"""From a plan's stored answers to the figures screening reads, and the findings block."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from markupsafe import Markup
+
+from handlers.context import Services
+from workflow.screening import Finding, PlanFigures, screen
+
+
+def _dec(answers: Mapping[str, Any], key: str) -> Decimal | None:
+    raw = answers.get(key)
+    if raw is None or raw == "":
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+def _flag(answers: Mapping[str, Any], key: str) -> bool | None:
+    raw = answers.get(key)
+    if isinstance(raw, bool):
+        return raw
+    return {"yes": True, "no": False}.get(str(raw)) if raw is not None else None
+
+
+def plan_figures(answers: Mapping[str, Any]) -> PlanFigures:
+    """The figures of a plan form's answers, None where not given."""
+    site = answers.get("site")
+    return PlanFigures(
+        land_area_mu=_dec(answers, "land_area"),
+        total_investment_wan=_dec(answers, "total_investment"),
+        fixed_asset_wan=_dec(answers, "fixed_investment"),
+        annual_output_yi=_dec(answers, "annual_output_value"),
+        annual_tax_wan=_dec(answers, "annual_tax"),
+        automation_rate=_dec(answers, "automation_rate"),
+        rd_share=_dec(answers, "rd_staff_share"),
+        transformer_kva=_dec(answers, "transformer_kva"),
+        sector=answers.get("sector"),
+        site=None if site in (None, "other") else site,
+        investor_category=answers.get("investor_category"),
+        high_tech=_flag(answers, "high_tech"),
+        famous_brand=_flag(answers, "famous_brand"),
+        phd_lead=_flag(answers, "phd_lead"),
+        research_platform=_flag(answers, "rd_platform"),
+        headquarters=_flag(answers, "headquarters"),
+        encouraged=_flag(answers, "encouraged_category"),
+        capacity_expansion=_flag(answers, "expansion"),
+        ecological_redline=_flag(answers, "eco_red_line"),
+    )
+
+
+def findings_of(services: Services, answers: Mapping[str, Any]) -> list[Finding]:
+    """Screen a plan's answers against the policy."""
+    return screen(plan_figures(answers), services.policy)
+
+
+def findings_json(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as stored with the project."""
+    return [{**asdict(f), "status": f.status.value} for f in findings]
+
+
+def findings_block(services: Services, findings: list[dict[str, Any]], locale: str) -> str:
+    """The findings as an HTML block in the reader's language."""
+    return services.renderer.message(locale, "findings#block", findings=findings)
+
+
+def summary_findings(services: Services, answers: Mapping[str, Any], locale: str) -> str:
+    """The findings shown under the plan's summary before it is submitted."""
+    return Markup(findings_block(services, findings_json(findings_of(services, answers)), locale))

@@ -1,0 +1,212 @@
+"""The investor's plan: /new, /continue, /cancel, /my, /project, and the submission."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.events import Command
+from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError
+from handlers.events import Inbound
+from handlers.notify import notify_role
+from handlers.plans import findings_json, findings_of, summary_findings
+from handlers.registry import button, command
+from storage.tables import Project
+from storage.uow import UnitOfWork
+from workflow.pipeline import Stage
+from workflow.roles import OFFICIAL_ROLES, Role
+
+
+def _msg(s: Services, actor: Actor, name: str, **params: Any) -> str:
+    return s.renderer.message(actor.locale, name, **params)
+
+
+def submit_plan(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """A plan was submitted: the project enters stage ① with its serial; the office is told."""
+    answers = draft.answers
+    findings = findings_json(findings_of(s, answers))
+    now = s.clock()
+    serial = uow.projects.next_serial(s.policy.serial_prefix, now.astimezone(s.timezone).year)
+    project = uow.projects.add(
+        Project(
+            serial=serial,
+            name=answers["name"],
+            investor_name=answers.get("investor"),
+            investor_person_id=actor.person_id,
+            stage=Stage.LEAD.value,
+            sector=answers.get("sector"),
+            site=answers.get("site"),
+            total_investment_wan=_dec(answers.get("total_investment")),
+            land_area_mu=_dec(answers.get("land_area")),
+            plan=dict(answers),
+            findings=findings,
+            priority=any(f["code"] == "priority" for f in findings),
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    uow.projects.record_creation(project, actor.person_id, now)
+    uow.audit(
+        "submit_plan",
+        "project",
+        project.id,
+        actor_id=actor.person_id,
+        to_value=Stage.LEAD.value,
+        note=serial,
+    )
+    notify_role(
+        s,
+        uow,
+        Role.OFFICE,
+        lambda loc: Reply(
+            s.renderer.message(
+                loc,
+                "projects#office_new_lead",
+                project=project,
+                findings=findings,
+                stage=Stage.LEAD.value,
+            )
+        ),
+        dedupe_key=f"lead:{serial}",
+    )
+    return [Reply(_msg(s, actor, "projects#submitted", project=project, stage=Stage.LEAD.value))]
+
+
+def _dec(raw: Any) -> Decimal | None:
+    return None if raw in (None, "") else Decimal(str(raw))
+
+
+forms.register(
+    forms.FormDefinition(
+        PLAN_FORM,
+        submit_plan,
+        options=lambda s: plan_options(s.policy),
+        summary_extra=summary_findings,
+    )
+)
+
+
+@command("new", roles={Role.INVESTOR})
+def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Start a plan; an unfinished one is offered first."""
+    existing = uow.drafts.find(actor.person_id, event.chat_id, PLAN_FORM.id)
+    if existing is not None:
+        buttons = keyboard(
+            [
+                Button(_msg(s, actor, "projects#button_resume"), encode("pj", "resume")),
+                Button(_msg(s, actor, "projects#button_restart"), encode("pj", "restart")),
+            ]
+        )
+        return Outcome([Reply(_msg(s, actor, "projects#unfinished_plan"), buttons)])
+    intro = Reply(_msg(s, actor, "projects#plan_intro"))
+    return Outcome([intro, *forms.start(s, uow, actor, event.chat_id, PLAN_FORM.id)])
+
+
+@button("pj")
+def plan_choice(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """Resume the unfinished plan, or discard it and start again."""
+    row = uow.drafts.find(actor.person_id, event.chat_id, PLAN_FORM.id)
+    if data.action == "restart":
+        if row is not None:
+            uow.drafts.delete(row)
+            uow.session.flush()
+        replies = forms.start(s, uow, actor, event.chat_id, PLAN_FORM.id)
+        return Outcome([Reply(_msg(s, actor, "projects#restarted"), edit=True), *replies])
+    if data.action == "resume" and row is not None:
+        return forms.feed(s, uow, actor, row, Command("resume"))
+    raise HandlerError("common#stale_button")
+
+
+@command("continue")
+def continue_form(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Go on with the form paused most recently."""
+    rows = [r for r in uow.drafts.of_person(actor.person_id) if r.chat_id == event.chat_id]
+    if not rows:
+        raise HandlerError("projects#nothing_to_continue")
+    return forms.feed(s, uow, actor, rows[0], Command("resume"))
+
+
+@command("cancel")
+def cancel(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Nothing is open to pause (an open form takes /cancel itself)."""
+    raise HandlerError("projects#nothing_to_cancel")
+
+
+@command("my", roles={Role.INVESTOR})
+def my_projects(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """My projects: stage, what happens next, and a timeline."""
+    projects = uow.projects.of_investor(actor.person_id)
+    items = [{"project": p, "history": uow.projects.history(p.id or 0)} for p in projects]
+    drafts = [d for d in uow.drafts.of_person(actor.person_id, PLAN_FORM.id)]
+    return Outcome(
+        [
+            Reply(
+                _msg(
+                    s,
+                    actor,
+                    "projects#my",
+                    items=items,
+                    drafts=[d.data.get("answers", {}).get("name") for d in drafts],
+                )
+            )
+        ]
+    )
+
+
+@command("project")
+def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """A project's detail; an investor sees only their own projects."""
+    serial = event.args.strip().split(" ")[0] if event.args.strip() else ""
+    if not serial:
+        raise HandlerError("projects#project_usage")
+    project = uow.projects.by_serial(serial)
+    official = bool(actor.roles & OFFICIAL_ROLES)
+    if project is None or (not official and project.investor_person_id != actor.person_id):
+        if project is not None:
+            uow.audit(
+                "refused:view_project",
+                "project",
+                project.id,
+                actor_id=actor.person_id,
+                allowed=False,
+            )
+        raise HandlerError("common#project_not_found", serial=serial)
+    history = uow.projects.history(project.id or 0)
+    return Outcome(
+        [
+            Reply(
+                _msg(
+                    s,
+                    actor,
+                    "projects#detail",
+                    project=project,
+                    history=history,
+                    official=official,
+                    sector=_sector_name(s, project.sector),
+                    site=_site_name(s, project),
+                )
+            )
+        ]
+    )
+
+
+def _sector_name(s: Services, sector_id: str | None) -> str | None:
+    sector = s.policy.sector(sector_id) if sector_id else None
+    return sector.name if sector else None
+
+
+def _site_name(s: Services, project: Project) -> str | None:
+    if project.site == "other":
+        return project.plan.get("site_other")
+    site = next((x for x in s.policy.sites if x.id == project.site), None)
+    return site.name if site else None
