@@ -1,0 +1,228 @@
+"""The user side: what people do in the Telegram app, as methods of the sandbox server."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sandbox.errors import SandboxError
+from sandbox.formatting import command_entities
+from sandbox.markup import inline_buttons
+from sandbox.messages import add_message
+from sandbox.state import CallbackQueryRecord, SandboxChat, SandboxState, SandboxUser
+
+
+class UserSideMixin:
+    """User actions: register people and groups, send messages and files, press buttons, block."""
+
+    state: SandboxState
+
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+        *,
+        started: bool = True,
+    ) -> dict[str, Any]:
+        """Register a person (and their private chat); started=False: never opened the bot."""
+        if user_id <= 0:
+            raise SandboxError("user ids are positive")
+        user = SandboxUser(user_id, first_name, last_name, username, language_code)
+        user.started = started
+        self.state.users[user_id] = user
+        self.state.chats.setdefault(user_id, SandboxChat(user_id, "private"))
+        return user.to_api()
+
+    def add_group(
+        self, chat_id: int, title: str, members: list[int], chat_type: str = "group"
+    ) -> dict[str, Any]:
+        """Create a group chat (negative id) with the bot and the given users in it."""
+        if chat_id >= 0:
+            raise SandboxError("group chat ids are negative")
+        if chat_type not in {"group", "supergroup"}:
+            raise SandboxError("chat_type is 'group' or 'supergroup'")
+        for member in members:
+            self._user(member)
+        chat = SandboxChat(chat_id, chat_type, title=title, members=list(members))
+        self.state.chats[chat_id] = chat
+        return self.state.chat_api(chat)
+
+    def _user(self, user_id: int) -> SandboxUser:
+        user = self.state.users.get(user_id)
+        if user is None:
+            raise SandboxError(f"unknown user {user_id}; call add_user first")
+        return user
+
+    def _chat_for_user(self, user_id: int, chat_id: int | None) -> tuple[SandboxUser, SandboxChat]:
+        user = self._user(user_id)
+        chat = self.state.chats.get(user_id if chat_id is None else chat_id)
+        if chat is None:
+            raise SandboxError(f"unknown chat {chat_id}")
+        if chat.type == "private" and chat.id != user_id:
+            raise SandboxError("a user can only write in their own private chat with the bot")
+        if chat.type != "private" and user_id not in chat.members:
+            raise SandboxError(f"user {user_id} is not a member of chat {chat.id}")
+        if chat.type == "private" and user.blocked:
+            raise SandboxError(f"user {user_id} blocked the bot; call unblock first")
+        return user, chat
+
+    def _user_message(
+        self, user: SandboxUser, chat: SandboxChat, fields: dict[str, Any], reply_to: int | None
+    ) -> dict[str, Any]:
+        if reply_to is not None:
+            target = self.state.message(chat.id, reply_to)
+            if target is None:
+                raise SandboxError(f"no message {reply_to} in chat {chat.id}")
+            replied = dict(target.data)
+            replied.pop("reply_to_message", None)
+            fields = {"reply_to_message": replied, **fields}
+        if chat.type == "private":
+            user.started = True
+        stored = add_message(self.state, chat, "user", user.id, fields)
+        self.state.updates.push("message", stored.data)
+        return stored.data
+
+    def send_text(
+        self, user_id: int, text: str, chat_id: int | None = None, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """Send a text as a user ("/cmd args" carries a bot_command entity); return the Message."""
+        if not text:
+            raise SandboxError("the Telegram app does not send empty messages")
+        user, chat = self._chat_for_user(user_id, chat_id)
+        fields: dict[str, Any] = {"text": text}
+        entities = command_entities(text)
+        if entities:
+            fields["entities"] = entities
+        return self._user_message(user, chat, fields, reply_to)
+
+    def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Send a file as a user; it is stored and downloadable by the bot. Return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        stored = self.state.files.add_document(content, filename, mime_type)
+        fields: dict[str, Any] = {"document": stored.document()}
+        if caption:
+            fields["caption"] = caption
+        return self._user_message(user, chat, fields, None)
+
+    def send_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Send a photo (PNG, GIF or JPEG bytes) as a user; return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        stored = self.state.files.add_photo(content)
+        if stored is None:
+            raise SandboxError("photo content is not a PNG, GIF or JPEG image")
+        fields: dict[str, Any] = {"photo": stored.photo_sizes()}
+        if caption:
+            fields["caption"] = caption
+        return self._user_message(user, chat, fields, None)
+
+    def press(
+        self,
+        user_id: int,
+        chat_id: int,
+        message_id: int,
+        callback_data: str | None = None,
+        button_text: str | None = None,
+    ) -> str:
+        """Press an inline button of a bot message by data or text; return the query id."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        stored = self.state.message(chat.id, message_id)
+        if stored is None or stored.sender != "bot":
+            raise SandboxError(f"no bot message {message_id} in chat {chat.id}")
+        if callback_data is None and button_text is None:
+            raise SandboxError("give callback_data or button_text")
+        for row in inline_buttons(stored.data.get("reply_markup")):
+            for button in row:
+                if callback_data is not None and button.get("callback_data") != callback_data:
+                    continue
+                if button_text is not None and button.get("text") != button_text:
+                    continue
+                if "callback_data" not in button:
+                    raise SandboxError(f"button {button.get('text')!r} sends no callback query")
+                return self._press(user, chat, stored.data, button)
+        shown = [
+            [b.get("text") for b in row] for row in inline_buttons(stored.data.get("reply_markup"))
+        ]
+        raise SandboxError(
+            f"message {message_id} has no button data={callback_data!r} "
+            f"text={button_text!r}; its buttons are {shown}"
+        )
+
+    def _press(
+        self, user: SandboxUser, chat: SandboxChat, message: dict[str, Any], button: dict[str, Any]
+    ) -> str:
+        state = self.state
+        state.query_count += 1
+        query_id = str(4_400_000_000_000_000_000 + state.query_count * 7_919 + user.id % 1000)
+        record = CallbackQueryRecord(
+            query_id,
+            user.id,
+            chat.id,
+            message["message_id"],
+            button["callback_data"],
+            button["text"],
+            state.next_seq(),
+        )
+        state.callback_queries[query_id] = record
+        chat.timeline.append(("press", query_id))
+        payload = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": dict(message),
+            "chat_instance": str(-(abs(chat.id) * 1_000_003 % 9_000_000_000_000_000_000) - 1),
+            "data": button["callback_data"],
+        }
+        state.updates.push("callback_query", payload)
+        state.changed.notify()
+        return query_id
+
+    def _membership_update(self, user: SandboxUser, old: str, new: str) -> None:
+        state = self.state
+
+        def member(status: str) -> dict[str, Any]:
+            found: dict[str, Any] = {"user": state.bot_user(), "status": status}
+            if status == "kicked":
+                found["until_date"] = 0
+            return found
+
+        state.updates.push(
+            "my_chat_member",
+            {
+                "chat": state.chat_api(state.chats[user.id]),
+                "from": user.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
+        state.changed.notify()
+
+    def block(self, user_id: int) -> None:
+        """Block the bot: sends to this user get 403 and the bot gets a my_chat_member update."""
+        user = self._user(user_id)
+        if not user.blocked:
+            user.blocked = True
+            self._membership_update(user, "member", "kicked")
+
+    def unblock(self, user_id: int) -> None:
+        """Unblock the bot (the bot gets a my_chat_member update back to member)."""
+        user = self._user(user_id)
+        if user.blocked:
+            user.blocked = False
+            self._membership_update(user, "kicked", "member")
