@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.tables import OutboxMessage, StoredFile
+from storage.tables import CardMessage, OutboxMessage, StoredFile
 from storage.types import utcnow
 
 
@@ -57,15 +58,34 @@ class OutboxRepository:
         self.session.flush()
         return f
 
-    def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
-        """Pending notifications whose time has come, oldest first."""
-        stmt = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now)
-            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-            .limit(limit)
+    def due(
+        self,
+        now: datetime,
+        limit: int = 100,
+        *,
+        messenger: str | None = None,
+        skip_chats: Collection[str] = (),
+    ) -> Sequence[OutboxMessage]:
+        """Pending notifications whose time has come, oldest first; optionally of one messenger
+        and leaving out chats the caller is busy with."""
+        stmt = select(OutboxMessage).where(
+            OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now
         )
-        return self.session.exec(stmt).all()
+        if messenger is not None:
+            stmt = stmt.where(OutboxMessage.messenger == messenger)
+        if skip_chats:
+            stmt = stmt.where(col(OutboxMessage.chat_id).not_in(list(skip_chats)))
+        stmt = stmt.order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        return self.session.exec(stmt.limit(limit)).all()
+
+    def next_attempt(self, messenger: str | None = None) -> datetime | None:
+        """When the earliest unsettled row (pending, or leased to a sender) falls due."""
+        stmt = select(func.min(OutboxMessage.next_attempt_at)).where(
+            col(OutboxMessage.status).in_(("pending", "sending"))
+        )
+        if messenger is not None:
+            stmt = stmt.where(OutboxMessage.messenger == messenger)
+        return self.session.exec(stmt).one()
 
     def claim(self, message_id: int, lease: timedelta, now: datetime) -> bool:
         """Take a pending row for sending; False if another sender has it."""
@@ -109,6 +129,21 @@ class OutboxRepository:
         )
         self.session.exec(stmt)  # type: ignore[call-overload]
 
+    def postpone(self, message_id: int, at: datetime, error: str) -> None:
+        """A claimed row was not tried through no fault of its own (flood control): back to
+        pending at `at`, and the attempt is not counted."""
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id)
+            .values(
+                status="pending",
+                next_attempt_at=at,
+                error=error[:300],
+                attempts=col(OutboxMessage.attempts) - 1,
+            )
+        )
+        self.session.exec(stmt)  # type: ignore[call-overload]
+
     def mark_failed(self, message_id: int, error: str) -> None:
         """A row can never be delivered (blocked bot, deleted chat)."""
         stmt = (
@@ -127,6 +162,54 @@ class OutboxRepository:
             .limit(limit)
         )
         return self.session.exec(stmt).all()
+
+    def take_failed_unreported(self, limit: int = 50) -> Sequence[OutboxMessage]:
+        """Mark failed-for-good rows reported and return them; a row is taken by one caller
+        only, even with several senders, and stays unreported if the caller rolls back."""
+        unreported = (
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "failed", col(OutboxMessage.reported).is_(False))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+        # The outer `reported IS false` is re-checked by PostgreSQL after a concurrent
+        # update commits, so a second sender takes nothing.
+        stmt = (
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id).in_(unreported.scalar_subquery()),
+                col(OutboxMessage.reported).is_(False),
+            )
+            .values(reported=True)
+            .returning(col(OutboxMessage.id))
+        )
+        ids = list(self.session.exec(stmt).scalars())  # type: ignore[call-overload]
+        if not ids:
+            return []
+        rows = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+        return self.session.exec(rows.order_by(col(OutboxMessage.id))).all()
+
+    def card_message(self, chat_id: str, card: str) -> str | None:
+        """The message where a named card was last shown in a chat."""
+        stmt = select(CardMessage.message_id).where(
+            CardMessage.chat_id == chat_id, CardMessage.card == card
+        )
+        return self.session.exec(stmt).first()
+
+    def remember_card(self, chat_id: str, card: str, message_id: str) -> None:
+        """Record where a named card is now shown in a chat."""
+        stmt = (
+            update(CardMessage)
+            .where(col(CardMessage.chat_id) == chat_id, col(CardMessage.card) == card)
+            .values(message_id=message_id)
+        )
+        if self.session.exec(stmt).rowcount:  # type: ignore[call-overload]
+            return
+        try:
+            with self.session.begin_nested():
+                self.session.add(CardMessage(chat_id=chat_id, card=card, message_id=message_id))
+        except IntegrityError:  # recorded meanwhile by another process: ours is newer
+            self.session.exec(stmt)  # type: ignore[call-overload]
 
     def file(self, file_id: int) -> StoredFile | None:
         """A stored file by id."""

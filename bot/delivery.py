@@ -1,0 +1,201 @@
+"""One reply into messenger calls: documents with captions, cards edited in place, long texts
+split; shared by the outbox sender and the runtime adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
+from functools import partial
+from typing import Final, TypeVar
+
+from bot.messenger import MessageGone, MessengerClient, NotModified, RetryLater
+from bot.ratelimit import RateLimiter
+from conversations.replies import Document, Keyboard, Reply
+from storage.uow import UnitOfWork
+
+TEXT_LIMIT: Final = 4096
+CAPTION_LIMIT: Final = 1024
+
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+T = TypeVar("T")
+
+
+async def deliver(
+    client: MessengerClient,
+    uow_factory: Callable[[], UnitOfWork],
+    chat_id: str,
+    reply: Reply,
+    *,
+    limiter: RateLimiter | None = None,
+    max_wait: float | None = None,
+    edit_message_id: str | None = None,
+) -> str | None:
+    """Show a reply in a chat and return the id of the message that now carries it (None when
+    there was nothing to show)."""
+    pace = _Pacer(chat_id, limiter, max_wait)
+    if reply.document is not None:
+        caption = reply.text or reply.document.caption or ""
+        return await _send_document(client, chat_id, reply.document, caption, reply.buttons, pace)
+    if not reply.text.strip():
+        return None
+    fits = utf16_len(reply.text) <= TEXT_LIMIT
+    if reply.edit and edit_message_id is not None and fits:
+        return await _edit_or_send(client, chat_id, edit_message_id, reply, pace)
+    if reply.card is None:
+        return await _send_text(client, chat_id, reply.text, reply.buttons, pace)
+    shown = await asyncio.to_thread(_card_message, uow_factory, chat_id, reply.card)
+    if fits:
+        message_id = await _edit_or_send(client, chat_id, shown, reply, pace)
+    else:  # too long to edit into one message: the last part becomes the card
+        message_id = await _send_text(client, chat_id, reply.text, reply.buttons, pace)
+    if message_id != shown:
+        await asyncio.to_thread(_remember_card, uow_factory, chat_id, reply.card, message_id)
+    return message_id
+
+
+class _Pacer:
+    """Makes each call of one reply within the limits. Once part of the reply is out, a 429
+    is waited out here: failing then would make a retry repeat the parts already shown."""
+
+    def __init__(self, chat_id: str, limiter: RateLimiter | None, max_wait: float | None) -> None:
+        self.chat_id = chat_id
+        self.limiter = limiter
+        self.max_wait = max_wait
+        self.shown = False
+
+    async def __call__(self, call: Callable[[], Awaitable[T]]) -> T:
+        while True:
+            if self.limiter is not None:
+                await self.limiter.acquire(self.chat_id, None if self.shown else self.max_wait)
+            try:
+                result = await call()
+            except RetryLater as exc:
+                if not self.shown:
+                    raise
+                if self.limiter is None:
+                    await asyncio.sleep(exc.seconds)
+                else:
+                    self.limiter.block(exc.seconds)
+                continue
+            self.shown = True
+            return result
+
+
+async def _send_text(
+    client: MessengerClient, chat_id: str, html: str, buttons: Keyboard, pace: _Pacer
+) -> str:
+    parts = split_html(html)
+    message_id = ""
+    for i, part in enumerate(parts):
+        keyboard = buttons if i == len(parts) - 1 else ()
+        message_id = await pace(partial(client.send_text, chat_id, part, keyboard))
+    return message_id
+
+
+async def _edit_or_send(
+    client: MessengerClient, chat_id: str, message_id: str | None, reply: Reply, pace: _Pacer
+) -> str:
+    if message_id is not None:
+        try:
+            await pace(partial(client.edit_text, chat_id, message_id, reply.text, reply.buttons))
+            return message_id
+        except NotModified:
+            return message_id
+        except MessageGone:
+            pass
+    return await pace(partial(client.send_text, chat_id, reply.text, reply.buttons))
+
+
+async def _send_document(
+    client: MessengerClient,
+    chat_id: str,
+    document: Document,
+    text: str,
+    buttons: Keyboard,
+    pace: _Pacer,
+) -> str:
+    caption: str | None = text if text.strip() else None
+    if caption is not None and utf16_len(caption) > CAPTION_LIMIT:
+        await _send_text(client, chat_id, caption, (), pace)
+        caption = None
+    document = replace(document, caption=caption)
+    return await pace(partial(client.send_document, chat_id, document, buttons))
+
+
+def _card_message(uow_factory: Callable[[], UnitOfWork], chat_id: str, card: str) -> str | None:
+    with uow_factory() as uow:
+        return uow.outbox.card_message(chat_id, card)
+
+
+def _remember_card(
+    uow_factory: Callable[[], UnitOfWork], chat_id: str, card: str, message_id: str
+) -> None:
+    with uow_factory() as uow:
+        uow.outbox.remember_card(chat_id, card, message_id)
+        uow.commit()
+
+
+def utf16_len(text: str) -> int:
+    """A text's length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut an HTML message into parts of at most `limit` characters, at line ends where
+    possible, with every tag open at a cut closed there and opened again in the next part."""
+    if utf16_len(html) <= limit:
+        return [html]
+    parts: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    current = ""
+    for piece in _pieces(html, limit // 2):
+        after = _track(open_tags, piece)
+        if current and utf16_len(current + piece + _closing(after)) > limit:
+            parts.append(current.rstrip("\n") + _closing(open_tags))
+            current = "".join(tag for _, tag in open_tags)
+        current += piece
+        open_tags = after
+    parts.append(current)
+    return [p for p in parts if _TAG.sub("", p).strip()]
+
+
+def _pieces(html: str, size: int) -> Iterator[str]:
+    """Lines, with a line longer than `size` cut between tags, entities and characters."""
+    for line in _LINE.findall(html):
+        if utf16_len(line) <= size:
+            yield line
+            continue
+        chunk, length = "", 0
+        for token in _TOKEN.findall(line):
+            for unit in [token] if token[0] in "<&" else token:
+                width = utf16_len(unit)
+                if chunk and length + width > size:
+                    yield chunk
+                    chunk, length = "", 0
+                chunk, length = chunk + unit, length + width
+        if chunk:
+            yield chunk
+
+
+def _track(open_tags: list[tuple[str, str]], piece: str) -> list[tuple[str, str]]:
+    """The tags still open after `piece`."""
+    stack = list(open_tags)
+    for match in _TAG.finditer(piece):
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            stack.append((name, match.group(0)))
+            continue
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i][0] == name:
+                del stack[i]
+                break
+    return stack
+
+
+def _closing(open_tags: list[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(open_tags))
