@@ -3,8 +3,10 @@ no longer ask for, reading and writing one step's answer, and the cross-field ch
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from conversations.fields import Check, FormSpec, Kind, Step, Values, group_step_id
@@ -15,8 +17,20 @@ Answers = dict[str, Any]
 """Stored answers (JSON values) by field id; a group's answers are a list of dicts."""
 
 
-def _walk(spec: FormSpec, answers: Mapping[str, Any]) -> tuple[Answers, list[Step], dict]:
-    """One pass in form order: the answers kept, the visible steps, the decoded values."""
+Walk = tuple[Answers, list[Step], dict[str, Any]]
+
+
+def _walk(spec: FormSpec, answers: Mapping[str, Any]) -> Walk:
+    """One pass in form order: the answers kept, the visible steps, the decoded values.
+    Shared between callers: never mutate what it returns."""
+    return _walk_json(spec, json.dumps(answers, sort_keys=True, ensure_ascii=False))
+
+
+# A step looks at the same answers several times (visibility, checks, the prompt); decoding
+# them once per distinct set of answers keeps a step cheap.
+@lru_cache(maxsize=256)
+def _walk_json(spec: FormSpec, answers_json: str) -> Walk:
+    answers = json.loads(answers_json)
     kept: Answers = {}
     steps: list[Step] = []
     values: dict[str, Any] = {}
@@ -66,17 +80,18 @@ def _kept_row(row: Any, items: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
 def normalize(spec: FormSpec, answers: Mapping[str, Any]) -> Answers:
     """The answers without those the form would not ask for (condition false, beyond a
     group's count, unknown field, malformed)."""
-    return _walk(spec, answers)[0]
+    kept = _walk(spec, answers)[0]
+    return json.loads(json.dumps(kept))  # a deep copy: the walk's result is shared
 
 
 def visible_steps(spec: FormSpec, answers: Mapping[str, Any]) -> list[Step]:
     """The steps asked for these answers, in order."""
-    return _walk(spec, answers)[1]
+    return list(_walk(spec, answers)[1])
 
 
 def decoded(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The visible answers as Python values (Decimal for numbers)."""
-    return _walk(spec, answers)[2]
+    return dict(_walk(spec, answers)[2])
 
 
 def form_values(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,8 @@ class Draft(BaseModel):
 
     `back_stack` holds the steps to return to with « back (the string "summary" marks where an
     edit from the summary began); `editing` is true while an edit from the summary is under
-    way; `submitted` is set once, when the person confirms the summary."""
+    way, and `forward` then holds the steps « back passed over, retraced while the answers stay
+    the same; `submitted` is set once, when the person confirms the summary."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -24,6 +25,7 @@ class Draft(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     current: str = SUMMARY
     back_stack: tuple[str, ...] = ()
+    forward: tuple[str, ...] = ()
     editing: bool = False
     paused: bool = False
     submitted: bool = False

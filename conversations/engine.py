@@ -71,12 +71,14 @@ def repair(spec: FormSpec, draft: Draft) -> Draft:
     ids = {s.id for s in visible_steps(spec, answers)}
     editing = draft.editing and SUMMARY in draft.back_stack
     back = tuple(s for s in draft.back_stack if s in ids or (editing and s == SUMMARY))
+    forward = tuple(s for s in draft.forward if s in ids) if editing else ()
     current = draft.current
     if current != SUMMARY and current not in ids:
         missing = missing_required(spec, answers)
         current = missing[0].id if missing else SUMMARY
     return draft.model_copy(update={
-        "answers": answers, "back_stack": back, "current": current, "editing": editing,
+        "answers": answers, "back_stack": back, "forward": forward, "current": current,
+        "editing": editing,
     })
 
 
@@ -250,23 +252,25 @@ class _Run:
         return self.advance(d, d.answers, s.id)
 
     def advance(self, d: Draft, answers: dict[str, Any], done: str) -> _Out:
-        """Move on from the step just answered: to the next question, or back to the summary
-        (through newly required questions) when the change was made from the summary."""
-        steps = visible_steps(self.spec, answers)
-        back = (*d.back_stack, done)
-        editing = d.editing
-        if editing:
+        """Move on from the step just answered: to the next question in order; during an edit
+        from the summary, through the questions it made necessary, then back to the summary."""
+        back, forward, editing = (*d.back_stack, done), (), d.editing
+        if editing and d.forward and answers == d.answers:
+            # Unchanged after « back: retrace the steps passed over, as a person expects.
+            nxt, forward = d.forward[-1], d.forward[:-1]
+        elif editing:
             missing = missing_required(self.spec, answers)
             nxt = missing[0].id if missing else SUMMARY
             if nxt == SUMMARY:
                 back = d.back_stack[: len(d.back_stack) - d.back_stack[::-1].index(SUMMARY) - 1]
                 editing = False
         else:
-            ids = [s.id for s in steps]
+            ids = [s.id for s in visible_steps(self.spec, answers)]
             position = ids.index(done) + 1 if done in ids else len(ids)
             nxt = ids[position] if position < len(ids) else SUMMARY
         new = repair(self.spec, d.model_copy(update={
-            "answers": answers, "current": nxt, "back_stack": back, "editing": editing,
+            "answers": answers, "current": nxt, "back_stack": back, "forward": forward,
+            "editing": editing,
         }))
         return _Out(new, self.show(new))
 
@@ -275,17 +279,20 @@ class _Run:
         if not d.back_stack:
             return _Out(d, [self.view.notice("first_step"), *self.show(d)])
         target = d.back_stack[-1]
+        editing = d.editing and target != SUMMARY
         new = d.model_copy(update={
             "current": target,
             "back_stack": d.back_stack[:-1],
-            "editing": d.editing and target != SUMMARY,
+            "forward": (*d.forward, d.current) if editing else (),
+            "editing": editing,
         })
         return _Out(new, self.show(new))
 
     def jump(self, d: Draft, target: str) -> _Out:
         """Change one answer from the summary."""
         new = d.model_copy(update={
-            "current": target, "back_stack": (*d.back_stack, SUMMARY), "editing": True,
+            "current": target, "back_stack": (*d.back_stack, SUMMARY), "forward": (),
+            "editing": True,
         })
         return _Out(new, self.show(new))
 

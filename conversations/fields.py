@@ -94,9 +94,10 @@ class Check:
         return {name: values.get(name) for name in self.fields}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FormSpec:
-    """A whole form: fields in the order they are asked, checks, and its template file."""
+    """A whole form: fields in the order they are asked, checks, and its template file.
+    Compared by identity: each form is one module-level constant."""
 
     id: str
     fields: tuple[Field, ...]

@@ -74,6 +74,7 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None
     alert: bool = False
+    menu: list[tuple[str, str]] | None = None  # a new command menu for this chat
 
     def add(self, reply: Reply) -> Outcome:
         """Append a reply and return self, for chaining."""

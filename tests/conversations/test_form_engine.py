@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from conftest import SAMPLE_FORM, Driver, fill_sample
+from form_kit import SAMPLE_FORM, Driver, fill_sample
 
 from conversations.draft import Draft
 from conversations.engine import step
@@ -190,6 +190,25 @@ def test_a_repeated_group_asks_each_repetition_and_drops_extra_ones(sample: Driv
     sample.text("8")
     sample.text("0")
     assert "rounds" not in sample.draft.answers
+
+
+def test_an_edit_skips_answered_questions_and_back_retraces_them(sample: Driver) -> None:
+    fill_sample(sample)
+    sample.text("8")
+    sample.text("3")
+    assert sample.draft.current == "rounds.2.start"  # round 1 is answered already
+    sample.text("2026-05")
+    sample.text("2026-09")
+    at_round_3 = sample.draft
+    sample.cmd("back")
+    sample.cmd("back")
+    assert sample.draft.current == "rounds.2.start"
+    sample.text("2026-05")
+    sample.tap("保持原答案")
+    assert sample.draft == at_round_3
+    sample.cmd("back")
+    sample.text("2026-10")
+    assert sample.draft.current == "rounds.3.start"
 
 
 def test_a_group_month_before_today_is_refused(sample: Driver) -> None:

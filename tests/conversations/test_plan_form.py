@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from conftest import POLICY, Driver
+from form_kit import POLICY, Driver
 
 from conversations.answers import form_values, visible_steps
 from conversations.events import FormContext

@@ -1,0 +1,147 @@
+"""Every text of the forms renders in both locales: the same macros on both sides, every macro
+renders with StrictUndefined, every field has its texts, and every example is a valid answer."""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from form_kit import TODAY
+from jinja2.runtime import Macro
+
+from conversations.fields import Kind, Step
+from conversations.forms.plan import PLAN_FORM
+from conversations.units import ALIASES
+from conversations.values import parse_input
+from templates.renderer import LOCALES, Renderer
+
+TEMPLATES = ("form", "forms/plan")
+CONVERSATIONS = Path(__file__).parents[2] / "conversations"
+
+ROWS = [
+    {"n": 1, "label": "名称", "value": "<i>x</i>", "required": True},
+    {"n": 2, "label": "面积", "value": None, "required": True},
+    {"n": None, "label": "外销", "value": None, "required": False},
+]
+# Sample arguments by parameter name; a field id stands for an amount (check messages).
+ARGS: dict[str, Any] = {
+    "n": 2, "u": "mu", "unit": "mu", "max": 100, "min": 1, "length": 120, "expected": "mu",
+    "given": "平方米", "exclusive": True, "month": 13, "year": 1800, "earliest": "2026-01",
+    "count": 3, "max_mb": 20, "name": "foo", "total": Decimal(12), "label": "标签",
+    "text": "文字", "prompt": "提问", "reason": "原因", "example": "120", "reasons": ["原因"],
+    "rows": ROWS, "extra": "<b>筛查</b>", "final": True, "on": True, "pos": 7, "current": "x",
+    "required": False, "kind": "decimal", "start": "2027-03", "end": "2027-01",
+    "previous": "2027-05", "problem": "end_not_after_start",
+}
+VALUES: list[tuple[str, Any, str | None]] = [
+    ("money", Decimal(12000), "wan_yuan"), ("money", Decimal(500), "wan_yuan"),
+    ("money", Decimal("3.5"), "yi_yuan"), ("percent", Decimal(35), None),
+    ("integer", 300, "person"), ("decimal", Decimal("12.5"), "mu"), ("yes_no", True, None),
+    ("yes_no", False, None), ("choice", ["甲"], None), ("multi_choice", ["甲", "乙"], None),
+    ("file", {"file_id": "x", "file_name": "a.pdf", "mime_type": None, "size": 2_000_000}, None),
+    ("file", {"file_id": "x", "file_name": None, "mime_type": None, "size": None}, None),
+    ("long_text", "第一行\n" + "字" * 100, None), ("short_text", "<b>", None),
+    ("phone", "13812345678", None), ("year_month", "2027-03", None),
+]
+
+
+def macros(renderer: Renderer, locale: str, path: str) -> dict[str, Macro]:
+    """The macros a message template defines."""
+    module = renderer.env.get_template(f"messages/{locale}/{path}.j2").make_module(
+        {"locale": locale})
+    return {k: v for k, v in vars(module).items() if isinstance(v, Macro)}
+
+
+def calls(path: str, name: str, macro: Macro) -> list[dict[str, Any]]:
+    """The argument sets to render a macro with."""
+    if name == "value":
+        return [{"kind": k, "v": v, "unit": u} for k, v, u in VALUES]
+    if name == "unit_name":
+        return [{"u": u} for u in ALIASES if u != "other"]
+    if name.startswith("choice_"):
+        return [{"c": c} for c in PLAN_FORM.field(name.removeprefix("choice_")).choices]
+    if name == "submit_blocked":
+        return [{"rows": [{"n": 3, "label": "类型", "reason": "本项为必填项"}]}]
+    field_ids = {f.id for f in PLAN_FORM.fields}
+    args: dict[str, Any] = {}
+    for arg in macro.arguments:
+        if arg in field_ids:
+            args[arg] = Decimal(100)
+        else:
+            assert arg in ARGS, f"{path}#{name}: add a sample for {arg!r} to ARGS"
+            args[arg] = ARGS[arg]
+    if name == "summary":
+        return [args, {**args, "final": False, "extra": ""}]
+    if name == "check_phase_dates":
+        return [{**args, "problem": p} for p in ("end_not_after_start", "start_before_previous")]
+    return [args]
+
+
+@pytest.mark.parametrize("path", TEMPLATES)
+def test_both_locales_define_the_same_macros(renderer: Renderer, path: str) -> None:
+    zh, en = (macros(renderer, loc, path) for loc in LOCALES)
+    assert set(zh) == set(en)
+    for name in zh:
+        assert zh[name].arguments == en[name].arguments, name
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("path", TEMPLATES)
+def test_every_macro_renders(renderer: Renderer, locale: str, path: str) -> None:
+    for name, macro in macros(renderer, locale, path).items():
+        for args in calls(path, name, macro):
+            macro(**args)
+
+
+def asked_steps() -> list[Step]:
+    """One step per question of the plan form (the first repetition of a group)."""
+    steps: list[Step] = []
+    for f in PLAN_FORM.fields:
+        if f.kind is Kind.GROUP:
+            steps.extend(Step(f"{f.id}.1.{i.id}", i, f, 1) for i in f.items)
+        elif f.compute is None:
+            steps.append(Step(f.id, f))
+    return steps
+
+
+def text(renderer: Renderer, locale: str, aspect: str, s: Step) -> str:
+    """A field text of the plan form, as plain text."""
+    params = {"n": s.index} if s.group else {}
+    return html.unescape(renderer.message(locale, f"forms/plan#{aspect}_{s.key}", **params))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_field_of_the_plan_has_its_texts_and_cites_a_source(
+    renderer: Renderer, locale: str
+) -> None:
+    defined = set(macros(renderer, locale, "forms/plan"))
+    source = "依据：" if locale == "zh-Hans" else "Source:"
+    for s in asked_steps():
+        assert {f"{a}_{s.key}" for a in ("label", "prompt", "help", "example")} <= defined
+        assert source in text(renderer, locale, "help", s), s.key
+    assert {f"label_{f.id}" for f in PLAN_FORM.fields if f.compute} <= defined
+    assert {f"check_{c.id}" for c in PLAN_FORM.checks} <= defined
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_example_is_a_valid_answer(renderer: Renderer, locale: str) -> None:
+    for s in asked_steps():
+        example = text(renderer, locale, "example", s)
+        if s.field.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO, Kind.FILE):
+            assert example == "", s.key  # answered by buttons or a file
+        else:
+            parse_input(s.field, example, [], TODAY)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_refusal_the_code_can_raise_has_a_message(renderer: Renderer, locale: str) -> None:
+    source = "\n".join(p.read_text() for p in CONVERSATIONS.rglob("*.py"))
+    codes = set(re.findall(r'ParseError\(\s*"(\w+)"', source))
+    codes |= set(re.findall(r'raise ParseError\("(\w+)" if .* else "(\w+)"\)', source)[0])
+    assert {"wrong_unit", "required", "month_in_past", "nothing_chosen"} <= codes
+    defined = set(macros(renderer, locale, "form"))
+    assert {f"error_{c}" for c in codes} <= defined
