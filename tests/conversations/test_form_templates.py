@@ -4,6 +4,8 @@ renders with StrictUndefined, every field has its texts, and every example is a 
 from __future__ import annotations
 
 import html
+import importlib
+import pkgutil
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -13,13 +15,25 @@ import pytest
 from form_kit import TODAY
 from jinja2.runtime import Macro
 
-from conversations.fields import Kind, Step
+import conversations.forms
+from conversations.fields import FormSpec, Kind, Step
 from conversations.forms.plan import PLAN_FORM
 from conversations.units import ALIASES
 from conversations.values import parse_input
 from templates.renderer import LOCALES, Renderer
 
-TEMPLATES = ("form", "forms/plan")
+
+def all_forms() -> list[FormSpec]:
+    """Every form declared in conversations/forms/."""
+    forms: list[FormSpec] = []
+    for info in pkgutil.iter_modules(conversations.forms.__path__):
+        module = importlib.import_module(f"conversations.forms.{info.name}")
+        forms.extend(v for v in vars(module).values() if isinstance(v, FormSpec))
+    return forms
+
+
+FORMS = all_forms()
+TEMPLATES = ("form", *(f.template for f in FORMS))
 CONVERSATIONS = Path(__file__).parents[2] / "conversations"
 
 ROWS = [
@@ -58,15 +72,16 @@ def macros(renderer: Renderer, locale: str, path: str) -> dict[str, Macro]:
 
 def calls(path: str, name: str, macro: Macro) -> list[dict[str, Any]]:
     """The argument sets to render a macro with."""
+    spec = next((f for f in FORMS if f.template == path), PLAN_FORM)
     if name == "value":
         return [{"kind": k, "v": v, "unit": u} for k, v, u in VALUES]
     if name == "unit_name":
         return [{"u": u} for u in ALIASES if u != "other"]
     if name.startswith("choice_"):
-        return [{"c": c} for c in PLAN_FORM.field(name.removeprefix("choice_")).choices]
+        return [{"c": c} for c in spec.field(name.removeprefix("choice_")).choices]
     if name == "submit_blocked":
         return [{"rows": [{"n": 3, "label": "类型", "reason": "本项为必填项"}]}]
-    field_ids = {f.id for f in PLAN_FORM.fields}
+    field_ids = {f.id for f in spec.fields}
     args: dict[str, Any] = {}
     for arg in macro.arguments:
         if arg in field_ids:
@@ -97,10 +112,10 @@ def test_every_macro_renders(renderer: Renderer, locale: str, path: str) -> None
             macro(**args)
 
 
-def asked_steps() -> list[Step]:
-    """One step per question of the plan form (the first repetition of a group)."""
+def asked_steps(spec: FormSpec) -> list[Step]:
+    """One step per question of a form (the first repetition of a group)."""
     steps: list[Step] = []
-    for f in PLAN_FORM.fields:
+    for f in spec.fields:
         if f.kind is Kind.GROUP:
             steps.extend(Step(f"{f.id}.1.{i.id}", i, f, 1) for i in f.items)
         elif f.compute is None:
@@ -108,29 +123,37 @@ def asked_steps() -> list[Step]:
     return steps
 
 
-def text(renderer: Renderer, locale: str, aspect: str, s: Step) -> str:
-    """A field text of the plan form, as plain text."""
+def text(renderer: Renderer, locale: str, spec: FormSpec, aspect: str, s: Step) -> str:
+    """A field text of a form, as plain text."""
     params = {"n": s.index} if s.group else {}
-    return html.unescape(renderer.message(locale, f"forms/plan#{aspect}_{s.key}", **params))
+    name = f"{spec.template}#{aspect}_{s.key}"
+    return html.unescape(renderer.message(locale, name, **params))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_field_of_the_plan_has_its_texts_and_cites_a_source(
-    renderer: Renderer, locale: str
-) -> None:
-    defined = set(macros(renderer, locale, "forms/plan"))
-    source = "依据：" if locale == "zh-Hans" else "Source:"
-    for s in asked_steps():
+@pytest.mark.parametrize("spec", FORMS, ids=lambda f: f.id)
+def test_every_field_has_its_texts(renderer: Renderer, locale: str, spec: FormSpec) -> None:
+    defined = set(macros(renderer, locale, spec.template))
+    for s in asked_steps(spec):
         assert {f"{a}_{s.key}" for a in ("label", "prompt", "help", "example")} <= defined
-        assert source in text(renderer, locale, "help", s), s.key
-    assert {f"label_{f.id}" for f in PLAN_FORM.fields if f.compute} <= defined
-    assert {f"check_{c.id}" for c in PLAN_FORM.checks} <= defined
+        if s.field.choices:
+            assert f"choice_{s.field.id}" in defined
+    assert {f"label_{f.id}" for f in spec.fields if f.compute} <= defined
+    assert {f"check_{c.id}" for c in spec.checks} <= defined
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_example_is_a_valid_answer(renderer: Renderer, locale: str) -> None:
-    for s in asked_steps():
-        example = text(renderer, locale, "example", s)
+def test_every_help_of_the_plan_cites_its_source(renderer: Renderer, locale: str) -> None:
+    source = "依据：" if locale == "zh-Hans" else "Source:"
+    for s in asked_steps(PLAN_FORM):
+        assert source in text(renderer, locale, PLAN_FORM, "help", s), s.key
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("spec", FORMS, ids=lambda f: f.id)
+def test_every_example_is_a_valid_answer(renderer: Renderer, locale: str, spec: FormSpec) -> None:
+    for s in asked_steps(spec):
+        example = text(renderer, locale, spec, "example", s)
         if s.field.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO, Kind.FILE):
             assert example == "", s.key  # answered by buttons or a file
         else:

@@ -80,7 +80,7 @@ def test_filling_the_plan_with_examples_gives_a_summary_to_submit(plan: Driver) 
     assert "计划用地面积：120 亩" in out
     assert "项目投资总额：50,000 万元（5 亿元）" in out
     assert "预计年产值：3.5 亿元" in out
-    assert "销售市场：内销：70%" in out and "外销（自动计算）：30%" in out
+    assert "内销比例：70%" in out and "外销比例（自动计算）：30%" in out
     assert "一期计划动工建设时间：2027-03" in out and "二期计划建成投产时间：2028-06" in out
     assert "联系电话：13812345678" in out
     assert "项目可行性研究报告：—" in out
