@@ -159,3 +159,14 @@ def stored_problems(
             check_stored(s.field, raw, options, today)
         except ParseError as err:
             yield s, err
+
+
+def submit_problems(
+    spec: FormSpec, answers: Mapping[str, Any], options: Options, today: date
+) -> list[tuple[Step, ParseError]]:
+    """What keeps the answers from being submitted, in form order: required questions without
+    an answer, and answers that would be refused now."""
+    order = {s.id: n for n, s in enumerate(visible_steps(spec, answers))}
+    found = [(s, ParseError("required")) for s in missing_required(spec, answers)]
+    found.extend(stored_problems(spec, answers, options, today))
+    return sorted(found, key=lambda item: order[item[0].id])

@@ -14,13 +14,12 @@ from conversations.answers import (
     failed_checks,
     get_answer,
     missing_required,
-    normalize,
     set_answer,
-    stored_problems,
+    submit_problems,
     visible_steps,
 )
 from conversations.callbacks import CallbackData
-from conversations.draft import Draft
+from conversations.draft import Draft, repair
 from conversations.events import (
     TEXT_COMMANDS,
     ButtonInput,
@@ -62,24 +61,6 @@ def step(spec: FormSpec, draft: Draft, event: Event, ctx: FormContext) -> StepRe
     new = out.draft
     status = "submitted" if new.submitted else "paused" if new.paused else "open"
     return StepResult(new, tuple(out.replies), status, new != draft, out.toast)
-
-
-def repair(spec: FormSpec, draft: Draft) -> Draft:
-    """The draft made consistent with the form as it is now: answers it would not ask for
-    dropped, the current step and the back-stack limited to visible steps."""
-    answers = normalize(spec, draft.answers)
-    ids = {s.id for s in visible_steps(spec, answers)}
-    editing = draft.editing and SUMMARY in draft.back_stack
-    back = tuple(s for s in draft.back_stack if s in ids or (editing and s == SUMMARY))
-    forward = tuple(s for s in draft.forward if s in ids) if editing else ()
-    current = draft.current
-    if current != SUMMARY and current not in ids:
-        missing = missing_required(spec, answers)
-        current = missing[0].id if missing else SUMMARY
-    return draft.model_copy(update={
-        "answers": answers, "back_stack": back, "forward": forward, "current": current,
-        "editing": editing,
-    })
 
 
 class _Run:
@@ -298,16 +279,10 @@ class _Run:
 
     def submit(self, d: Draft) -> _Out:
         """Confirm the summary, unless something is missing or no longer acceptable."""
-        steps = visible_steps(self.spec, d.answers)
-        number = {s.id: n for n, s in enumerate(steps, start=1)}
-        items = [(number[s.id], s, self.view.engine("error_required", unit=None))
-                 for s in missing_required(self.spec, d.answers)]
-        for s, err in stored_problems(self.spec, d.answers, self.ctx.options, self.ctx.today):
-            params = {"unit": s.field.unit, **err.params}
-            items.append((number[s.id], s, self.view.engine(f"error_{err.code}", **params)))
+        items = submit_problems(self.spec, d.answers, self.ctx.options, self.ctx.today)
         failures = failed_checks(self.spec, d.answers)
         if items or failures:
-            replies = [self.view.problems(sorted(items, key=lambda i: i[0]))] if items else []
+            replies = [self.view.problems(d, items)] if items else []
             if failures:
                 replies.append(self.view.check_failed(failures))
             return _Out(d, [*replies, *self.show(d)])

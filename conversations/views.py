@@ -213,9 +213,17 @@ class View:
         return Reply(self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)),
                      edit=True)
 
-    def problems(self, items: Sequence[tuple[int, Step, Markup]]) -> Reply:
-        """Why the form cannot be submitted yet, field by field."""
-        rows = [{"n": n, "label": self.field_text("label", s), "reason": r} for n, s, r in items]
+    def problems(self, draft: Draft, items: Sequence[tuple[Step, ParseError]]) -> Reply:
+        """Why the form cannot be submitted yet, field by field, with the summary numbers."""
+        number = {s.id: n for n, s in enumerate(visible_steps(self.spec, draft.answers), 1)}
+        rows = [
+            {
+                "n": number[s.id],
+                "label": self.field_text("label", s),
+                "reason": self.engine(f"error_{err.code}", **{"unit": s.field.unit, **err.params}),
+            }
+            for s, err in items
+        ]
         return Reply(self.engine("submit_blocked", rows=rows))
 
 
