@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bot.serve import StartupError
 from bot.settings import Settings
 from templates.renderer import Renderer
 from workflow.pipeline import Stage
@@ -102,6 +103,45 @@ def projects_list(
         )
 
 
+@app.command()
+def run(
+    runtime: Annotated[str | None, typer.Option(help="ptb (python-telegram-bot).")] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Start the bot: polling, or webhook when ZHAOSHANG_WEBHOOK_URL is set."""
+    from bot.serve import serve
+
+    settings = _settings(database_url)
+    if runtime:
+        settings.runtime = runtime  # type: ignore[assignment]
+    if settings.bot_token is None:
+        raise CliError(
+            "ZHAOSHANG_BOT_TOKEN is not set: get a token from @BotFather, or try `zhaoshang demo`",
+            2,
+        )
+    serve(settings)
+
+
+@app.command()
+def demo(
+    database: Annotated[Path, typer.Option(help="Where the demo leaves its database.")] = Path(
+        "zhaoshang-demo.db"
+    ),
+    runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot).")] = "ptb",
+) -> None:
+    """Play an investor's whole plan form against a local Telegram sandbox and print it."""
+    from bot.demo import main as demo_main
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    transcript = demo_main(database, runtime)
+    typer.echo(transcript)
+    typer.echo(
+        f"\n— the demo's database is {database.resolve()} "
+        f"(try: ZHAOSHANG_DATABASE_URL=sqlite:///{database} zhaoshang projects list)"
+    )
+
+
 def main() -> None:
     """Entry point: runs the app and turns every expected failure into one line."""
     try:
@@ -109,6 +149,11 @@ def main() -> None:
     except CliError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except StartupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     except PolicyFileError as exc:
         typer.echo(f"error: {exc.source}: {len(exc.errors)} problem(s)", err=True)
         for err in exc.errors:

@@ -71,7 +71,9 @@ class _Pacer:
     async def __call__(self, call: Callable[[], Awaitable[T]]) -> T:
         while True:
             if self.limiter is not None:
-                await self.limiter.acquire(self.chat_id, None if self.shown else self.max_wait)
+                await self.limiter.acquire(
+                    self.chat_id, None if self.shown else self.max_wait, track=True
+                )
             try:
                 result = await call()
             except RetryLater as exc:
@@ -82,6 +84,9 @@ class _Pacer:
                 else:
                     self.limiter.block(exc.seconds)
                 continue
+            finally:
+                if self.limiter is not None:
+                    self.limiter.finished(self.chat_id)
             self.shown = True
             return result
 

@@ -60,6 +60,9 @@ def is_group(chat_id: str) -> bool:
     return chat_id.startswith("-")
 
 
+_IN_FLIGHT_POLL = 0.01  # seconds between looks at a window held by a call in flight
+
+
 class RateLimiter:
     """Hands out send slots within the limits; one instance per bot token, shared by every
     task of the process that sends with that token."""
@@ -76,7 +79,10 @@ class RateLimiter:
         self._chat_interval = chat_interval
         # Sliding logs, not token buckets: a bucket refilled at 30/s lets 60 through in
         # some one-second window, which Telegram answers with a 429.
-        self._recent: deque[float] = deque(maxlen=per_second)
+        # Each entry is [time, done]: the start of a call, moved to its end once it finishes,
+        # so the window counts calls as Telegram sees them arrive, however slow the network.
+        self._recent: deque[list[float | bool]] = deque(maxlen=per_second)
+        self._inflight: dict[str, list[float | bool]] = {}
         self._group_size = group_per_minute
         self._groups: dict[str, deque[float]] = {}
         self._last: dict[str, float] = {}
@@ -88,7 +94,11 @@ class RateLimiter:
         """Seconds until a message to this chat (or to any chat) may go; 0 if now."""
         at = self._blocked_all
         if len(self._recent) == self._recent.maxlen:
-            at = max(at, self._recent[0] + 1.0)
+            oldest_time, oldest_done = self._recent[0]
+            if oldest_done:
+                at = max(at, float(oldest_time) + 1.0)
+            else:
+                at = max(at, self.clock.monotonic() + _IN_FLIGHT_POLL)
         if chat_id is not None:
             at = max(at, self._blocked.get(chat_id, -math.inf))
             last = self._last.get(chat_id)
@@ -104,7 +114,9 @@ class RateLimiter:
         while (pause := self.delay(chat_id)) > 0:
             await self.clock.sleep(pause)
 
-    async def acquire(self, chat_id: str, max_wait: float | None = None) -> None:
+    async def acquire(
+        self, chat_id: str, max_wait: float | None = None, *, track: bool = False
+    ) -> None:
         """Wait for a slot for one message to this chat and take it; raise Throttled instead
         when that would take longer than `max_wait` seconds."""
         deadline = None if max_wait is None else self.clock.monotonic() + max_wait
@@ -112,7 +124,19 @@ class RateLimiter:
             if deadline is not None and self.clock.monotonic() + pause > deadline:
                 raise Throttled(pause, f"rate limit: {chat_id} is free in {pause:.1f} s")
             await self.clock.sleep(pause)
-        self._take(chat_id)
+        self._take(chat_id, track)
+
+    def finished(self, chat_id: str) -> None:
+        """A call to this chat has completed: its next one waits a full interval from now.
+
+        Telegram counts messages as they arrive; timing from the end of the previous call keeps
+        the gap even when that call was slow to arrive and the next one fast. A call taken
+        with `track=True` must be finished, or it holds its place in the window."""
+        now = self.clock.monotonic()
+        self._last[chat_id] = max(self._last.get(chat_id, -math.inf), now)
+        entry = self._inflight.pop(chat_id, None)
+        if entry is not None:
+            entry[0], entry[1] = now, True
 
     def block(self, seconds: float, chat_id: str | None = None) -> None:
         """Send nothing to this chat (or to anyone) for `seconds`, e.g. after a 429."""
@@ -122,9 +146,12 @@ class RateLimiter:
         else:
             self._blocked[chat_id] = max(self._blocked.get(chat_id, -math.inf), until)
 
-    def _take(self, chat_id: str) -> None:
+    def _take(self, chat_id: str, track: bool = False) -> None:
         now = self.clock.monotonic()
-        self._recent.append(now)
+        entry: list[float | bool] = [now, not track]
+        self._recent.append(entry)
+        if track:
+            self._inflight[chat_id] = entry
         self._last[chat_id] = now
         if is_group(chat_id):
             self._groups.setdefault(chat_id, deque(maxlen=self._group_size)).append(now)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 
 from conversations.callbacks import CallbackDataError, decode
 from conversations.events import TEXT_COMMANDS, ButtonInput, Command, FileInput, TextInput
@@ -12,7 +14,7 @@ from handlers.actors import resolve_actor
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
-from handlers.registry import BUTTONS, COMMANDS
+from handlers.registry import BUTTONS, COMMANDS, commands_for
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -31,13 +33,22 @@ class Dispatcher:
         """Handle one event and return the replies for the person who acted."""
         s = self.services
         with s.uow() as uow:
+            key = f"{event.messenger}:{event.update_id}" if event.update_id else None
+            if key is not None and not uow.first_time(key):
+                log.info("update %s was handled before; ignored", key)
+                return Outcome()
             actor = resolve_actor(s, uow, event)
+            before = (actor.roles, actor.locale)
             try:
                 outcome = self._route(uow, actor, event)
                 uow.commit()
+                if (actor.roles, actor.locale) != before or event.command == "start":
+                    outcome.menu = self.menu(actor)
                 return outcome
             except HandlerError as err:
                 uow.rollback()
+                if key is not None:
+                    uow.first_time(key)
                 if isinstance(err, Refused) or err.audit_action:
                     uow.audit(
                         err.audit_action or "refused",
@@ -48,11 +59,36 @@ class Dispatcher:
                         note=err.message,
                         allowed=False,
                     )
-                    uow.commit()
+                uow.commit()
                 text = s.renderer.message(actor.locale, err.message, **err.params)
                 return Outcome(
                     [Reply(text)], toast=_first_line(text), alert=isinstance(err, Refused)
                 )
+
+    def menu(self, actor: Actor) -> list[tuple[str, str]]:
+        """The command menu for this actor, in their language."""
+        r = self.services.renderer
+        return [
+            (c.name, html.unescape(r.message(actor.locale, "commands#describe", command=c.name)))
+            for c in commands_for(actor.roles, bool(actor.roles))
+        ]
+
+    def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
+        """Record that a person blocked (or unblocked) the bot."""
+        with self.services.uow() as uow:
+            account = uow.people.account(messenger, user_id)
+            if account is None:
+                return
+            account.blocked_at = self.services.clock() if blocked else None
+            uow.session.add(account)
+            uow.audit(
+                "blocked_bot" if blocked else "unblocked_bot",
+                "account",
+                account.id,
+                actor_id=account.person_id,
+                actor_external=user_id,
+            )
+            uow.commit()
 
     def _route(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
         s = self.services
@@ -116,7 +152,5 @@ class Dispatcher:
 
 
 def _first_line(text: str) -> str:
-    import re
-
-    plain = re.sub(r"<[^>]+>", "", text).strip().splitlines()
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text)).strip().splitlines()
     return (plain[0] if plain else "")[:190]

@@ -32,6 +32,7 @@ class Inbound:
     callback_data: str | None = None
     message_id: str | None = None  # the message whose button was pressed
     file: FileRef | None = None
+    update_id: str | None = None  # the messenger's update id, to recognise a redelivery
 
     @property
     def private(self) -> bool:

@@ -106,7 +106,8 @@ def feed_draft(
     result = step(form.spec, draft, event, context(services, actor, form, draft))
     replies = list(result.replies)
     if result.status == "submitted":
-        replies += form.on_submit(services, uow, actor, result.draft, subject)
+        # The use case says what submitting did; the engine's generic notice is its fallback.
+        replies = form.on_submit(services, uow, actor, result.draft, subject) or replies
         row = uow.drafts.find(actor.person_id, chat_id, form.spec.id, subject)
         if row is not None:
             uow.drafts.delete(row)

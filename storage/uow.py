@@ -12,7 +12,7 @@ from storage.repositories.drafts import DraftRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.projects import ProjectRepository
-from storage.tables import AuditEntry
+from storage.tables import AuditEntry, ProcessedUpdate
 
 
 class UnitOfWork:
@@ -55,6 +55,14 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Discard every change so far (the unit may go on)."""
         self.session.rollback()
+
+    def first_time(self, update_key: str) -> bool:
+        """Record an update as handled; False if it was handled before (a redelivery)."""
+        if self.session.get(ProcessedUpdate, update_key) is not None:
+            return False
+        self.session.add(ProcessedUpdate(key=update_key))
+        self.session.flush()
+        return True
 
     def audit(
         self,

@@ -9,7 +9,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 TEMPLATE_ROOT: Final = Path(__file__).parent
@@ -55,6 +55,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.plain_env.filters.update(self.env.filters)
+        self._modules: dict[tuple[str, str], Any] = {}
 
     def message(self, locale: str | None, name: str, /, **params: Any) -> str:
         """Render `messages/<locale>/<file>.j2`; `file#macro` calls one macro of the file."""
@@ -62,11 +63,18 @@ class Renderer:
         path, _, macro = name.partition("#")
         template = self.env.get_template(f"messages/{loc}/{path}.j2")
         if macro:
-            module = template.make_module({"locale": loc})
-            text = getattr(module, macro)(**params)
+            text = getattr(self._module(loc, path, template), macro)(**params)
         else:
             text = template.render(locale=loc, **params)
         return str(text).strip()
+
+    def _module(self, locale: str, path: str, template: Template) -> Any:
+        # Building a template's module runs its top level; macros are pure, so build it once.
+        key = (locale, path)
+        module = self._modules.get(key)
+        if module is None:
+            module = self._modules[key] = template.make_module({"locale": locale})
+        return module
 
     def has_message(self, locale: str, name: str) -> bool:
         """Whether a message (or `file#macro`) exists for this locale."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+# python-telegram-bot 22 warns on int retry_after unless time periods are timedeltas.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 import uuid
 from collections.abc import Iterator
 from pathlib import Path

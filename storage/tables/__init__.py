@@ -13,7 +13,14 @@ from storage.tables.review import (
     ReviewRound,
 )
 from storage.tables.service import LiaisonAssignment, MonthlyReport, MonthlyReportRow
-from storage.tables.system import AuditEntry, CardMessage, OutboxMessage, ScheduledRun, StoredFile
+from storage.tables.system import (
+    AuditEntry,
+    CardMessage,
+    OutboxMessage,
+    ProcessedUpdate,
+    ScheduledRun,
+    StoredFile,
+)
 
 __all__ = [
     "Agreement",
@@ -34,6 +41,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonRole",
+    "ProcessedUpdate",
     "Project",
     "ReviewOpinion",
     "ReviewRound",

@@ -83,3 +83,10 @@ class ScheduledRun(SQLModel, table=True):
     key: str = Field(max_length=120, unique=True)  # e.g. nag:monthly:econ:2026-11:d3
     ran_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     result: str | None = Field(default=None, max_length=200)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A messenger update already handled: a redelivery after a crash changes nothing."""
+
+    key: str = Field(primary_key=True, max_length=80)  # e.g. telegram:123456789
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), index=True))

@@ -1,0 +1,71 @@
+"""End-to-end: the real bot (python-telegram-bot over HTTP) against the sandbox on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import build_uow_factory, initialise
+from bot.runtimes import Runtime, make_runtime
+from bot.settings import Settings
+from sandbox import SandboxServer
+from storage.uow import UnitOfWorkFactory
+
+TOKEN = "123456:E2E-zhaoshang"
+OFFICE_ID = 900
+
+
+def settings_for(sb: SandboxServer, tmp_path: Path) -> Settings:
+    return Settings(
+        bot_token=TOKEN,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        api_base_url=sb.url,
+        admins=[str(OFFICE_ID)],
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxServer]:
+    async with SandboxServer(TOKEN) as sb:
+        yield sb
+
+
+@pytest.fixture
+def settings(sandbox: SandboxServer, tmp_path: Path) -> Settings:
+    s = settings_for(sandbox, tmp_path)
+    initialise(s)
+    return s
+
+
+@pytest.fixture
+def uow_factory(settings: Settings) -> UnitOfWorkFactory:
+    factory = build_uow_factory(settings)
+    yield factory
+    factory.engine.dispose()
+
+
+@pytest.fixture
+async def bot(settings: Settings, uow_factory: UnitOfWorkFactory) -> AsyncIterator[Runtime]:
+    runtime = make_runtime(settings, uow_factory)
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+def subprocess_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHAOSHANG_")}
+    assert settings.bot_token is not None
+    env.update(
+        ZHAOSHANG_BOT_TOKEN=settings.bot_token.get_secret_value(),
+        ZHAOSHANG_DATABASE_URL=settings.database_url,
+        ZHAOSHANG_API_BASE_URL=settings.api_base_url,
+        ZHAOSHANG_ADMINS=",".join(settings.admins),
+        PTB_TIMEDELTA="true",
+    )
+    return env
