@@ -1,0 +1,167 @@
+"""Every message template renders in both locales with StrictUndefined, and the two locales
+define the same files, macros and parameters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from jinja2.runtime import Macro
+
+from templates.renderer import LOCALES, TEMPLATE_ROOT, Renderer
+
+MESSAGES = TEMPLATE_ROOT / "messages"
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+PROJECT = SimpleNamespace(
+    serial="QX-2026-0001",
+    name="新能源汽车电机壳体项目",
+    investor_name="广东华锐精密科技股份有限公司",
+    total_investment_wan=Decimal(65000),
+    land_area_mu=Decimal(120),
+    stage="lead",
+    priority=True,
+    findings=[
+        {
+            "code": "investment_intensity",
+            "status": "pass",
+            "citation": "000 附件2 一",
+            "params": {
+                "name": "固定资产投资强度",
+                "unit": "万元/亩",
+                "threshold": "380",
+                "value": "433.33",
+            },
+        }
+    ],
+)
+HISTORY = [SimpleNamespace(at=NOW, to_stage="lead", note="提交")]
+FINDINGS = [
+    {"code": code, "status": status, "citation": "001 五", "params": params}
+    for code, status, params in [
+        ("output_per_mu", "unknown", {"name": "亩均产值", "unit": "万元/亩", "threshold": "500"}),
+        (
+            "tax_per_mu",
+            "fail",
+            {"name": "亩均税收", "unit": "万元/亩", "threshold": "30", "value": "12"},
+        ),
+        ("automation", "warn", {"threshold": "70", "value": "50"}),
+        ("scope", "fail", {"sector": "农业"}),
+        ("sector", "pass", {"sector": "新材料", "group": "key_industry", "district_focus": True}),
+        ("sector", "warn", {"sector": "其他", "group": "other_industry", "district_focus": False}),
+        ("high_tech", "pass", {"value": True}),
+        ("environmental_entry", "unknown", {}),
+        ("site", "warn", {"site": "某村"}),
+        ("rd_share", "info", {"value": "18"}),
+        ("power_capacity", "info", {"value": "8000"}),
+        ("investor_category", "info", {"category": "央企", "top_tier": True}),
+        ("prohibited", "fail", {"number": 5, "name": "指标不达标"}),
+        ("prohibited_none", "info", {}),
+        ("priority", "pass", {"number": 3, "name": "大型制造业项目"}),
+        ("priority_none", "info", {}),
+        ("liaison", "pass", {"number": 1, "name": "龙头企业"}),
+        ("liaison_none", "info", {}),
+        ("routing", "info", {"tier": "filing", "name": "报市领导小组备案", "total": "20000"}),
+        ("followup", "unknown", {}),
+    ]
+]
+SAMPLES: dict[str, dict[str, object]] = {
+    "common#unknown_command": {"command": "foo"},
+    "common#project_not_found": {"serial": "QX-2026-0009"},
+    "roles#name": {"role": "reviewer"},
+    "stages#name": {"stage": "city"},
+    "stages#next_step": {"stage": "decision"},
+    "commands#describe": {"command": "new"},
+    "findings#icon": {"status": "warn"},
+    "findings#sentence": {"f": FINDINGS[0]},
+    "findings#line": {"f": FINDINGS[1]},
+    "findings#block": {"findings": FINDINGS},
+    "onboarding#welcome_back": {"name": "李明"},
+    "onboarding#registered": {"name": "李明"},
+    "onboarding#whoami": {
+        "person": SimpleNamespace(name="李明", company="华锐"),
+        "roles": [{"role": "reviewer", "unit": "区环境保护局", "dimension": "环境影响"}],
+        "positions": ["评审小组成员"],
+        "admin": True,
+    },
+    "onboarding#roles_name": {"role": "office"},
+    "onboarding#invite_unit": {"role": "reviewer"},
+    "onboarding#invite_dimension": {"unit": "区环境保护局"},
+    "onboarding#invite_link": {
+        "role": "reviewer",
+        "unit": "区环境保护局",
+        "dimension": "环境影响",
+        "link": "https://t.me/x?start=inv_a",
+        "expires": NOW,
+    },
+    "onboarding#invite_accepted_notice": {"name": "钟雪军", "role": "reviewer"},
+    "onboarding#invite_welcome": {"name": "钟雪军", "role": "reviewer", "unit": "区环境保护局"},
+    "projects#submitted": {"project": PROJECT, "stage": "lead"},
+    "projects#office_new_lead": {"project": PROJECT, "findings": FINDINGS, "stage": "lead"},
+    "projects#my": {"items": [{"project": PROJECT, "history": HISTORY}], "drafts": ["草稿项目"]},
+    "projects#detail": {
+        "project": PROJECT,
+        "history": HISTORY,
+        "official": True,
+        "sector": "新材料",
+        "site": "太和镇",
+    },
+    "delivery#undeliverable": {
+        "items": [
+            {
+                "name": "赵六",
+                "unit": "经信局",
+                "error": "Forbidden: bot was blocked by the user",
+                "text": "<b>请报送月报</b>",
+            }
+        ]
+    },
+    "help": {"commands": ["new", "my"], "registered": True},
+}
+# The form engine's texts and the forms have their own test (tests/conversations).
+SKIP = {"forms", "form"}
+
+
+def message_files(locale: str) -> set[str]:
+    root = MESSAGES / locale
+    return {
+        str(p.relative_to(root).with_suffix(""))
+        for p in root.rglob("*.j2")
+        if p.relative_to(root).with_suffix("").parts[0] not in SKIP
+    }
+
+
+def macros(renderer: Renderer, locale: str, name: str) -> dict[str, tuple[str, ...]]:
+    template = renderer.env.get_template(f"messages/{locale}/{name}.j2")
+    try:
+        module = template.make_module({"locale": locale})
+    except Exception:
+        return {}  # a whole-file template (needs its parameters to render at all)
+    return {k: tuple(v.arguments) for k, v in vars(module).items() if isinstance(v, Macro)}
+
+
+def test_both_locales_have_the_same_message_files():
+    assert message_files("zh-Hans") == message_files("en")
+
+
+@pytest.mark.parametrize("name", sorted(message_files("zh-Hans")))
+def test_both_locales_define_the_same_macros_with_the_same_parameters(name: str):
+    r = Renderer()
+    assert macros(r, "zh-Hans", name) == macros(r, "en", name)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", sorted(message_files("zh-Hans")))
+def test_every_message_renders_with_strict_undefined(locale: str, name: str):
+    r = Renderer()
+    found = macros(r, locale, name)
+    targets = [f"{name}#{m}" for m in found] or [name]
+    for target in targets:
+        text = r.message(locale, target, **SAMPLES.get(target, {}))
+        assert text.strip(), target
+
+
+def test_the_message_root_holds_only_the_two_locales():
+    assert {p.name for p in Path(MESSAGES).iterdir()} == set(LOCALES)
