@@ -18,15 +18,8 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
     is_admin = event.user_id in services.admins
     if person is None and is_admin:
         # Administrators named in the settings exist from their first message on.
-        person = uow.people.add(Person(name=event.display_name or event.user_id))
-        account = uow.people.link_account(
-            person,
-            event.messenger,
-            event.user_id,
-            event.chat_id,
-            event.username,
-            event.language_code,
-        )
+        person = link_person(uow, event)
+        account = uow.people.account(event.messenger, event.user_id)
     if person is None:
         locale = normalize_locale(event.language_code, default)
         return Actor(None, None, locale, [], False)
@@ -39,3 +32,15 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
         uow.session.add(account)
     roles = list(uow.people.roles_of(person.id or 0))
     return Actor(person, account, locale_of(person, account, default), roles, is_admin)
+
+
+def link_person(
+    uow: UnitOfWork, event: Inbound, person: Person | None = None, unit_id: str | None = None
+) -> Person:
+    """Bind the event's messenger account to a person, creating the person if none is given."""
+    if person is None:
+        person = uow.people.add(Person(name=event.display_name or event.user_id, unit_id=unit_id))
+    uow.people.link_account(
+        person, event.messenger, event.user_id, event.chat_id, event.username, event.language_code
+    )
+    return person

@@ -12,12 +12,13 @@ from conversations.events import Command
 from conversations.forms.registration import REGISTRATION_FORM
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.actors import link_person
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
 from handlers.notify import message, notify
 from handlers.registry import button, command, commands_for
-from storage.tables import Invitation, Person
+from storage.tables import Invitation
 from storage.uow import UnitOfWork
 from workflow.roles import Role
 
@@ -62,18 +63,8 @@ def start(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome
 def _registration(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> list[Reply]:
     # A visitor has no person yet: a provisional one holds the registration draft, so the
     # answers survive a restart like any other draft.
-    person = actor.person
-    if person is None:
-        person = uow.people.add(Person(name=event.display_name or event.user_id))
-        uow.people.link_account(
-            person,
-            event.messenger,
-            event.user_id,
-            event.chat_id,
-            event.username,
-            event.language_code,
-        )
-        actor.person = person
+    if actor.person is None:
+        actor.person = link_person(uow, event)
     row = uow.drafts.find(actor.person_id, event.chat_id, REGISTRATION_FORM.id)
     if row is not None:
         return list(forms.feed(s, uow, actor, row, Command("resume")).replies)
@@ -330,20 +321,8 @@ def accept_invitation(
         raise Refused("onboarding#invite_expired", audit_action="refused:invite_expired")
     person = actor.person
     if person is None:
-        person = uow.people.get(inv.person_id) if inv.person_id else None
-        if person is None:
-            person = uow.people.add(
-                Person(name=event.display_name or event.user_id, unit_id=inv.unit_id)
-            )
-        uow.people.link_account(
-            person,
-            event.messenger,
-            event.user_id,
-            event.chat_id,
-            event.username,
-            event.language_code,
-        )
-        actor.person = person
+        roster = uow.people.get(inv.person_id) if inv.person_id else None
+        person = actor.person = link_person(uow, event, roster, inv.unit_id)
     if person.unit_id is None:
         person.unit_id = inv.unit_id
         uow.session.add(person)

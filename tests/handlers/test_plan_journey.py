@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bot import demo_plan
 from conversations.draft import Draft
 from handlers.app import build_dispatcher
 from storage.db import make_engine
@@ -19,60 +20,8 @@ from tests.handlers.conftest import Clock, Person, make_services, person
 from tests.handlers.test_onboarding import register
 from workflow.policy import Policy
 
-# What the investor answers, by the question the bot is asking (its step id).
-TYPED = {
-    "name": "年产30万套新能源汽车电机壳体项目",
-    "content": "新建标准厂房及配套设施，引进压铸、机加工自动化生产线，生产新能源汽车电机壳体。",
-    "investor": "广东华锐精密科技股份有限公司",
-    "land_area": "120亩",
-    "floor_area": "96000平方米",
-    "plant_area": "80,000㎡",
-    "office_area": "12000",
-    "total_investment": "6.5亿",
-    "fixed_investment": "52000万元",
-    "land_investment": "3600万",
-    "plant_investment": "18000",
-    "equipment_investment": "2.6亿",
-    "phase_count": "2",
-    "construction_months": "24个月",
-    "phases.1.start": "2027-03",
-    "phases.1.end": "2027年12月",
-    "phases.2.start": "2028.3",
-    "phases.2.end": "2028-12",
-    "transformer_kva": "8000KVA",
-    "daily_water": "300吨",
-    "jobs": "６００人",
-    "products": "新能源汽车电机壳体、减速器壳体",
-    "domestic_share": "70%",
-    "annual_output": "30万套",
-    "annual_output_value": "8.5亿",
-    "annual_tax": "4200万元",
-    "materials_equipment": "铝合金锭（广东本地采购）；压铸岛、加工中心（国内采购）",
-    "process_flow": "熔炼—压铸—去毛刺—机加工—清洗—检测—包装",
-    "pollution_treatment": "熔炼废气经布袋除尘后达标排放；清洗废水经处理后回用",
-    "investor_profile": "深交所上市公司，2025年营业收入32亿元，拥有发明专利46项",
-    "other_info": "研发团队120人，拥有省级企业技术中心",
-    "project_lead": "王建国",
-    "contact_name": "李明",
-    "contact_phone": "0763-5812345",
-    "automation_rate": "75%",
-    "rd_staff_share": "18",
-}
-PRESSED = {
-    "sector": "装备制造（含智能制造）",
-    "investor_category": "优质上市公司",
-    "site": "清新智能制造产业园",
-    "land_use": "购地",
-    "plant_structure": "多层标准厂房",
-    "high_tech": "是",
-    "famous_brand": "否",
-    "phd_lead": "否",
-    "rd_platform": "是",
-    "headquarters": "否",
-    "encouraged_category": "是",
-    "expansion": "否",
-    "eco_red_line": "否",
-}
+TYPED = demo_plan.TYPED
+PRESSED = demo_plan.PRESSED
 # Wrong answers the investor gives first, each refused without changing the draft.
 WRONG = {
     "land_area": ["一百二十亩", "120平方米"],
