@@ -205,3 +205,25 @@ async def test_a_user_who_blocked_the_bot_is_recorded_and_the_office_told(
     with uow_factory() as uow:
         row = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "50005")).one()
         assert row.status == "failed" and "blocked" in (row.error or "")
+
+
+async def test_an_unexpected_error_tells_the_person_and_keeps_the_draft(
+    sandbox: SandboxServer, bot: Runtime, uow_factory: UnitOfWorkFactory
+):
+    user = await register(sandbox, INVESTOR)
+    await user.say("/new")
+    await user.say(demo_plan.TYPED["name"])
+    kept = draft_answers(uow_factory, INVESTOR)
+    dispatcher = bot.dispatcher  # type: ignore[attr-defined]
+    real = dispatcher.handle
+
+    def broken(event):
+        dispatcher.handle = real
+        raise RuntimeError("the database went away")
+
+    dispatcher.handle = broken
+    reply = await user.say(demo_plan.TYPED["content"])
+    assert "出了点问题" in reply["text"] and "已保存" in reply["text"]
+    assert draft_answers(uow_factory, INVESTOR) == kept
+    await user.say(demo_plan.TYPED["content"])  # the person tries again, and it works
+    assert current_step(uow_factory, INVESTOR) == "sector"
