@@ -28,6 +28,7 @@ class Kind(StrEnum):
     MULTI_CHOICE = "multi_choice"
     YES_NO = "yes_no"
     YEAR_MONTH = "year_month"
+    DATE = "date"
     PHONE = "phone"
     FILE = "file"
     GROUP = "group"
@@ -54,6 +55,8 @@ class Field:
     the run-time options `choices_from` names. `condition` sees the answers to earlier fields.
     A `GROUP` repeats its `items` as many times as the integer field `count_from` says.
     A field with `compute` is never asked: it is derived from the answers and shown in summaries.
+    `not_before_today` refuses a past month or date; `not_after_today` a future date (a
+    signing date, say).
     """
 
     id: str
@@ -71,6 +74,7 @@ class Field:
     items: tuple[Field, ...] = ()
     count_from: str | None = None
     not_before_today: bool = False
+    not_after_today: bool = False
     max_size: int | None = None
     compute: Callable[[Values], Any] | None = None
 
@@ -128,6 +132,8 @@ def _check_field(f: Field, earlier: Mapping[str, Field]) -> None:
         raise ValueError(f"duplicate or malformed field id {f.id!r}")
     if f.kind in CHOICE_KINDS and not (f.choices or f.choices_from):
         raise ValueError(f"choice field {f.id} has no choices")
+    if f.not_after_today and f.kind is not Kind.DATE:
+        raise ValueError(f"field {f.id}: not_after_today applies to dates only")
     if f.kind is Kind.GROUP:
         count = earlier.get(f.count_from or "")
         if count is None or count.kind is not Kind.INTEGER or not f.items:

@@ -1,11 +1,13 @@
 """Parsers for what people type into a form: numbers with units, money, percentages, months,
-phone numbers, yes/no and text. Each returns the value or raises `ParseError`."""
+dates, phone numbers, yes/no and text. Each returns the value or raises `ParseError`."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -41,6 +43,12 @@ _YEAR_MONTH: Final = (
     re.compile(r"^(?P<y>\d{4})[-./年](?P<m>\d{1,2})(?:月份|月)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
 )
+_DATE: Final = (
+    re.compile(r"^(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+_TODAY: Final = frozenset({"今天", "今日", "today"})
 _YES: Final = frozenset({"是", "是的", "有", "有的", "对", "y", "yes", "true", "ok"})
 _NO: Final = frozenset({"否", "不是", "没有", "无", "没", "不", "n", "no", "false", "none"})
 
@@ -137,6 +145,27 @@ def parse_year_month(text: str) -> str:
                 raise ParseError("bad_year", {"year": year})
             return f"{year:04d}-{month:02d}"
     raise ParseError("bad_year_month")
+
+
+def parse_date(text: str, today: date) -> date:
+    """A day: "2026-11-20", "2026/11/20", "2026.11.20", "20261120", "2026年11月20日", "今天"."""
+    folded = fold(text)
+    if not folded:
+        raise ParseError("empty")
+    if folded in _TODAY:
+        return today
+    for pattern in _DATE:
+        match = pattern.match(folded)
+        if match:
+            year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+            if not 1 <= month <= 12:
+                raise ParseError("bad_month", {"month": month})
+            if not 1990 <= year <= 2100:
+                raise ParseError("bad_year", {"year": year})
+            if not 1 <= day <= calendar.monthrange(year, month)[1]:
+                raise ParseError("bad_day", {"year": year, "month": month, "day": day})
+            return date(year, month, day)
+    raise ParseError("bad_date")
 
 
 def parse_phone(text: str) -> str:

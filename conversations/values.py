@@ -1,5 +1,5 @@
 """One field's answer: parsed from what was typed or sent, checked against the field's limits,
-and stored in the draft as JSON (decimals as canonical strings)."""
+and stored in the draft as JSON (decimals as canonical strings, dates as "YYYY-MM-DD")."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from conversations.parsers import (
     ParseError,
     canonical,
     fold,
+    parse_date,
     parse_money,
     parse_percent,
     parse_phone,
@@ -60,6 +61,8 @@ def parse_input(f: Field, text: str, choices: Sequence[Choice], today: date) -> 
             value = parse_yes_no(text)
         case Kind.YEAR_MONTH:
             value = parse_year_month(text)
+        case Kind.DATE:
+            value = parse_date(text, today)
         case Kind.PHONE:
             value = parse_phone(text)
         case _:
@@ -100,6 +103,11 @@ def validate(f: Field, value: Any, ids: Sequence[str], today: date) -> None:
         earliest = f"{today.year:04d}-{today.month:02d}"
         if value < earliest:
             raise ParseError("month_in_past", {"earliest": earliest})
+    elif f.kind is Kind.DATE:
+        if f.not_before_today and value < today:
+            raise ParseError("date_in_past", {"earliest": today.isoformat()})
+        if f.not_after_today and value > today:
+            raise ParseError("date_in_future", {"latest": today.isoformat()})
     elif f.kind is Kind.FILE and f.max_size is not None and (value["size"] or 0) > f.max_size:
         raise ParseError("file_too_large", {"max_mb": f.max_size // (1024 * 1024)})
 
@@ -108,6 +116,8 @@ def encode(f: Field, value: Any) -> Any:
     """The JSON form of a parsed value, as stored in the draft."""
     if f.kind in (Kind.DECIMAL, Kind.MONEY, Kind.PERCENT):
         return canonical(value)
+    if f.kind is Kind.DATE:
+        return value.isoformat()
     return value
 
 
@@ -121,6 +131,15 @@ def decode(f: Field, raw: Any) -> Any:
         if value is None or not value.is_finite() or canonical(value) != raw:
             raise ParseError("invalid_stored")
         return value
+    if f.kind is Kind.DATE:
+        try:
+            day = date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            day = None
+        # fromisoformat also takes "20261120" and "2026-W47-5"; only the stored form is valid
+        if day is None or day.isoformat() != raw:
+            raise ParseError("invalid_stored")
+        return day
     if _shape_ok(f, raw):
         return raw
     raise ParseError("invalid_stored")
@@ -135,6 +154,8 @@ def check_stored(f: Field, raw: Any, options: Options, today: date) -> None:
         reparse = parse_phone if f.kind is Kind.PHONE else parse_year_month
         if reparse(value) != value:
             raise ParseError("invalid_stored")
+    if f.kind is Kind.DATE and parse_date(raw, today) != value:
+        raise ParseError("invalid_stored")
     validate(f, value, choice_ids(f, options), today)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from conversations.parsers import (
     ParseError,
     canonical,
+    parse_date,
     parse_money,
     parse_percent,
     parse_phone,
@@ -148,6 +150,51 @@ def test_an_impossible_month_is_refused(text: str, code: str) -> None:
     with pytest.raises(ParseError) as err:
         parse_year_month(text)
     assert err.value.code == code
+
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-11-20", date(2026, 11, 20)),
+    ("2026/11/20", date(2026, 11, 20)),
+    ("2026.11.20", date(2026, 11, 20)),
+    ("20261120", date(2026, 11, 20)),
+    ("2026年11月20日", date(2026, 11, 20)),
+    ("2026年11月20号", date(2026, 11, 20)),
+    ("2026 年 11 月 20 日", date(2026, 11, 20)),
+    ("２０２６年１１月２０日", date(2026, 11, 20)),
+    ("２０２６－１１－２０", date(2026, 11, 20)),
+    ("2026-3-5", date(2026, 3, 5)),
+    ("2026年3月5日", date(2026, 3, 5)),
+    ("2024-02-29", date(2024, 2, 29)),
+    ("今天", TODAY),
+    ("today", TODAY),
+    (" Today ", TODAY),
+])
+def test_a_date_is_read_in_any_usual_way(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "code", "params"), [
+    ("2026-13-01", "bad_month", {"month": 13}),
+    ("2026年0月1日", "bad_month", {"month": 0}),
+    ("1800-01-01", "bad_year", {"year": 1800}),
+    ("2026-02-29", "bad_day", {"year": 2026, "month": 2, "day": 29}),
+    ("2026-11-31", "bad_day", {"year": 2026, "month": 11, "day": 31}),
+    ("20261100", "bad_day", {"year": 2026, "month": 11, "day": 0}),
+    ("2026-11", "bad_date", {}),
+    ("2026-11/20", "bad_date", {}),
+    ("26-11-20", "bad_date", {}),
+    ("2026-W47-5", "bad_date", {}),
+    ("明天", "bad_date", {}),
+    ("", "empty", {}),
+])
+def test_an_impossible_date_is_refused(text: str, code: str, params: dict[str, int]) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_date(text, TODAY)
+    assert err.value.code == code
+    assert err.value.params == params
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,6 +7,7 @@ import html
 import importlib
 import pkgutil
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ ARGS: dict[str, Any] = {
     "text": "文字", "prompt": "提问", "reason": "原因", "example": "120", "reasons": ["原因"],
     "rows": ROWS, "extra": "<b>筛查</b>", "final": True, "on": True, "pos": 7, "current": "x",
     "required": False, "kind": "decimal", "start": "2027-03", "end": "2027-01",
-    "previous": "2027-05", "problem": "end_not_after_start",
+    "previous": "2027-05", "problem": "end_not_after_start", "day": 31, "latest": "2026-11-23",
 }
 VALUES: list[tuple[str, Any, str | None]] = [
     ("money", Decimal(12000), "wan_yuan"), ("money", Decimal(500), "wan_yuan"),
@@ -60,6 +61,7 @@ VALUES: list[tuple[str, Any, str | None]] = [
     ("file", {"file_id": "x", "file_name": None, "mime_type": None, "size": None}, None),
     ("long_text", "第一行\n" + "字" * 100, None), ("short_text", "<b>", None),
     ("phone", "13812345678", None), ("year_month", "2027-03", None),
+    ("date", date(2026, 11, 20), None),
 ]
 
 
