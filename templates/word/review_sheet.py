@@ -1,0 +1,104 @@
+"""项目评审意见表 (000 附件5): one row per review dimension, in the policy's order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Final, Literal
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from templates.renderer import Renderer
+from templates.word.base import (
+    FormTable,
+    Texts,
+    check_choice,
+    fill_cell,
+    new_document,
+    paragraph,
+    title,
+    to_bytes,
+)
+
+Verdict = Literal["agree", "conditional", "disagree"]
+Outcome = Literal["passed", "flagged", "failed"]
+VERDICTS: Final = ("agree", "conditional", "disagree")
+OUTCOMES: Final = ("passed", "flagged", "failed")
+TEMPLATE: Final = "review_opinion_sheet.j2"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One review dimension of the round (附件5 row) and the opinion recorded on it."""
+
+    label: str  # 项目内容评审, e.g. 产业政策
+    units: list[str]  # 主审部门, names as printed
+    verdict: Verdict | None = None  # None: 未表态
+    opinion: str | None = None
+    suggestion: str | None = None  # 相关建议
+    reviewer: str | None = None
+    decided_on: date | None = None
+
+    def __post_init__(self) -> None:
+        check_choice("verdict", self.verdict, VERDICTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSheet:
+    """A review round of one project, as the organising unit reports it (000 一(二)1)."""
+
+    serial: str
+    project_name: str
+    investor: str | None
+    total_investment_wan: Decimal | None
+    round_number: int
+    opened_on: date
+    deadline: date
+    closed_on: date | None = None
+    outcome: Outcome | None = None  # None: the round is still open
+    veto_dimension: str | None = None  # the label of the dimension whose 不同意 vetoed it
+    rows: list[ReviewRow] = field(default_factory=list)
+    organizer: str | None = None  # 组织单位; the template names the review group when None
+
+    def __post_init__(self) -> None:
+        check_choice("outcome", self.outcome, OUTCOMES)
+
+
+def review_opinion_sheet(sheet: ReviewSheet, *, renderer: Renderer | None = None) -> bytes:
+    """The 项目评审意见表 of a review round as a .docx file."""
+    text = Texts(renderer, TEMPLATE)
+    doc = new_document(body_size=12)
+    title(doc, text("title"), size=18)
+
+    head = FormTable(doc, (16, 34, 16, 34))
+    keys = ("serial", "round", "project", "investor", "investment", "period", "deadline")
+    label = {key: text("label", key=key) for key in (*keys, "outcome")}
+    round_number = text("round_number", number=sheet.round_number)
+    head.row([label["serial"], sheet.serial, label["round"], round_number], labels=(0, 2))
+    head.row([label["project"], sheet.project_name], spans=(1, 3), labels=(0,))
+    investment = text("investment", value=sheet.total_investment_wan)
+    head.row([label["investor"], sheet.investor, label["investment"], investment], labels=(0, 2))
+    period = text("period", opened=sheet.opened_on, closed=sheet.closed_on)
+    deadline = text("day", value=sheet.deadline)
+    head.row([label["period"], period, label["deadline"], deadline], labels=(0, 2))
+    outcome = text("outcome", code=sheet.outcome, veto=sheet.veto_dimension)
+    head.row([label["outcome"], outcome], spans=(1, 3), labels=(0,))
+
+    paragraph(doc)
+    body = FormTable(doc, (15, 22, 40, 23))
+    body.row(text.lines("columns"), header=True)
+    for row in sheet.rows:
+        opinion = [text("verdict", code=row.verdict), *(row.opinion or "").splitlines()]
+        signed = row.reviewer is not None or row.decided_on is not None
+        if signed:
+            opinion.append(text("signature", reviewer=row.reviewer, decided_on=row.decided_on))
+        cells = body.row(
+            [row.label, text("units", names=row.units), None, row.suggestion], labels=(0,)
+        )
+        fill_cell(cells[2], opinion, first_bold=True, last_right=signed)
+
+    paragraph(doc)
+    for line in text.lines("closing", organizer=sheet.organizer, closed_on=sheet.closed_on):
+        paragraph(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return to_bytes(doc)
