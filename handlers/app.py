@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from handlers import onboarding, projects  # noqa: F401  (they register their commands)
+from handlers import (  # noqa: F401  (each module registers its commands and buttons)
+    city,
+    meetings,
+    onboarding,
+    pipeline,
+    projects,
+    review,
+    signing,
+)
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 

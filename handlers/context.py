@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from handlers.workdays import WorkCalendar
 from storage.tables import MessengerAccount, Person, PersonRole
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
@@ -26,6 +27,7 @@ class Services:
     admins: frozenset[str] = frozenset()
     bot_username: str = "zhaoshang_bot"
     messenger: str = "telegram"
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     def today(self) -> date:
         """Today's date in the deployment's time zone."""

@@ -12,7 +12,7 @@ from conversations.forms.plan import PLAN_FORM, plan_options
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError
+from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
 from handlers.notify import notify_role
 from handlers.plans import findings_json, findings_of, summary_findings
@@ -30,10 +30,13 @@ def _msg(s: Services, actor: Actor, name: str, **params: Any) -> str:
 def submit_plan(
     s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
 ) -> list[Reply]:
-    """A plan was submitted: the project enters stage ① with its serial; the office is told."""
+    """A plan was submitted: the project enters stage ① with its serial; the office is told.
+    A plan revised after the office returned it updates its project and keeps the old version."""
     answers = draft.answers
     findings = findings_json(findings_of(s, answers))
     now = s.clock()
+    if subject:
+        return _resubmit(s, uow, actor, int(subject), answers, findings)
     serial = uow.projects.next_serial(s.policy.serial_prefix, now.astimezone(s.timezone).year)
     project = uow.projects.add(
         Project(
@@ -80,6 +83,43 @@ def submit_plan(
     return [Reply(_msg(s, actor, "projects#submitted", project=project, stage=Stage.LEAD.value))]
 
 
+def _resubmit(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    project_id: int,
+    answers: dict[str, Any],
+    findings: list[dict[str, Any]],
+) -> list[Reply]:
+    project = uow.projects.get(project_id)
+    if project is None or project.investor_person_id != actor.person_id:
+        raise HandlerError("common#stale_button")
+    uow.projects.keep_version(project)
+    project.plan, project.findings = dict(answers), findings
+    project.name = answers["name"]
+    project.investor_name = answers.get("investor")
+    project.sector, project.site = answers.get("sector"), answers.get("site")
+    project.total_investment_wan = _dec(answers.get("total_investment"))
+    project.land_area_mu = _dec(answers.get("land_area"))
+    project.priority = any(f["code"] == "priority" for f in findings)
+    project.awaiting_investor = False
+    project.updated_at = s.clock()
+    uow.session.add(project)
+    uow.projects.add_note(project_id, "resubmitted", "", actor.person_id)
+    uow.audit("resubmit_plan", "project", project_id, actor_id=actor.person_id)
+    notify_role(
+        s,
+        uow,
+        Role.OFFICE,
+        lambda loc: Reply(
+            s.renderer.message(
+                loc, "projects#office_resubmitted", project=project, findings=findings
+            )
+        ),
+    )
+    return [Reply(_msg(s, actor, "projects#resubmitted", project=project))]
+
+
 def _dec(raw: Any) -> Decimal | None:
     return None if raw in (None, "") else Decimal(str(raw))
 
@@ -124,6 +164,24 @@ def plan_choice(
         return Outcome([Reply(_msg(s, actor, "projects#restarted"), edit=True), *replies])
     if data.action == "resume" and row is not None:
         return forms.feed(s, uow, actor, row, Command("resume"))
+    if data.action == "fix":
+        project = uow.projects.get(data.arg_int(0))
+        if project is None or project.investor_person_id != actor.person_id:
+            raise Refused("common#not_allowed", audit_action="refused:fix_plan")
+        if not project.awaiting_investor:
+            raise HandlerError("projects#not_returned", serial=project.serial)
+        return Outcome(
+            forms.start(
+                s,
+                uow,
+                actor,
+                event.chat_id,
+                PLAN_FORM.id,
+                str(project.id),
+                answers=project.plan,
+                at_summary=True,
+            )
+        )
     raise HandlerError("common#stale_button")
 
 

@@ -51,7 +51,8 @@ class WorkCalendar:
             log.warning(
                 "chinese_calendar %s has no data for %d: counting Monday–Friday as working "
                 "days and ignoring statutory holidays until the package is updated",
-                getattr(chinese_calendar, "__version__", "?"), d.year,
+                getattr(chinese_calendar, "__version__", "?"),
+                d.year,
             )
         return d.weekday() < 5
 

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.repositories.decisions import DecisionRepository
 from storage.repositories.drafts import DraftRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.projects import ProjectRepository
+from storage.repositories.review import ReviewRepository
 from storage.tables import AuditEntry, ProcessedUpdate
 
 
@@ -23,6 +25,8 @@ class UnitOfWork:
     projects: ProjectRepository
     drafts: DraftRepository
     outbox: OutboxRepository
+    reviews: ReviewRepository
+    decisions: DecisionRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -34,6 +38,8 @@ class UnitOfWork:
         self.projects = ProjectRepository(self.session)
         self.drafts = DraftRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.reviews = ReviewRepository(self.session)
+        self.decisions = DecisionRepository(self.session)
         self._committed = False
         return self
 

@@ -64,7 +64,8 @@ def _yes_no(fid: str) -> Field:
 def _at_most(part: str, whole: str) -> Check:
     """`part` never exceeds `whole` (checked once both are answered)."""
     return Check(
-        f"{part}_within_{whole}", (part, whole),
+        f"{part}_within_{whole}",
+        (part, whole),
         lambda v: part not in v or whole not in v or v[part] <= v[whole],
     )
 
@@ -76,7 +77,8 @@ def _sum_at_most(check_id: str, parts: tuple[str, ...], whole: str) -> Check:
         return sum((v[p] for p in parts if p in v), D(0))
 
     return Check(
-        check_id, (*parts, whole),
+        check_id,
+        (*parts, whole),
         lambda v: whole not in v or total(v) <= v[whole],
         lambda v: {**{p: v.get(p) for p in (*parts, whole)}, "total": total(v)},
     )
@@ -88,11 +90,21 @@ def _phase_problem(v: Values) -> dict[str, Any] | None:
     for n, row in enumerate(v.get("phases") or [], start=1):
         start, end = row.get("start"), row.get("end")
         if start and end and end <= start:
-            return {"problem": "end_not_after_start", "n": n, "start": start, "end": end,
-                    "previous": previous}
+            return {
+                "problem": "end_not_after_start",
+                "n": n,
+                "start": start,
+                "end": end,
+                "previous": previous,
+            }
         if start and previous and start < previous:
-            return {"problem": "start_before_previous", "n": n, "start": start, "end": end,
-                    "previous": previous}
+            return {
+                "problem": "start_before_previous",
+                "n": n,
+                "start": start,
+                "end": end,
+                "previous": previous,
+            }
         previous = start or previous
     return None
 
@@ -105,48 +117,57 @@ PLAN_FORM: Final = FormSpec(
     id="plan",
     template="forms/plan",
     fields=(
-        _text("name"),                                            # 附件4 第1项
-        _long("content"),                                         # 第2项
-        Field("sector", Kind.CHOICE, choices_from="sectors"),     # 遴选办法 三
-        _text("investor"),                                        # 第3项
+        _text("name"),  # 附件4 第1项
+        _long("content"),  # 第2项
+        Field("sector", Kind.CHOICE, choices_from="sectors"),  # 遴选办法 三
+        _text("investor"),  # 第3项
         Field("investor_category", Kind.CHOICE, choices_from="investor_categories"),
         Field("site", Kind.CHOICE, choices_from="sites", choices=("other",)),  # 第4项
         _text("site_other", condition=lambda v: v.get("site") == "other"),
-        Field("land_area", Kind.DECIMAL, unit="mu", min=D(0), min_exclusive=True,
-              max=D(100_000)),
+        Field("land_area", Kind.DECIMAL, unit="mu", min=D(0), min_exclusive=True, max=D(100_000)),
         Field("land_use", Kind.CHOICE, choices=("purchase", "lease")),
-        Field("floor_area", Kind.DECIMAL, unit="sqm", min=D(0), min_exclusive=True,
-              max=D(10_000_000)),                                # 第5项
+        Field(
+            "floor_area", Kind.DECIMAL, unit="sqm", min=D(0), min_exclusive=True, max=D(10_000_000)
+        ),  # 第5项
         Field("plant_area", Kind.DECIMAL, unit="sqm", min=D(0), max=D(10_000_000)),
         Field("office_area", Kind.DECIMAL, unit="sqm", min=D(0), max=D(10_000_000)),
-        Field("plant_structure", Kind.CHOICE, choices=("multi_storey", "single_storey_steel"),
-              condition=lambda v: v.get("plant_area", 0) > 0),
-        _money("total_investment", min_exclusive=True),          # 第6项
+        Field(
+            "plant_structure",
+            Kind.CHOICE,
+            choices=("multi_storey", "single_storey_steel"),
+            condition=lambda v: v.get("plant_area", 0) > 0,
+        ),
+        _money("total_investment", min_exclusive=True),  # 第6项
         _money("fixed_investment"),
         _money("land_investment"),
         _money("plant_investment"),
         _money("equipment_investment"),
         Field("phase_count", Kind.INTEGER, unit="phase", min=D(1), max=D(10)),  # 第7项
         Field("construction_months", Kind.INTEGER, unit="month", min=D(1), max=D(240)),
-        Field("phases", Kind.GROUP, count_from="phase_count", items=(
-            Field("start", Kind.YEAR_MONTH, not_before_today=True),
-            Field("end", Kind.YEAR_MONTH, not_before_today=True),
-        )),
+        Field(
+            "phases",
+            Kind.GROUP,
+            count_from="phase_count",
+            items=(
+                Field("start", Kind.YEAR_MONTH, not_before_today=True),
+                Field("end", Kind.YEAR_MONTH, not_before_today=True),
+            ),
+        ),
         Field("transformer_kva", Kind.DECIMAL, unit="kva", min=D(0), max=D(10_000_000)),  # 第8项
-        Field("daily_water", Kind.DECIMAL, unit="ton", min=D(0), max=D(10_000_000)),     # 第9项
-        Field("jobs", Kind.INTEGER, unit="person", min=D(0), max=D(1_000_000)),          # 第10项
-        _text("brand", required=False),                           # 第11项
+        Field("daily_water", Kind.DECIMAL, unit="ton", min=D(0), max=D(10_000_000)),  # 第9项
+        Field("jobs", Kind.INTEGER, unit="person", min=D(0), max=D(1_000_000)),  # 第10项
+        _text("brand", required=False),  # 第11项
         _long("products", max_length=500),
         Field("domestic_share", Kind.PERCENT, min=D(0), max=D(100)),
         Field("export_share", Kind.PERCENT, compute=_export_share),
         _text("annual_output"),
         _money("annual_output_value", unit="yi_yuan"),
         _money("annual_tax"),
-        _long("materials_equipment"),                             # 第12项
-        _long("process_flow"),                                    # 第13项
+        _long("materials_equipment"),  # 第12项
+        _long("process_flow"),  # 第13项
         _long("pollution_treatment"),
-        _long("investor_profile"),                                # 第14项
-        _long("other_info", required=False),                      # 第15项
+        _long("investor_profile"),  # 第14项
+        _long("other_info", required=False),  # 第15项
         _text("project_lead", max_length=50),
         _text("contact_name", max_length=50),
         Field("contact_phone", Kind.PHONE),
@@ -171,7 +192,11 @@ PLAN_FORM: Final = FormSpec(
             "fixed_investment",
         ),
         _sum_at_most("floor_area_parts", ("plant_area", "office_area"), "floor_area"),
-        Check("phase_dates", ("phases",), lambda v: _phase_problem(v) is None,
-              lambda v: _phase_problem(v) or {}),
+        Check(
+            "phase_dates",
+            ("phases",),
+            lambda v: _phase_problem(v) is None,
+            lambda v: _phase_problem(v) or {},
+        ),
     ),
 )

@@ -123,6 +123,18 @@ class PeopleRepository:
             stmt = stmt.where(PersonRole.unit_id == unit_id)
         return self.session.exec(stmt.distinct().order_by(col(Person.id))).all()
 
+    def role_rows(self, role: str, unit_id: str | None = None) -> Sequence[PersonRole]:
+        """The role rows of a role (for a unit, when given), oldest first."""
+        stmt = select(PersonRole).where(PersonRole.role == role)
+        if unit_id is not None:
+            stmt = stmt.where(PersonRole.unit_id == unit_id)
+        return self.session.exec(stmt.order_by(col(PersonRole.id))).all()
+
+    def has_account(self, person_id: int) -> bool:
+        """Whether a person can be reached in a messenger."""
+        stmt = select(MessengerAccount.id).where(MessengerAccount.person_id == person_id)
+        return self.session.exec(stmt).first() is not None
+
     def position_holders(self, position_id: str) -> Sequence[Person]:
         """The people holding a position of the roster."""
         stmt = (

@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from storage.tables import Project, SerialCounter, StageChange
+from storage.tables import (
+    NegotiationTeamMember,
+    PlanVersion,
+    Project,
+    ProjectNote,
+    SerialCounter,
+    StageChange,
+)
 from storage.types import utcnow
 from workflow.pipeline import format_serial
 
@@ -122,3 +129,62 @@ class ProjectRepository:
             .order_by(col(StageChange.id))
         )
         return self.session.exec(stmt).all()
+
+    def add_note(
+        self, project_id: int, kind: str, text: str, author_id: int | None
+    ) -> ProjectNote:
+        """Add a dated note to a project."""
+        note = ProjectNote(project_id=project_id, kind=kind, text=text, author_id=author_id)
+        self.session.add(note)
+        self.session.flush()
+        return note
+
+    def notes(self, project_id: int, kind: str | None = None) -> Sequence[ProjectNote]:
+        """A project's notes, oldest first."""
+        stmt = select(ProjectNote).where(ProjectNote.project_id == project_id)
+        if kind:
+            stmt = stmt.where(ProjectNote.kind == kind)
+        return self.session.exec(stmt.order_by(col(ProjectNote.id))).all()
+
+    def keep_version(self, project: Project) -> PlanVersion:
+        """Keep the plan as it stands before the investor changes it."""
+        last = self.session.exec(
+            select(func.max(PlanVersion.version)).where(PlanVersion.project_id == project.id)
+        ).one()
+        version = PlanVersion(
+            project_id=project.id or 0, version=(last or 0) + 1, plan=dict(project.plan)
+        )
+        self.session.add(version)
+        return version
+
+    def versions(self, project_id: int) -> Sequence[PlanVersion]:
+        """Earlier versions of a project's plan."""
+        stmt = (
+            select(PlanVersion)
+            .where(PlanVersion.project_id == project_id)
+            .order_by(col(PlanVersion.version))
+        )
+        return self.session.exec(stmt).all()
+
+    def team(self, project_id: int) -> list[int]:
+        """The people of a project's special negotiation team."""
+        stmt = (
+            select(NegotiationTeamMember.person_id)
+            .where(NegotiationTeamMember.project_id == project_id)
+            .order_by(col(NegotiationTeamMember.id))
+        )
+        return list(self.session.exec(stmt).all())
+
+    def toggle_team_member(self, project_id: int, person_id: int) -> bool:
+        """Add a person to the team, or remove them; True when added."""
+        row = self.session.exec(
+            select(NegotiationTeamMember).where(
+                NegotiationTeamMember.project_id == project_id,
+                NegotiationTeamMember.person_id == person_id,
+            )
+        ).first()
+        if row is not None:
+            self.session.delete(row)
+            return False
+        self.session.add(NegotiationTeamMember(project_id=project_id, person_id=person_id))
+        return True

@@ -1,7 +1,15 @@
 """Every table, imported so that SQLModel.metadata knows them all."""
 
 from storage.tables.org import Appointment, Invitation, MessengerAccount, Person, PersonRole, Unit
-from storage.tables.projects import FormDraft, Project, SerialCounter, StageChange
+from storage.tables.projects import (
+    FormDraft,
+    NegotiationTeamMember,
+    PlanVersion,
+    Project,
+    ProjectNote,
+    SerialCounter,
+    StageChange,
+)
 from storage.tables.review import (
     Agreement,
     CityAction,
@@ -38,11 +46,14 @@ __all__ = [
     "MessengerAccount",
     "MonthlyReport",
     "MonthlyReportRow",
+    "NegotiationTeamMember",
     "OutboxMessage",
     "Person",
     "PersonRole",
+    "PlanVersion",
     "ProcessedUpdate",
     "Project",
+    "ProjectNote",
     "ReviewOpinion",
     "ReviewRound",
     "ScheduledRun",

@@ -74,3 +74,37 @@ class FormDraft(SQLModel, table=True):
     active: bool = True  # the draft that gets this chat's next message
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class ProjectNote(SQLModel, table=True):
+    """A dated note on a project: negotiation notes, a return for more material, a comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    kind: str = Field(max_length=20)  # negotiation, returned, resubmitted, city_return, ...
+    text: str
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class PlanVersion(SQLModel, table=True):
+    """A plan as it stood before the investor changed it, so the history is kept."""
+
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    version: int
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class NegotiationTeamMember(SQLModel, table=True):
+    """A member of a large project's special negotiation team (专门的洽谈小组, 000 三(三))."""
+
+    __table_args__ = (UniqueConstraint("project_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    lead: bool = False

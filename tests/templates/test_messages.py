@@ -3,7 +3,7 @@ define the same files, macros and parameters."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +20,7 @@ PROJECT = SimpleNamespace(
     name="新能源汽车电机壳体项目",
     investor_name="广东华锐精密科技股份有限公司",
     total_investment_wan=Decimal(65000),
+    awaiting_investor=True,
     land_area_mu=Decimal(120),
     stage="lead",
     priority=True,
@@ -38,6 +39,27 @@ PROJECT = SimpleNamespace(
     ],
 )
 HISTORY = [SimpleNamespace(at=NOW, to_stage="lead", note="提交")]
+DAY = date(2026, 12, 1)
+DIMENSION_NAMES = {"environment": "环境影响", "technology": "科技含量", "energy": "节能和能耗"}
+NOTE = SimpleNamespace(at=NOW, kind="negotiation", text="实地考察")
+AGREEMENT = SimpleNamespace(
+    signed_on=DAY, signer="张国力", scan_uploaded_at=None, drc_filed_on=None, green_channel=True
+)
+ROUND = SimpleNamespace(number=1, deadline=DAY, level="district", outcome=None)
+DIMENSION = SimpleNamespace(name="环境影响", focus="是否符合环境保护要求")
+OPINION = SimpleNamespace(verdict="conditional", opinion="须落实环保措施", suggestion="补充环评")
+ROW = {
+    "id": 1,
+    "dimension": "环境影响",
+    "unit": "环保局",
+    "reviewer": "钟雪军",
+    "verdict": "agree",
+    "opinion": "同意",
+    "suggestion": None,
+}
+MEETING = SimpleNamespace(
+    title="2026-12-01 联席会议", scheduled_at=NOW, place="第一会议室", status="scheduled"
+)
 FINDINGS = [
     {"code": code, "status": status, "citation": "001 五", "params": params}
     for code, status, params in [
@@ -119,6 +141,126 @@ SAMPLES: dict[str, dict[str, object]] = {
         ]
     },
     "help": {"commands": ["new", "my"], "registered": True},
+    "pipeline#rule": {"rule": "no_decision_without_passed_review"},
+    "pipeline#refused": {
+        "rule": "no_agreement_before_city_clearance",
+        "citation": "001 七(三)",
+        "stage": "decision",
+        "serial": "QX-2026-0001",
+    },
+    "pipeline#investor_stage_changed": {"project": PROJECT, "stage": "review"},
+    "pipeline#moved": {"stage": "signed"},
+    "pipeline#unknown_stage": {"stage": "foo"},
+    "pipeline#office_card": {
+        "project": PROJECT,
+        "history": HISTORY,
+        "notes": [NOTE],
+        "team": ["张庆忠"],
+        "agreement": AGREEMENT,
+        "sector": "新材料",
+    },
+    "pipeline#overview": {
+        "counts": {"lead": 2, "review": 1},
+        "projects": [PROJECT],
+        "stage": None,
+    },
+    "pipeline#team_choose": {"project": PROJECT},
+    "pipeline#team_added": {"project": PROJECT},
+    "pipeline#returned_to_investor": {"project": PROJECT, "comment": "请补充财务报表"},
+    "projects#resubmitted": {"project": PROJECT},
+    "projects#office_resubmitted": {"project": PROJECT, "findings": FINDINGS},
+    "projects#not_returned": {"serial": "QX-2026-0001"},
+    "review#verdict": {"v": "conditional"},
+    "review#btn_urge_one": {"dimension": "环境影响"},
+    "review#reviewer_card": {
+        "project": PROJECT,
+        "round": ROUND,
+        "dimension": DIMENSION,
+        "units": ["区环境保护局"],
+        "findings": FINDINGS[:3],
+        "opinion": OPINION,
+        "closed": False,
+        "sector": "新材料",
+    },
+    "review#progress_card": {
+        "project": PROJECT,
+        "round": ROUND,
+        "rows": [ROW, ROW | {"verdict": None, "reviewer": None}],
+        "done": 1,
+        "total": 2,
+        "result": SimpleNamespace(outcome="flagged"),
+        "closed": False,
+        "overdue": True,
+    },
+    "review#opinion_intro": {"action": "cond", "dimension": "环境影响"},
+    "review#not_your_dimension": {"dimension": "环境影响"},
+    "review#no_colleague": {"unit": "区环境保护局"},
+    "review#transferred": {"name": "钟雪军"},
+    "review#plan_caption": {"project": PROJECT},
+    "review#urged": {"n": 3},
+    "review#urge": {"project": PROJECT, "dimension": "环境影响", "deadline": DAY},
+    "review#not_complete": {"pending": 2},
+    "review#closed_notice": {
+        "project": PROJECT,
+        "result": SimpleNamespace(
+            outcome="failed",
+            vetoed_by=("environment",),
+            flagged=("technology",),
+            conditional=("energy",),
+        ),
+        "dimensions": {
+            "environment": "环境影响",
+            "technology": "科技含量",
+            "energy": "节能和能耗",
+        },
+    },
+    "review#overdue": {
+        "project": PROJECT,
+        "dimension": "环境影响",
+        "unit": "区环境保护局",
+        "reviewer": "钟雪军",
+        "deadline": DAY,
+    },
+    "review#reminder": {"project": PROJECT, "dimension": "环境影响", "deadline": DAY},
+    "meetings#title": {"date": DAY, "number": 1},
+    "meetings#list": {"meetings": [MEETING]},
+    "meetings#card": {
+        "meeting": MEETING,
+        "rows": [
+            {
+                "item": SimpleNamespace(decision="deferred", conditions="待环评批复"),
+                "project": PROJECT,
+            }
+        ],
+        "attendees": 12,
+    },
+    "meetings#btn_approve": {"serial": "QX-2026-0001"},
+    "meetings#btn_reject": {"serial": "QX-2026-0001"},
+    "meetings#btn_defer": {"serial": "QX-2026-0001"},
+    "meetings#already_decided": {"serial": "QX-2026-0001"},
+    "meetings#invitation": {"meeting": MEETING, "projects": [PROJECT]},
+    "meetings#minutes_caption": {"meeting": MEETING},
+    "city#sent": {"project": PROJECT, "tier": "市常务副组长审批"},
+    "city#card": {
+        "project": PROJECT,
+        "case": SimpleNamespace(route="two_level"),
+        "position": "city_exec_deputy",
+    },
+    "city#not_your_step": {"position": "city_leader"},
+    "city#closed": {"serial": "QX-2026-0001"},
+    "city#passed_on": {"project": PROJECT, "position": "city_leader"},
+    "city#cleared": {"project": PROJECT, "route": "filing"},
+    "city#cleared_notice": {"project": PROJECT, "route": "approval"},
+    "city#recalled": {"project": PROJECT},
+    "city#recalled_notice": {"project": PROJECT},
+    "city#returned": {"project": PROJECT},
+    "city#returned_notice": {"project": PROJECT, "comment": "请补充退出机制条款"},
+    "signing#signed": {"project": PROJECT, "agreement": AGREEMENT, "due": DAY},
+    "signing#signed_notice": {"project": PROJECT, "agreement": AGREEMENT, "due": DAY},
+    "signing#scan_to_city": {"project": PROJECT, "agreement": AGREEMENT},
+    "signing#scan_sent": {"project": PROJECT, "late": True},
+    "signing#scan_reminder": {"project": PROJECT, "due": DAY},
+    "signing#scan_late": {"project": PROJECT, "due": DAY},
 }
 # The form engine's texts and the forms have their own test (tests/conversations).
 SKIP = {"forms", "form"}

@@ -1,0 +1,268 @@
+"""City filing or approval by total investment (001 七(二)2): below 3亿 filed with the city
+office; from 3亿 approved by the 常务副组长; from 10亿 reviewed by the 常务副组长, then
+approved by the 组长. Each may approve, or return with a comment; the city may recall."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.forms.notes import CITY_COMMENT
+from conversations.replies import Button, Document, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.notify import notify_many, notify_role
+from handlers.plans import plan_figures
+from handlers.registry import button
+from handlers.review_sheet import DOCX
+from handlers.stages import move
+from storage.tables import CityAction, CityCase, Project
+from storage.uow import UnitOfWork
+from templates.word import CityAction as FormAction
+from templates.word import CityFiling, approval_form, filing_form
+from workflow.policy import RouteKind
+from workflow.roles import CITY_ROLES, Role
+
+# The role that acts for each position of the city routing.
+POSITION_ROLE: Final = {
+    "city_office_director": Role.CITY_OFFICE,
+    "city_exec_deputy": Role.CITY_EXEC_DEPUTY,
+    "city_leader": Role.CITY_LEADER,
+}
+
+
+def _approvers(s: Services, case: CityCase) -> tuple[str, ...]:
+    tier = next(t for t in s.policy.routing if t.route.value == case.route)
+    return tier.approvers
+
+
+def send_to_city(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
+    """Open the city case the total investment calls for and send its first card."""
+    tier = s.policy.routing_tier(project.total_investment_wan or Decimal(0))
+    case = CityCase(project_id=project.id or 0, route=tier.route.value, submitted_at=s.clock())
+    uow.decisions.add(case)
+    uow.audit(
+        "city_submit",
+        "city_case",
+        case.id,
+        actor_id=actor.person_id,
+        to_value=tier.route.value,
+        note=project.serial,
+    )
+    _send_card(s, uow, case, project)
+    return [Reply(s.renderer.message(actor.locale, "city#sent", project=project, tier=tier.name))]
+
+
+def _send_card(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -> None:
+    position = _approvers(s, case)[case.step]
+    doc = city_form(s, uow, case, project)
+    stored = uow.outbox.store_file(doc.filename, doc.content or b"", doc.mime_type)
+    notify_role(
+        s,
+        uow,
+        POSITION_ROLE[position],
+        lambda loc: city_card(s, case, project, loc),
+        dedupe_key=f"city:{case.id}:{case.step}",
+        file_id=stored.id,
+    )
+
+
+def city_card(s: Services, case: CityCase, project: Project, locale: str) -> Reply:
+    """The card of the official who acts now: approve (or acknowledge), return, recall."""
+    label = lambda k: s.renderer.message(locale, f"city#btn_{k}")  # noqa: E731
+    first = "ack" if case.route == RouteKind.FILING.value else "ok"
+    buttons = keyboard(
+        [
+            Button(label(first), encode("cy", first, case.id)),
+            Button(label("return"), encode("cy", "ret", case.id)),
+            Button(label("recall"), encode("cy", "recall", case.id)),
+        ],
+        3,
+    )
+    text = s.renderer.message(
+        locale, "city#card", project=project, case=case, position=_approvers(s, case)[case.step]
+    )
+    return Reply(text, buttons, card=f"cy:{case.id}")
+
+
+def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -> Document:
+    """The 备案表 (filing) or 遴选、评审审批表 (approval) of a case."""
+    figures = plan_figures(project.plan)
+    rnd = uow.reviews.latest(project.id or 0)
+    item = uow.decisions.latest_decision(project.id or 0)
+    sector = s.policy.sector(project.sector or "")
+    actions = []
+    for a in uow.decisions.city_actions(case.id or 0):
+        person = uow.people.get(a.actor_id) if a.actor_id else None
+        position = _position_of(s, uow, a.actor_id)
+        if position:
+            actions.append(
+                FormAction(
+                    position=position,
+                    name=person.name if person else None,  # type: ignore[arg-type]
+                    action=a.action,
+                    comment=a.note,  # type: ignore[arg-type]
+                    acted_on=a.at.astimezone(s.timezone).date(),
+                )
+            )
+    form = CityFiling(
+        city=s.policy.city,
+        county=s.policy.name,
+        serial=project.serial,
+        project_name=project.name,
+        investor=project.investor_name,
+        route=case.route,  # type: ignore[arg-type]
+        total_investment_wan=project.total_investment_wan or Decimal(0),
+        fixed_asset_wan=figures.fixed_asset_wan,
+        land_area_mu=figures.land_area_mu,
+        industry=sector.name if sector else None,
+        site=project.plan.get("site"),
+        products=project.plan.get("products"),
+        annual_output_wan=(
+            figures.annual_output_yi * 10000 if figures.annual_output_yi is not None else None
+        ),
+        annual_tax_wan=figures.annual_tax_wan,
+        priority=[f["params"]["name"] for f in project.findings if f["code"] == "priority"],
+        review_outcome=rnd.outcome if rnd else None,  # type: ignore[arg-type]
+        reviewed_on=rnd.closed_at.astimezone(s.timezone).date() if rnd and rnd.closed_at else None,
+        decision=item.decision if item else None,  # type: ignore[arg-type]
+        decided_on=item.decided_at.astimezone(s.timezone).date()
+        if item and item.decided_at
+        else None,
+        actions=actions,
+        submitted_on=case.submitted_at.astimezone(s.timezone).date(),
+    )
+    build = filing_form if case.route == RouteKind.FILING.value else approval_form
+    name = "备案表" if case.route == RouteKind.FILING.value else "审批表"
+    return Document(
+        filename=f"{project.serial}-{name}.docx",
+        content=build(form, renderer=s.renderer),
+        mime_type=DOCX,
+    )
+
+
+def _position_of(s: Services, uow: UnitOfWork, person_id: int | None) -> str | None:
+    if person_id is None:
+        return None
+    roles = {r.role for r in uow.people.roles_of(person_id)}
+    return next((p for p, role in POSITION_ROLE.items() if role.value in roles), None)
+
+
+@button("cy")
+def city_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """A city official's buttons: acknowledge or approve, return, recall."""
+    case = uow.decisions.city_case(data.arg_int(0))
+    project = uow.projects.get(case.project_id) if case else None
+    if case is None or project is None:
+        raise HandlerError("common#stale_button")
+    if case.status != "pending":
+        raise HandlerError("city#closed", serial=project.serial)
+    position = _approvers(s, case)[case.step]
+    if data.action in ("ok", "ack") and not actor.has(POSITION_ROLE[position]):
+        raise Refused("city#not_your_step", audit_action="refused:city_approve", position=position)
+    if data.action in ("ret", "recall") and not (actor.roles & CITY_ROLES):
+        raise Refused("common#not_allowed", audit_action=f"refused:city_{data.action}")
+    if data.action == "ret":
+        return Outcome(forms.start(s, uow, actor, event.chat_id, CITY_COMMENT.id, str(case.id)))
+    if data.action == "recall":
+        return _recall(s, uow, actor, case, project)
+    return _approve(s, uow, actor, case, project)
+
+
+def _act(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    case: CityCase,
+    action: str,
+    note: str | None = None,
+) -> None:
+    uow.decisions.add(
+        CityAction(
+            case_id=case.id or 0, actor_id=actor.person_id, action=action, note=note, at=s.clock()
+        )
+    )
+    uow.audit(f"city_{action}", "city_case", case.id, actor_id=actor.person_id, note=note)
+
+
+def _approve(
+    s: Services, uow: UnitOfWork, actor: Actor, case: CityCase, project: Project
+) -> Outcome:
+    approvers = _approvers(s, case)
+    _act(s, uow, actor, case, "acknowledge" if case.route == RouteKind.FILING.value else "approve")
+    if case.step + 1 < len(approvers):  # 10亿 and above: the 组长 approves next
+        case.step += 1
+        uow.session.add(case)
+        _send_card(s, uow, case, project)
+        text = s.renderer.message(
+            actor.locale, "city#passed_on", project=project, position=approvers[case.step]
+        )
+        return Outcome([Reply(text, edit=True)])
+    case.status, case.closed_at = "cleared", s.clock()
+    uow.session.add(case)
+    uow.session.flush()
+    move(s, uow, actor, project, "city_clear", roles=actor.roles)
+    _tell_office(s, uow, project, "city#cleared_notice", route=case.route)
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(
+                    actor.locale, "city#cleared", project=project, route=case.route
+                ),
+                edit=True,
+            )
+        ]
+    )
+
+
+def _recall(
+    s: Services, uow: UnitOfWork, actor: Actor, case: CityCase, project: Project
+) -> Outcome:
+    case.status, case.closed_at = "recalled", s.clock()
+    uow.session.add(case)
+    _act(s, uow, actor, case, "recall")
+    uow.projects.add_note(project.id or 0, "city_recall", "", actor.person_id)
+    move(s, uow, actor, project, "city_recall", roles=actor.roles)
+    _tell_office(s, uow, project, "city#recalled_notice")
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "city#recalled", project=project), edit=True)]
+    )
+
+
+def finish_city_comment(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """Returned with a comment: back to the office, at the decision stage."""
+    case = uow.decisions.city_case(int(subject))
+    project = uow.projects.get(case.project_id) if case else None
+    if case is None or project is None or case.status != "pending":
+        raise HandlerError("common#stale_button")
+    comment = draft.answers["city_comment"]
+    case.status, case.closed_at = "returned", s.clock()
+    uow.session.add(case)
+    _act(s, uow, actor, case, "return", comment)
+    uow.projects.add_note(project.id or 0, "city_return", comment, actor.person_id)
+    move(s, uow, actor, project, "city_return", note=comment, roles=actor.roles)
+    _tell_office(s, uow, project, "city#returned_notice", comment=comment)
+    return [Reply(s.renderer.message(actor.locale, "city#returned", project=project))]
+
+
+def _tell_office(
+    s: Services, uow: UnitOfWork, project: Project, template: str, **params: object
+) -> None:
+    office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id]
+    notify_many(
+        s,
+        uow,
+        office,
+        lambda loc: Reply(s.renderer.message(loc, template, project=project, **params)),
+    )
+
+
+forms.register(forms.FormDefinition(CITY_COMMENT, finish_city_comment))

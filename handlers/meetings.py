@@ -1,0 +1,285 @@
+"""The joint meeting (联席会议): schedule, agenda of reviewed projects only, invitations,
+decisions per project, and the minutes (会议纪要) as a Word document (000 一(二)2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.forms.meeting import MEETING_FORM
+from conversations.forms.notes import DEFER_CONDITIONS
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.minutes import minutes_document
+from handlers.notify import message, notify_many
+from handlers.registry import button, command
+from storage.tables import Meeting, MeetingAttendee, MeetingItem, Project
+from storage.uow import UnitOfWork
+from workflow.pipeline import Decision, Stage
+from workflow.roles import Role
+
+
+def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> Reply:
+    """A meeting as the office sees it: agenda, decisions, and what to do next."""
+    assert meeting.id is not None
+    items = uow.decisions.items(meeting.id)
+    rows = [{"item": i, "project": uow.projects.get(i.project_id)} for i in items]
+    label = lambda key, **p: s.renderer.message(locale, f"meetings#btn_{key}", **p)  # noqa: E731
+    buttons: list[Button] = []
+    if meeting.status == "scheduled":
+        buttons.append(Button(label("add"), encode("mt", "add", meeting.id)))
+        buttons.append(Button(label("invite"), encode("mt", "inv", meeting.id)))
+        for r in rows:
+            item, project = r["item"], r["project"]
+            if item.decision is None and project is not None:
+                buttons += [
+                    Button(label("approve", serial=project.serial), encode("mt", "ok", item.id)),
+                    Button(label("reject", serial=project.serial), encode("mt", "no", item.id)),
+                    Button(label("defer", serial=project.serial), encode("mt", "defer", item.id)),
+                ]
+        if rows and all(r["item"].decision for r in rows):
+            buttons.append(Button(label("minutes"), encode("mt", "min", meeting.id)))
+    text = s.renderer.message(
+        locale,
+        "meetings#card",
+        meeting=meeting,
+        rows=rows,
+        attendees=len(uow.decisions.attendees(meeting.id)),
+    )
+    return Reply(text, keyboard(buttons, 3), card=f"mt:{meeting.id}")
+
+
+@command("meeting", roles={Role.OFFICE})
+def meetings(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Upcoming joint meetings, and scheduling a new one."""
+    upcoming = uow.decisions.upcoming_meetings()
+    buttons = [Button(m.title, encode("mt", "card", m.id)) for m in upcoming]
+    buttons.append(
+        Button(s.renderer.message(actor.locale, "meetings#btn_new"), encode("mt", "new", 0))
+    )
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(actor.locale, "meetings#list", meetings=upcoming),
+                keyboard(buttons, 1),
+            )
+        ]
+    )
+
+
+@command("agenda", roles={Role.OFFICE})
+def agenda(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Put a project on the agenda by serial: /agenda <meeting id> <serial>."""
+    parts = event.args.split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        raise HandlerError("meetings#agenda_usage")
+    meeting = uow.decisions.meeting(int(parts[0]))
+    project = uow.projects.by_serial(parts[1])
+    if meeting is None or project is None:
+        raise HandlerError("meetings#agenda_usage")
+    put_on_agenda(uow, actor, meeting, project)
+    return Outcome([meeting_card(s, uow, meeting, actor.locale)])
+
+
+def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Project) -> None:
+    """Only a project whose review passed may go on the agenda (000 一(二)2)."""
+    if meeting.status != "scheduled":
+        raise HandlerError("meetings#already_held")
+    if project.stage != Stage.DECISION.value:
+        raise Refused(
+            "pipeline#refused",
+            audit_action="refused:agenda",
+            rule="no_decision_without_passed_review",
+            citation="000 一(二)2",
+            stage=project.stage,
+            serial=project.serial,
+        )
+    if uow.decisions.item_for(meeting.id or 0, project.id or 0) is None:
+        uow.decisions.add(MeetingItem(meeting_id=meeting.id or 0, project_id=project.id or 0))
+        uow.audit(
+            "agenda_add", "meeting", meeting.id, actor_id=actor.person_id, to_value=project.serial
+        )
+
+
+@button("mt")
+def meeting_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """The office's buttons on meeting cards."""
+    if not actor.has(Role.OFFICE):
+        raise Refused("common#not_allowed", audit_action=f"refused:mt:{data.action}")
+    if data.action == "new":
+        return Outcome(forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id))
+    if data.action in ("ok", "no", "defer"):
+        return _decide(s, uow, actor, event, data)
+    meeting = uow.decisions.meeting(data.arg_int(0))
+    if meeting is None:
+        raise HandlerError("common#stale_button")
+    if data.action == "put":
+        project = uow.projects.get(data.arg_int(1))
+        if project is None:
+            raise HandlerError("common#stale_button")
+        put_on_agenda(uow, actor, meeting, project)
+    elif data.action == "add":
+        return _candidates(s, uow, actor, meeting)
+    elif data.action == "inv":
+        invite(s, uow, actor, meeting)
+    elif data.action == "min":
+        return Outcome([minutes(s, uow, actor, meeting)])
+    return Outcome([_edit(meeting_card(s, uow, meeting, actor.locale))])
+
+
+def _edit(reply: Reply) -> Reply:
+    return Reply(reply.text, reply.buttons, edit=True, card=reply.card)
+
+
+def _candidates(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Outcome:
+    waiting = uow.projects.listing(stage=Stage.DECISION.value, limit=50)
+    if not waiting:
+        raise HandlerError("meetings#nothing_to_decide")
+    buttons = [
+        Button(f"{p.serial} {p.name[:16]}", encode("mt", "put", meeting.id, p.id)) for p in waiting
+    ]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "meetings#choose_project"), keyboard(buttons, 1))]
+    )
+
+
+def invite(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> int:
+    """Invite the leading group: leaders, member units' heads, the office."""
+    people = {
+        p.id
+        for role in (Role.LEADER, Role.UNIT_HEAD, Role.OFFICE)
+        for p in uow.people.holders(role.value)
+        if p.id
+    }
+    known = set(uow.decisions.attendees(meeting.id or 0))
+    for pid in sorted(people - known):
+        uow.decisions.add(MeetingAttendee(meeting_id=meeting.id or 0, person_id=pid))
+    projects = [uow.projects.get(i.project_id) for i in uow.decisions.items(meeting.id or 0)]
+    uow.audit(
+        "meeting_invite",
+        "meeting",
+        meeting.id,
+        actor_id=actor.person_id,
+        note=f"{len(people)} people",
+    )
+    return notify_many(
+        s,
+        uow,
+        sorted(people - {actor.person_id}),
+        lambda loc: Reply(
+            s.renderer.message(loc, "meetings#invitation", meeting=meeting, projects=projects)
+        ),
+        dedupe_key=f"meeting:{meeting.id}:invite:{len(projects)}",
+    )
+
+
+def _decide(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    from handlers.city import send_to_city
+    from handlers.stages import move
+
+    item = uow.decisions.item(data.arg_int(0))
+    meeting = uow.decisions.meeting(item.meeting_id) if item else None
+    project = uow.projects.get(item.project_id) if item else None
+    if item is None or meeting is None or project is None:
+        raise HandlerError("common#stale_button")
+    if item.decision is not None:
+        raise HandlerError("meetings#already_decided", serial=project.serial)
+    if data.action == "defer":
+        return Outcome(
+            forms.start(s, uow, actor, event.chat_id, DEFER_CONDITIONS.id, str(item.id))
+        )
+    item.decision = (Decision.APPROVED if data.action == "ok" else Decision.REJECTED).value
+    item.decided_at = s.clock()
+    uow.session.add(item)
+    uow.session.flush()
+    uow.audit(
+        "meeting_decision",
+        "project",
+        project.id,
+        actor_id=actor.person_id,
+        to_value=item.decision,
+        note=f"meeting {meeting.id}",
+    )
+    replies = [_edit(meeting_card(s, uow, meeting, actor.locale))]
+    if item.decision == Decision.APPROVED.value:
+        move(s, uow, actor, project, "approve", note=f"meeting {meeting.id}")
+        replies += send_to_city(s, uow, actor, project)
+    else:
+        move(s, uow, actor, project, "reject", note=f"meeting {meeting.id}")
+    return Outcome(replies)
+
+
+def finish_meeting_form(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """A meeting was scheduled."""
+    a = draft.answers
+    day = datetime.fromisoformat(a["date"]).date()
+    at = datetime.combine(day, time(int(a["time"][:2]), int(a["time"][2:])), s.timezone)
+    number = len(uow.decisions.upcoming_meetings()) + 1
+    title = s.renderer.message(actor.locale, "meetings#title", date=day, number=number)
+    meeting = Meeting(title=title, scheduled_at=at, place=a["place"], created_by=actor.person_id)
+    uow.decisions.add(meeting)
+    uow.audit(
+        "meeting_schedule",
+        "meeting",
+        meeting.id,
+        actor_id=actor.person_id,
+        to_value=at.isoformat(),
+    )
+    return [meeting_card(s, uow, meeting, actor.locale)]
+
+
+def finish_deferral(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """暂缓, with the conditions to meet before the project comes back."""
+    item = uow.decisions.item(int(subject))
+    meeting = uow.decisions.meeting(item.meeting_id) if item else None
+    if item is None or meeting is None or item.decision is not None:
+        raise HandlerError("common#stale_button")
+    item.decision, item.conditions = Decision.DEFERRED.value, draft.answers["conditions"]
+    item.decided_at = s.clock()
+    uow.session.add(item)
+    uow.audit(
+        "meeting_decision",
+        "project",
+        item.project_id,
+        actor_id=actor.person_id,
+        to_value=item.decision,
+        note=item.conditions,
+    )
+    return [meeting_card(s, uow, meeting, actor.locale)]
+
+
+def minutes(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Reply:
+    """Generate the minutes, send them to the attendees and the leading group."""
+    doc = minutes_document(s, uow, meeting)
+    meeting.status = "held"
+    uow.session.add(meeting)
+    stored = uow.outbox.store_file(doc.filename, doc.content or b"", doc.mime_type)
+    people = set(uow.decisions.attendees(meeting.id or 0))
+    people |= {p.id for p in uow.people.holders(Role.LEADER.value) if p.id}
+    uow.audit("meeting_minutes", "meeting", meeting.id, actor_id=actor.person_id)
+    caption = message(s, "meetings#minutes_caption", meeting=meeting)
+    notify_many(
+        s,
+        uow,
+        sorted(people - {actor.person_id}),
+        caption,
+        dedupe_key=f"minutes:{meeting.id}",
+        file_id=stored.id,
+    )
+    return Reply(caption(actor.locale).text, document=doc)
+
+
+forms.register(forms.FormDefinition(MEETING_FORM, finish_meeting_form))
+forms.register(forms.FormDefinition(DEFER_CONDITIONS, finish_deferral))

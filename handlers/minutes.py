@@ -1,0 +1,74 @@
+"""The joint meeting's minutes (会议纪要) as a Word document, from storage."""
+
+from __future__ import annotations
+
+from conversations.replies import Document
+from handlers.context import Services
+from handlers.review_sheet import DOCX
+from storage.tables import Meeting
+from storage.uow import UnitOfWork
+from templates.word import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
+from workflow.review import Verdict
+from workflow.roles import Role
+
+
+def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document:
+    """The minutes of a meeting whose every agenda item is decided."""
+    items = []
+    for item in uow.decisions.items(meeting.id or 0):
+        project = uow.projects.get(item.project_id)
+        assert project is not None and item.decision is not None
+        rnd = uow.reviews.latest(item.project_id)
+        opinions = uow.reviews.opinions(rnd.id or 0) if rnd else []
+        flags = [
+            s.policy.dimension(o.dimension_id).name
+            for o in opinions
+            if o.verdict == Verdict.DISAGREE.value
+        ]
+        conditions = [
+            f"{s.policy.dimension(o.dimension_id).name}：{o.opinion}"
+            for o in opinions
+            if o.verdict == Verdict.CONDITIONAL.value and o.opinion
+        ]
+        if item.conditions:
+            conditions.append(item.conditions)
+        items.append(
+            AgendaItem(
+                serial=project.serial,
+                project_name=project.name,
+                investor=project.investor_name,
+                total_investment_wan=project.total_investment_wan,
+                outcome=(rnd.outcome if rnd and rnd.outcome else "passed"),  # type: ignore[arg-type]
+                decision=item.decision,
+                flags=flags,
+                conditions=conditions,
+            )
+        )  # type: ignore[arg-type]
+    groups: dict[str, list[Attendee]] = {}
+    for pid in uow.decisions.attendees(meeting.id or 0):
+        person = uow.people.get(pid)
+        if person is None:
+            continue
+        unit = s.policy.unit(person.unit_id).name if person.unit_id else ""
+        groups.setdefault(unit, []).append(Attendee(person.name, person.title))
+    chairs = uow.people.position_holders("leading_group_leader")
+    chair = Attendee(chairs[0].name, chairs[0].title) if chairs else Attendee("", None)
+    leaders = [p.name for p in uow.people.holders(Role.LEADER.value)]
+    minutes = Minutes(
+        number=str(meeting.id),
+        title=meeting.title,
+        held_at=meeting.scheduled_at,
+        place=meeting.place or "",
+        chair=chair,
+        attendees=[AttendeeGroup(u, people) for u, people in groups.items()],
+        items=items,
+        issuer=s.policy.office().name,
+        issued_on=s.today(),
+        send_to=[s.policy.unit(u.id).name for u in s.policy.member_units()],
+        copy_to=leaders,
+    )
+    return Document(
+        filename=f"联席会议纪要-{meeting.id}.docx",
+        content=meeting_minutes(minutes, renderer=s.renderer),
+        mime_type=DOCX,
+    )

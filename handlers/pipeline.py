@@ -1,0 +1,387 @@
+"""The office's pipeline: the project card and its actions by stage (①–⑥ of 附件8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.notify import notify
+from handlers.registry import button, command
+from handlers.stages import facts, move
+from storage.tables import Project
+from storage.uow import UnitOfWork
+from workflow.pipeline import ACTIVE_STAGES, Stage, available_transitions
+from workflow.roles import Role
+
+OFFICE = frozenset({Role.OFFICE})
+# Buttons of the office card, by the transition they make (or the form they open).
+ACTIONS: dict[str, str] = {
+    "confirm": "confirm",
+    "negotiate": "neg",
+    "start_review": "review",
+    "approve": "city",
+    "sign": "sign",
+    "start_landing": "land",
+    "start_construction": "build",
+    "start_production": "prod",
+    "mark_lost": "lost",
+}
+
+
+def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> Reply:
+    """A project as the office sees it, with what can be done next."""
+    assert project.id is not None
+    pid = project.id
+    history = uow.projects.history(pid)
+    notes = uow.projects.notes(pid)
+    team = _team(uow, pid)
+    agreement = uow.decisions.agreement(pid)
+    text = s.renderer.message(
+        actor.locale,
+        "pipeline#office_card",
+        project=project,
+        history=history,
+        notes=notes,
+        team=team,
+        agreement=agreement,
+        sector=_name(s.policy.sector(project.sector or "")),
+    )
+    label = lambda key: s.renderer.message(actor.locale, f"pipeline#btn_{key}")  # noqa: E731
+    moves = {t.name for t in available_transitions(facts(uow, project), OFFICE)}
+    buttons = [Button(label(a), encode("pr", a, pid)) for t, a in ACTIONS.items() if t in moves]
+    stage = Stage(project.stage)
+    if stage in (Stage.CONFIRMED, Stage.NEGOTIATION):
+        buttons.append(Button(label("note"), encode("pr", "neg", pid)))
+        buttons.append(Button(label("team"), encode("pr", "team", pid)))
+    if stage in (Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION) and not project.awaiting_investor:
+        buttons.append(Button(label("return"), encode("pr", "ret", pid)))
+    if agreement is not None and agreement.scan_uploaded_at is None:
+        buttons.append(Button(label("scan"), encode("pr", "scan", pid)))
+    if agreement is not None and agreement.drc_filed_on is None:
+        buttons.append(Button(label("drc"), encode("pr", "drc", pid)))
+    unique = list({b.data: b for b in buttons}.values())
+    return Reply(text, keyboard(unique, 2), card=f"pr:{pid}")
+
+
+def _name(item: object) -> str | None:
+    return getattr(item, "name", None)
+
+
+def _team(uow: UnitOfWork, project_id: int) -> list[str]:
+    return [
+        p.name for pid in uow.projects.team(project_id) if (p := uow.people.get(pid)) is not None
+    ]
+
+
+@command("pipeline", roles={Role.OFFICE, Role.LEADER})
+def pipeline(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """The pipeline at a glance: counts by stage and the projects to act on."""
+    counts = uow.projects.count_by_stage()
+    stage = event.args.strip() or None
+    if stage is not None and stage not in {x.value for x in Stage}:
+        raise HandlerError("pipeline#unknown_stage", stage=stage)
+    projects = [
+        p
+        for p in uow.projects.listing(stage=stage, limit=30)
+        if stage or Stage(p.stage) in ACTIVE_STAGES
+    ]
+    buttons = [Button(f"{p.serial} {p.name[:16]}", encode("pr", "card", p.id)) for p in projects]
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(
+                    actor.locale,
+                    "pipeline#overview",
+                    counts=counts,
+                    projects=projects,
+                    stage=stage,
+                ),
+                keyboard(buttons, 1),
+            )
+        ]
+    )
+
+
+def _project(uow: UnitOfWork, data: CallbackData) -> Project:
+    project = uow.projects.get(data.arg_int(0))
+    if project is None:
+        raise HandlerError("common#stale_button")
+    return project
+
+
+@button("pr")
+def project_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """The office's buttons on a project card."""
+    if not actor.has(Role.OFFICE):
+        raise Refused("common#not_allowed", audit_action=f"refused:pr:{data.action}")
+    project = _project(uow, data)
+    handler = _HANDLERS.get(data.action)
+    if handler is None:
+        raise HandlerError("common#stale_button")
+    return handler(s, uow, actor, event, project, data)
+
+
+Action = Callable[[Services, UnitOfWork, Actor, Inbound, Project, CallbackData], Outcome]
+
+
+def _card(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    return Outcome([office_card(s, uow, actor, project)])
+
+
+def _transition(name: str) -> Action:
+    def act(
+        s: Services,
+        uow: UnitOfWork,
+        actor: Actor,
+        event: Inbound,
+        project: Project,
+        data: CallbackData,
+    ) -> Outcome:
+        move(s, uow, actor, project, name)
+        card = office_card(s, uow, actor, project)
+        return Outcome(
+            [Reply(card.text, card.buttons, edit=True, card=card.card)],
+            toast=s.renderer.message(actor.locale, "pipeline#moved", stage=project.stage),
+        )
+
+    return act
+
+
+def _review(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    from handlers.review import start_review
+
+    return Outcome(start_review(s, uow, actor, project))
+
+
+def _note(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    return Outcome(forms.start(s, uow, actor, event.chat_id, NEGOTIATION_NOTE.id, str(project.id)))
+
+
+def _return(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    return Outcome(forms.start(s, uow, actor, event.chat_id, RETURN_COMMENT.id, str(project.id)))
+
+
+def _team_choices(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    if len(data.args) > 1:  # a name was pressed: add or remove them
+        _toggle_member(s, uow, actor, project, data.arg_int(1))
+    members = set(uow.projects.team(project.id or 0))
+    people = {
+        p.id: p
+        for role in (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD)
+        for p in uow.people.holders(role.value)
+        if p.id and uow.people.has_account(p.id)
+    }
+    buttons = [
+        Button(("✓ " if pid in members else "") + p.name, encode("pr", "team", project.id, pid))
+        for pid, p in people.items()
+    ]
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(actor.locale, "pipeline#team_choose", project=project),
+                keyboard(buttons, 3),
+                edit=len(data.args) > 1,
+            )
+        ]
+    )
+
+
+def _toggle_member(
+    s: Services, uow: UnitOfWork, actor: Actor, project: Project, person_id: int
+) -> None:
+    added = uow.projects.toggle_team_member(project.id or 0, person_id)
+    uow.audit(
+        "team_add" if added else "team_remove",
+        "project",
+        project.id,
+        actor_id=actor.person_id,
+        to_value=person_id,
+    )
+    if added:
+        notify(
+            s,
+            uow,
+            person_id,
+            lambda loc: Reply(s.renderer.message(loc, "pipeline#team_added", project=project)),
+            dedupe_key=f"team:{project.id}:{person_id}",
+        )
+
+
+def _drc(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    agreement = uow.decisions.agreement(project.id or 0)
+    if agreement is None:
+        raise HandlerError("common#stale_button")
+    agreement.drc_filed_on = s.today()
+    uow.session.add(agreement)
+    uow.audit(
+        "drc_filing",
+        "agreement",
+        agreement.id,
+        actor_id=actor.person_id,
+        to_value=agreement.drc_filed_on,
+    )
+    card = office_card(s, uow, actor, project)
+    return Outcome([Reply(card.text, card.buttons, edit=True, card=card.card)])
+
+
+def _city(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    from handlers.city import send_to_city
+
+    move(s, uow, actor, project, "approve", note="resubmitted to the city")
+    return Outcome(send_to_city(s, uow, actor, project))
+
+
+def _sign(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    from handlers.signing import start_signing
+
+    return Outcome(start_signing(s, uow, actor, event, project))
+
+
+def _scan(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    from handlers.signing import start_scan
+
+    return Outcome(start_scan(s, uow, actor, event, project))
+
+
+_HANDLERS: dict[str, Action] = {
+    "card": _card,
+    "confirm": _transition("confirm"),
+    "neg": _note,
+    "review": _review,
+    "ret": _return,
+    "team": _team_choices,
+    "land": _transition("start_landing"),
+    "build": _transition("start_construction"),
+    "prod": _transition("start_production"),
+    "lost": _transition("mark_lost"),
+    "drc": _drc,
+    "sign": _sign,
+    "scan": _scan,
+    "city": _city,
+}
+
+
+def finish_negotiation_note(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """Negotiation notes recorded; a confirmed project moves to ③ 项目洽谈."""
+    project = uow.projects.get(int(subject))
+    if project is None:
+        raise HandlerError("common#stale_button")
+    uow.projects.add_note(
+        project.id or 0, "negotiation", draft.answers["negotiation"], actor.person_id
+    )
+    if project.stage == Stage.CONFIRMED.value:
+        move(s, uow, actor, project, "negotiate")
+    return [office_card(s, uow, actor, project)]
+
+
+def finish_return(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """The plan goes back to the investor for more material, with the office's comment."""
+    project = uow.projects.get(int(subject))
+    if project is None:
+        raise HandlerError("common#stale_button")
+    comment = draft.answers["return_comment"]
+    uow.projects.add_note(project.id or 0, "returned", comment, actor.person_id)
+    project.awaiting_investor = True
+    uow.session.add(project)
+    uow.audit("return_plan", "project", project.id, actor_id=actor.person_id, note=comment)
+    if project.investor_person_id:
+        notify(
+            s,
+            uow,
+            project.investor_person_id,
+            lambda loc: Reply(
+                s.renderer.message(
+                    loc, "pipeline#returned_to_investor", project=project, comment=comment
+                ),
+                (
+                    (
+                        Button(
+                            s.renderer.message(loc, "pipeline#btn_fix"),
+                            encode("pj", "fix", project.id),
+                        ),
+                    ),
+                ),
+            ),
+            dedupe_key=f"returned:{project.id}:{len(uow.projects.notes(project.id or 0))}",
+        )
+    return [office_card(s, uow, actor, project)]
+
+
+forms.register(forms.FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note))
+forms.register(forms.FormDefinition(RETURN_COMMENT, finish_return))

@@ -1,0 +1,40 @@
+"""The investor's plan (附件4) as a Word document, for reviewers and the city."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from conversations.draft import Draft
+from conversations.events import FormContext
+from conversations.fields import SUMMARY
+from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.replies import Document
+from conversations.views import View
+from handlers.context import Services
+from handlers.review_sheet import DOCX
+from storage.tables import Project
+from templates.word import plan_sheet
+
+
+def _plain(value: object) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", str(value))).strip() if value else "—"
+
+
+def plan_rows(s: Services, project: Project, locale: str = "zh-Hans") -> list[tuple[str, str]]:
+    """The plan's items as (label, value) text, numbered as the investor saw them."""
+    view = View(PLAN_FORM, FormContext(locale, s.renderer, s.today(), plan_options(s.policy)))
+    draft = Draft(form_id=PLAN_FORM.id, answers=project.plan, current=SUMMARY)
+    out = []
+    for row in view.rows(draft):
+        label = f"{row['n']}. {_plain(row['label'])}" if row["n"] else _plain(row["label"])
+        out.append((label, _plain(row["value"])))
+    return out
+
+
+def plan_document(s: Services, project: Project) -> Document:
+    """The plan as a .docx file."""
+    content = plan_sheet(project.serial, project.name, plan_rows(s, project))
+    return Document(
+        filename=f"{project.serial}-投资项目计划书.docx", content=content, mime_type=DOCX
+    )

@@ -1,0 +1,396 @@
+"""Review rounds (④ 项目评审): reviewers' cards with buttons, opinions, transfer, the office's
+live progress card with 催办, and closing the round with the 评审意见表."""
+
+from __future__ import annotations
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.forms.review import OPINION_FORM
+from conversations.replies import Button, Document, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.notify import message, notify, notify_many
+from handlers.registry import button
+from handlers.review_cards import progress_card, reviewer_card
+from handlers.review_sheet import review_sheet_document
+from handlers.stages import move
+from storage.tables import Project, ReviewOpinion, ReviewRound
+from storage.uow import UnitOfWork
+from workflow.pipeline import ReviewOutcome
+from workflow.review import Verdict, round_result
+from workflow.roles import Role
+
+VERDICT_OF_ACTION = {"ok": Verdict.AGREE, "cond": Verdict.CONDITIONAL, "no": Verdict.DISAGREE}
+
+
+def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
+    """Open a round: each dimension goes to the reviewer of its lead unit, with a deadline."""
+    history = uow.projects.history(project.id or 0)
+    # A project the city called back is reviewed at the city's level (001 七(二)2(1)).
+    level = "city" if history and history[-1].transition == "city_recall" else "district"
+    move(s, uow, actor, project, "start_review")
+    days = s.policy.deadlines.review_round_working_days
+    deadline = s.calendar.add_working_days(s.today(), days)
+    rnd = uow.reviews.open_round(project.id or 0, deadline, actor.person_id, level)
+    for dim in s.policy.review_dimensions:
+        reviewer = find_reviewer(uow, dim.lead_unit, dim.id)
+        op = uow.reviews.add_opinion(
+            ReviewOpinion(
+                round_id=rnd.id or 0,
+                dimension_id=dim.id,
+                unit_id=dim.lead_unit,
+                reviewer_id=reviewer,
+            )
+        )
+        if reviewer is not None:
+            notify(s, uow, reviewer, lambda loc, op=op: reviewer_card(s, uow, op, loc))
+    uow.audit(
+        "open_review",
+        "review_round",
+        rnd.id,
+        actor_id=actor.person_id,
+        note=f"{project.serial} #{rnd.number} deadline {deadline}",
+    )
+    update_progress(s, uow, rnd, skip=actor.person_id)
+    return [progress_card(s, uow, rnd, actor.locale)]
+
+
+def find_reviewer(uow: UnitOfWork, unit_id: str, dimension_id: str) -> int | None:
+    """The unit's reviewer for a dimension: one named for it first, one who can be reached."""
+    rows = [r for r in uow.people.role_rows(Role.REVIEWER.value, unit_id) if r.delegate_of is None]
+    rows.sort(
+        key=lambda r: (
+            r.dimension_id != dimension_id,
+            r.dimension_id is not None,
+            not uow.people.has_account(r.person_id),
+        )
+    )
+    usable = [r for r in rows if r.dimension_id in (None, dimension_id)]
+    return usable[0].person_id if usable else None
+
+
+def update_progress(
+    s: Services, uow: UnitOfWork, rnd: ReviewRound, skip: int | None = None
+) -> None:
+    """Edit the office's progress card wherever it is shown."""
+    office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id not in (None, skip)]
+    notify_many(s, uow, office, lambda loc: progress_card(s, uow, rnd, loc))  # type: ignore[misc]
+
+
+def _opinion(
+    s: Services, uow: UnitOfWork, actor: Actor, data: CallbackData
+) -> tuple[ReviewOpinion, ReviewRound]:
+    op = uow.reviews.opinion(data.arg_int(0))
+    rnd = uow.reviews.round(op.round_id) if op else None
+    if op is None or rnd is None:
+        raise HandlerError("common#stale_button")
+    return op, rnd
+
+
+def can_act(uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> bool:
+    """The assigned reviewer, or the unit's delegate for them (A/B 岗)."""
+    if actor.person is None:
+        return False
+    if op.reviewer_id == actor.person_id:
+        return True
+    return any(
+        r.role == Role.REVIEWER.value
+        and r.unit_id == op.unit_id
+        and r.delegate_of == op.reviewer_id
+        for r in actor.role_rows
+    )
+
+
+@button("rv")
+def reviewer_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """A reviewer's button on their card."""
+    op, rnd = _opinion(s, uow, actor, data)
+    if data.action == "all":
+        return _all_opinions(s, uow, actor, op, rnd)
+    if not can_act(uow, actor, op):
+        raise Refused(
+            "review#not_your_dimension",
+            audit_action="refused:review_dimension",
+            dimension=s.policy.dimension(op.dimension_id).name,
+        )
+    if data.action == "plan":
+        return Outcome([plan_reply(s, uow, rnd, actor.locale)])
+    if rnd.closed_at is not None:
+        raise HandlerError("review#round_closed")
+    if data.action == "ok":
+        record(s, uow, actor, op, rnd, Verdict.AGREE, op.opinion, op.suggestion)
+        return Outcome(
+            [_edit(reviewer_card(s, uow, op, actor.locale))],
+            toast=s.renderer.message(actor.locale, "review#recorded"),
+        )
+    if data.action in ("cond", "no", "cmt"):
+        subject = f"{op.id}:{data.action}"
+        intro = Reply(
+            s.renderer.message(
+                actor.locale,
+                "review#opinion_intro",
+                action=data.action,
+                dimension=s.policy.dimension(op.dimension_id).name,
+            )
+        )
+        return Outcome(
+            [intro, *forms.start(s, uow, actor, event.chat_id, OPINION_FORM.id, subject)]
+        )
+    if data.action == "edit":
+        card = reviewer_card(s, uow, op.model_copy(update={"verdict": None}), actor.locale)
+        return Outcome([_edit(card)])
+    if data.action == "tr":
+        return _transfer_choices(s, uow, actor, op)
+    if data.action == "to":
+        return _transfer(s, uow, actor, op, rnd, data.arg_int(1))
+    raise HandlerError("common#stale_button")
+
+
+def _edit(reply: Reply) -> Reply:
+    return Reply(reply.text, reply.buttons, edit=True, card=reply.card)
+
+
+def record(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    op: ReviewOpinion,
+    rnd: ReviewRound,
+    verdict: Verdict | None,
+    opinion: str | None,
+    suggestion: str | None,
+) -> None:
+    """Record a verdict (None: a comment only), audit it, and update the progress card."""
+    before = op.verdict
+    if verdict is not None:
+        op.verdict = verdict.value
+    op.opinion, op.suggestion = opinion, suggestion
+    op.decided_by, op.decided_at = actor.person_id, s.clock()
+    uow.session.add(op)
+    uow.session.flush()
+    uow.audit(
+        "review_opinion",
+        "review_opinion",
+        op.id,
+        actor_id=actor.person_id,
+        from_value=before,
+        to_value=op.verdict,
+        note=op.dimension_id,
+    )
+    update_progress(s, uow, rnd)
+
+
+def finish_opinion(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """The opinion form was submitted: record it and show the card again."""
+    op_id, _, action = subject.partition(":")
+    op = uow.reviews.opinion(int(op_id))
+    rnd = uow.reviews.round(op.round_id) if op else None
+    if op is None or rnd is None or not can_act(uow, actor, op):
+        raise Refused(
+            "review#not_your_dimension", audit_action="refused:review_dimension", dimension=""
+        )
+    if rnd.closed_at is not None:
+        raise HandlerError("review#round_closed")
+    verdict = VERDICT_OF_ACTION.get(action)
+    record(
+        s,
+        uow,
+        actor,
+        op,
+        rnd,
+        verdict if verdict else None,
+        draft.answers.get("opinion"),
+        draft.answers.get("suggestion"),
+    )
+    return [
+        Reply(s.renderer.message(actor.locale, "review#recorded")),
+        reviewer_card(s, uow, op, actor.locale),
+    ]
+
+
+forms.register(forms.FormDefinition(OPINION_FORM, finish_opinion))
+
+
+def _transfer_choices(s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> Outcome:
+    rows = [
+        r
+        for r in uow.people.role_rows(Role.REVIEWER.value, op.unit_id)
+        if r.person_id != op.reviewer_id and uow.people.has_account(r.person_id)
+    ]
+    people = [uow.people.get(r.person_id) for r in dict((r.person_id, r) for r in rows).values()]
+    if not people:
+        raise HandlerError("review#no_colleague", unit=s.policy.unit(op.unit_id).name)
+    buttons = [Button(p.name, encode("rv", "to", op.id, p.id)) for p in people if p]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "review#transfer_choose"), keyboard(buttons, 2))]
+    )
+
+
+def _transfer(
+    s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound, to_id: int
+) -> Outcome:
+    colleague = uow.people.get(to_id)
+    same_unit = any(
+        r.person_id == to_id for r in uow.people.role_rows(Role.REVIEWER.value, op.unit_id)
+    )
+    if colleague is None or not same_unit:
+        raise Refused("review#transfer_other_unit", audit_action="refused:review_transfer")
+    before = op.reviewer_id
+    op.reviewer_id = to_id
+    uow.session.add(op)
+    uow.audit(
+        "review_transfer",
+        "review_opinion",
+        op.id,
+        actor_id=actor.person_id,
+        from_value=before,
+        to_value=to_id,
+    )
+    notify(s, uow, to_id, lambda loc: reviewer_card(s, uow, op, loc))
+    update_progress(s, uow, rnd)
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(actor.locale, "review#transferred", name=colleague.name),
+                edit=True,
+            )
+        ]
+    )
+
+
+def _all_opinions(
+    s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound
+) -> Outcome:
+    # Other units see the opinions only after the round closes; the office at any time.
+    if rnd.closed_at is None and not actor.has(Role.OFFICE):
+        raise Refused("review#opinions_confidential", audit_action="refused:review_opinions")
+    if not (
+        actor.has(Role.OFFICE, Role.LEADER)
+        or any(r.role == Role.REVIEWER.value for r in actor.role_rows)
+    ):
+        raise Refused("common#not_allowed", audit_action="refused:review_opinions")
+    return Outcome([progress_card(s, uow, rnd, actor.locale)])
+
+
+def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:
+    """The project's plan as a Word document."""
+    from handlers.plan_document import plan_document
+
+    project = uow.projects.get(rnd.project_id)
+    assert project is not None
+    return Reply(
+        s.renderer.message(locale, "review#plan_caption", project=project),
+        document=plan_document(s, project),
+    )
+
+
+@button("rp")
+def progress_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """The office's buttons on the progress card: 催办 one or all, 结束评审."""
+    if not actor.has(Role.OFFICE):
+        raise Refused("common#not_allowed", audit_action="refused:review_progress")
+    if data.action == "u1":
+        op = uow.reviews.opinion(data.arg_int(0))
+        rnd = uow.reviews.round(op.round_id) if op else None
+        if op is None or rnd is None:
+            raise HandlerError("common#stale_button")
+        n = urge(s, uow, rnd, [op])
+    else:
+        rnd = uow.reviews.round(data.arg_int(0))
+        if rnd is None:
+            raise HandlerError("common#stale_button")
+        if data.action == "close":
+            return close_round(s, uow, actor, rnd)
+        n = urge(s, uow, rnd, [o for o in uow.reviews.opinions(rnd.id or 0) if not o.verdict])
+    return Outcome([], toast=s.renderer.message(actor.locale, "review#urged", n=n))
+
+
+def urge(
+    s: Services,
+    uow: UnitOfWork,
+    rnd: ReviewRound,
+    opinions: list[ReviewOpinion],
+    escalate: bool = False,
+) -> int:
+    """Remind pending reviewers (at most once an hour each), sending their card again."""
+    hour = s.clock().strftime("%Y%m%d%H")
+    project = uow.projects.get(rnd.project_id)
+    sent = 0
+    for op in opinions:
+        if op.verdict or op.reviewer_id is None:
+            continue
+        dimension = s.policy.dimension(op.dimension_id).name
+        sent += notify(
+            s,
+            uow,
+            op.reviewer_id,
+            lambda loc, op=op, dimension=dimension: Reply(
+                s.renderer.message(
+                    loc, "review#urge", project=project, dimension=dimension, deadline=rnd.deadline
+                ),
+                reviewer_card(s, uow, op, loc).buttons,
+            ),
+            dedupe_key=f"urge:{op.id}:{hour}",
+        )
+    return sent
+
+
+def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) -> Outcome:
+    """Close a complete round: outcome by the policy, 评审意见表 to the office and leaders."""
+    if rnd.closed_at is not None:
+        raise HandlerError("review#round_closed")
+    opinions = uow.reviews.opinions(rnd.id or 0)
+    result = round_result(
+        {o.dimension_id: Verdict(o.verdict) if o.verdict else None for o in opinions}, s.policy
+    )
+    if result is None:
+        pending = sum(1 for o in opinions if not o.verdict)
+        raise HandlerError("review#not_complete", pending=pending)
+    project = uow.projects.get(rnd.project_id)
+    assert project is not None
+    uow.reviews.close(rnd, result.outcome.value, s.clock())
+    uow.session.flush()
+    failed = result.outcome is ReviewOutcome.FAILED
+    move(
+        s,
+        uow,
+        actor,
+        project,
+        "fail_review" if failed else "refer_to_decision",
+        note=result.outcome.value,
+    )
+    doc = review_sheet_document(s, uow, rnd, project, result)
+    stored = uow.outbox.store_file(doc.filename, doc.content or b"", doc.mime_type)
+    leaders = [p.id for p in uow.people.holders(Role.LEADER.value) if p.id]
+    caption = message(
+        s,
+        "review#closed_notice",
+        project=project,
+        result=result,
+        dimensions={d.id: d.name for d in s.policy.review_dimensions},
+    )
+    notify_many(s, uow, leaders, caption, dedupe_key=f"sheet:{rnd.id}", file_id=stored.id)
+    office = [
+        p.id for p in uow.people.holders(Role.OFFICE.value) if p.id not in (None, actor.person_id)
+    ]
+    notify_many(s, uow, office, caption, dedupe_key=f"sheet:{rnd.id}:office", file_id=stored.id)
+    for op in opinions:  # every reviewer's card turns final, with the others' opinions open
+        if op.reviewer_id:
+            notify(s, uow, op.reviewer_id, lambda loc, op=op: reviewer_card(s, uow, op, loc))
+    update_progress(s, uow, rnd, skip=actor.person_id)
+    replies = [
+        _edit(progress_card(s, uow, rnd, actor.locale)),
+        Reply(
+            caption(actor.locale).text,
+            document=Document(doc.filename, doc.content, mime_type=doc.mime_type),
+        ),
+    ]
+    return Outcome(replies)

@@ -1,0 +1,136 @@
+"""The review cards: each reviewer's card (附件5, one dimension) and the office's progress card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from conversations.callbacks import encode
+from conversations.replies import Button, Keyboard, Reply, keyboard
+from handlers.context import Services
+from storage.tables import Project, ReviewOpinion, ReviewRound
+from storage.uow import UnitOfWork
+from workflow.review import Verdict, round_result
+
+
+def reviewer_card_key(opinion_id: int) -> str:
+    """The card a reviewer sees for one dimension."""
+    return f"rv:{opinion_id}"
+
+
+def progress_card_key(round_id: int) -> str:
+    """The office's progress card of a round."""
+    return f"rp:{round_id}"
+
+
+def _label(s: Services, locale: str, name: str) -> str:
+    return s.renderer.message(locale, f"review#{name}")
+
+
+def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) -> Reply:
+    """A reviewer's card: the project, their dimension's findings, and what they can do."""
+    rnd = uow.reviews.round(op.round_id)
+    assert rnd is not None and op.id is not None
+    project = uow.projects.get(rnd.project_id)
+    assert project is not None
+    dim = s.policy.dimension(op.dimension_id)
+    codes = set(dim.findings) | {f"{c}_none" for c in dim.findings}
+    findings = [f for f in project.findings if f["code"] in codes]
+    closed = rnd.closed_at is not None
+    text = s.renderer.message(
+        locale,
+        "review#reviewer_card",
+        project=project,
+        round=rnd,
+        dimension=dim,
+        units=[s.policy.unit(u).name for u in dim.units],
+        findings=findings,
+        opinion=op,
+        closed=closed,
+        sector=_sector(s, project),
+    )
+    plan = Button(_label(s, locale, "btn_plan"), encode("rv", "plan", op.id))
+    if closed:
+        buttons: Keyboard = (
+            (plan, Button(_label(s, locale, "btn_all"), encode("rv", "all", op.id))),
+        )
+    elif op.verdict is None:
+        buttons = keyboard(
+            [
+                Button(_label(s, locale, "btn_agree"), encode("rv", "ok", op.id)),
+                Button(_label(s, locale, "btn_conditional"), encode("rv", "cond", op.id)),
+                Button(_label(s, locale, "btn_disagree"), encode("rv", "no", op.id)),
+                Button(_label(s, locale, "btn_comment"), encode("rv", "cmt", op.id)),
+                plan,
+                Button(_label(s, locale, "btn_transfer"), encode("rv", "tr", op.id)),
+            ],
+            2,
+        )
+    else:
+        buttons = ((Button(_label(s, locale, "btn_change"), encode("rv", "edit", op.id)), plan),)
+    return Reply(text, buttons, card=reviewer_card_key(op.id))
+
+
+def _sector(s: Services, project: Project) -> str | None:
+    sector = s.policy.sector(project.sector) if project.sector else None
+    return sector.name if sector else None
+
+
+def progress_rows(
+    s: Services, uow: UnitOfWork, opinions: Sequence[ReviewOpinion]
+) -> list[dict[str, Any]]:
+    """One row per dimension: who reviews it and where it stands."""
+    rows = []
+    for op in opinions:
+        reviewer = uow.people.get(op.reviewer_id) if op.reviewer_id else None
+        rows.append(
+            {
+                "id": op.id,
+                "dimension": s.policy.dimension(op.dimension_id).name,
+                "unit": s.policy.unit(op.unit_id).short,
+                "reviewer": reviewer.name if reviewer else None,
+                "verdict": op.verdict,
+                "opinion": op.opinion,
+                "suggestion": op.suggestion,
+            }
+        )
+    return rows
+
+
+def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:
+    """The office's live card: "7/10", who is pending, 催办 and 结束评审."""
+    assert rnd.id is not None
+    project = uow.projects.get(rnd.project_id)
+    opinions = uow.reviews.opinions(rnd.id)
+    rows = progress_rows(s, uow, opinions)
+    done = sum(1 for r in rows if r["verdict"])
+    verdicts = {op.dimension_id: Verdict(op.verdict) if op.verdict else None for op in opinions}
+    result = round_result(verdicts, s.policy)
+    text = s.renderer.message(
+        locale,
+        "review#progress_card",
+        project=project,
+        round=rnd,
+        rows=rows,
+        done=done,
+        total=len(rows),
+        result=result,
+        closed=rnd.closed_at is not None,
+        overdue=s.today() > rnd.deadline,
+    )
+    if rnd.closed_at is not None:
+        return Reply(text, card=progress_card_key(rnd.id))
+    pending = [r for r in rows if not r["verdict"]]
+    buttons: list[Button] = []
+    if pending:
+        buttons.append(Button(_label(s, locale, "btn_urge_all"), encode("rp", "urge", rnd.id)))
+        buttons += [
+            Button(
+                s.renderer.message(locale, "review#btn_urge_one", dimension=r["dimension"]),
+                encode("rp", "u1", r["id"]),
+            )
+            for r in pending
+        ]
+    else:
+        buttons.append(Button(_label(s, locale, "btn_close"), encode("rp", "close", rnd.id)))
+    return Reply(text, keyboard(buttons, 2), card=progress_card_key(rnd.id))
