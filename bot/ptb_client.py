@@ -66,7 +66,15 @@ async def translate(call: Callable[[], Awaitable[T]]) -> T:
         text = exc.message.lower()
         if "not modified" in text:
             raise NotModified(exc.message) from exc
-        if "message to edit not found" in text or "message can't be edited" in text:
+        # A card sent with a file has a caption, not a text: it is replaced by a new message.
+        if any(
+            k in text
+            for k in (
+                "message to edit not found",
+                "message can't be edited",
+                "no text in the message to edit",
+            )
+        ):
             raise MessageGone(exc.message) from exc
         raise Unreachable(exc.message) from exc
     except NetworkError as exc:  # includes TimedOut

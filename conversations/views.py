@@ -137,9 +137,11 @@ class View:
     def help(self, draft: Draft) -> Reply:
         """Why the current question is asked, citing the document."""
         step = self.step(draft)
-        return Reply(self.engine(
-            "help", label=self.field_text("label", step), text=self.field_text("help", step)
-        ))
+        return Reply(
+            self.engine(
+                "help", label=self.field_text("label", step), text=self.field_text("help", step)
+            )
+        )
 
     def step(self, draft: Draft) -> Step:
         """The current step of a draft that is not at the summary."""
@@ -150,12 +152,14 @@ class View:
     def invalid(self, step: Step, err: ParseError) -> Reply:
         """A refused answer: the field, what was wrong, an example of a valid answer."""
         reason = self.engine(f"error_{err.code}", **{"unit": step.field.unit, **err.params})
-        return Reply(self.engine(
-            "invalid",
-            label=self.field_text("label", step),
-            reason=reason,
-            example=self.field_text("example", step),
-        ))
+        return Reply(
+            self.engine(
+                "invalid",
+                label=self.field_text("label", step),
+                reason=reason,
+                example=self.field_text("example", step),
+            )
+        )
 
     def check_failed(self, failures: Iterable[tuple[Check, Values]]) -> Reply:
         """A refused answer that would break cross-field checks, naming the fields."""
@@ -173,26 +177,36 @@ class View:
         derived = _derived_after(self.spec.fields)
         rows: list[dict[str, Any]] = []
         for n, step in enumerate(visible_steps(self.spec, draft.answers), start=1):
-            rows.append({
-                "n": n,
-                "label": self.field_text("label", step),
-                "value": self.stored_value(step, get_answer(draft.answers, step)),
-                "required": step.field.required,
-            })
+            rows.append(
+                {
+                    "n": n,
+                    "label": self.field_text("label", step),
+                    "value": self.stored_value(step, get_answer(draft.answers, step)),
+                    "required": step.field.required,
+                }
+            )
             for f in derived.get(step.id, ()):
                 result = f.compute(values) if f.compute else None
-                rows.append({
-                    "n": None,
-                    "label": self.field_text("label", Step(f.id, f)),
-                    "value": None if result is None else self.value(f, result),
-                    "required": False,
-                })
+                rows.append(
+                    {
+                        "n": None,
+                        "label": self.field_text("label", Step(f.id, f)),
+                        "value": None if result is None else self.value(f, result),
+                        "required": False,
+                    }
+                )
         return rows
 
     def summary(self, draft: Draft, *, final: bool = True, edit: bool = False) -> list[Reply]:
         """The numbered summary; `final` adds the submit and edit buttons."""
         extra = Markup(self.ctx.summary_extra or "") if final else Markup("")
-        text = self.engine("summary", rows=self.rows(draft), extra=extra, final=final)
+        title_name = f"{self.spec.template}#summary_title"
+        title = (
+            Markup(self.ctx.renderer.message(self.ctx.locale, title_name))
+            if self.ctx.renderer.has_message(self.ctx.locale, title_name)
+            else None
+        )
+        text = self.engine("summary", rows=self.rows(draft), extra=extra, final=final, title=title)
         buttons: Keyboard = ()
         if final:
             main = [self.button("btn_submit", "f:submit"), self.button("btn_edit", "f:edit")]
@@ -210,8 +224,9 @@ class View:
         steps = visible_steps(self.spec, draft.answers)
         numbers = [Button(str(n), _cb("edit", s.id)) for n, s in enumerate(steps, start=1)]
         back = [self.button("btn_to_summary", "f:sum")]
-        return Reply(self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)),
-                     edit=True)
+        return Reply(
+            self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)), edit=True
+        )
 
     def problems(self, draft: Draft, items: Sequence[tuple[Step, ParseError]]) -> Reply:
         """Why the form cannot be submitted yet, field by field, with the summary numbers."""

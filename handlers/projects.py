@@ -239,6 +239,10 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
                 allowed=False,
             )
         raise HandlerError("common#project_not_found", serial=serial)
+    if actor.has(Role.OFFICE):
+        from handlers.pipeline import office_card
+
+        return Outcome([office_card(s, uow, actor, project)])
     history = uow.projects.history(project.id or 0)
     return Outcome(
         [

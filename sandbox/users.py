@@ -164,6 +164,17 @@ class UserSideMixin:
             f"text={button_text!r}; its buttons are {shown}"
         )
 
+    def forge_press(self, user_id: int, chat_id: int, message_id: int, callback_data: str) -> str:
+        """Press with callback data no button of the message carries, as a modified client
+        can (Telegram does not check the data against the buttons); return the query id."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        stored = self.state.message(chat.id, message_id)
+        if stored is None:
+            raise SandboxError(f"no message {message_id} in chat {chat.id}")
+        return self._press(
+            user, chat, stored.data, {"callback_data": callback_data, "text": "(forged)"}
+        )
+
     def _press(
         self, user: SandboxUser, chat: SandboxChat, message: dict[str, Any], button: dict[str, Any]
     ) -> str:

@@ -24,7 +24,9 @@ AGREEMENT_FORM: Final = FormSpec(
             min=Decimal(0),
             max=Decimal(100_000_000),
         ),
-        Field("committed_tax", Kind.MONEY, min=Decimal(0), max=Decimal(100_000_000)),
+        Field(
+            "committed_tax", Kind.MONEY, unit="wan_yuan", min=Decimal(0), max=Decimal(100_000_000)
+        ),
         Field("exit_mechanism", Kind.YES_NO),
     ),
     checks=(

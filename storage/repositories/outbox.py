@@ -38,8 +38,22 @@ class OutboxRepository:
             ).first()
             if found is not None:
                 return None
+        card = payload.get("card")
+        if card:
+            # Only the newest state of a card matters: older edits still waiting are dropped,
+            # so a busy card (a review's progress) costs one message, not one per change.
+            self.session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.chat_id) == chat_id,
+                    col(OutboxMessage.card) == card,
+                    col(OutboxMessage.status) == "pending",
+                )
+                .values(status="superseded")
+            )
         msg = OutboxMessage(
             chat_id=chat_id,
+            card=card,
             payload=payload,
             person_id=person_id,
             file_id=file_id,

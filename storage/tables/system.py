@@ -32,7 +32,10 @@ class AuditEntry(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """A notification queued for delivery by the sender, under the messenger's limits."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_card", "chat_id", "card", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
@@ -42,7 +45,9 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     file_id: int | None = Field(default=None, foreign_key="storedfile.id")
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
-    status: str = Field(default="pending", max_length=12)  # pending, sending, sent, failed
+    card: str | None = Field(default=None, max_length=60)  # a card this row edits in place
+    # pending, sending, sent, failed; superseded: a newer edit of the same card replaced it
+    status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     next_attempt_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)

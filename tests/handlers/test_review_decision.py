@@ -1,0 +1,189 @@
+"""Review and decision through the handlers: reviewers' buttons, the office's progress card,
+the joint meeting, the city by amount, signing — and every refusal the documents require."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from conversations.replies import Reply
+from handlers.context import Services
+from handlers.dispatch import Dispatcher
+from handlers.sweeps import run_all
+from storage.tables import AuditEntry, OutboxMessage, Project
+from tests.handlers.conftest import Clock, person
+from tests.handlers.flows import official, project
+from workflow.roles import Role
+
+
+@pytest.fixture
+def office(services: Services, dispatcher: Dispatcher):
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    return person(dispatcher, "800", "办公室王")
+
+
+@pytest.fixture
+def reviewers(services: Services, dispatcher: Dispatcher) -> dict[str, object]:
+    out = {}
+    for i, dim in enumerate(services.policy.review_dimensions):
+        uid = str(1000 + i)
+        official(services, uid, f"评审{dim.name}", Role.REVIEWER, dim.lead_unit, dim.id)
+        out[dim.id] = person(dispatcher, uid, f"评审{dim.name}")
+    return out
+
+
+def stage(s: Services, pid: int) -> str:
+    with s.uow() as uow:
+        return uow.projects.get(pid).stage
+
+
+def test_a_review_round_goes_to_each_dimension_and_the_office_sees_progress(
+    services: Services, office, reviewers
+):
+    pid = project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    replies = office.press("⚖️ 发起评审")
+    assert "评审进度 0/10" in replies[0].text
+    assert stage(services, pid) == "review"
+    with services.uow() as uow:
+        cards = uow.session.exec(select(OutboxMessage)).all()
+        assert (
+            len({c.chat_id for c in cards if (c.payload.get("card") or "").startswith("rv:")})
+            == 10
+        )
+    env = reviewers["environment"]
+    env.seen += _cards_for(services, env.user_id)
+    env.press("✅ 同意")
+    assert "您的意见：同意" in env.text
+    with services.uow() as uow:
+        progress = [
+            c
+            for c in uow.session.exec(select(OutboxMessage)).all()
+            if c.chat_id == "800" and (c.payload.get("card") or "").startswith("rp:")
+        ]
+        assert "1/10" in progress[-1].payload["text"]
+
+
+def test_a_reviewer_cannot_vote_on_another_units_dimension(services: Services, office, reviewers):
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    env_card = _cards_for(services, reviewers["environment"].user_id)[0]
+    data = next(
+        b.data for row in env_card.buttons for b in row if (b.data or "").startswith("rv:ok:")
+    )
+    land = reviewers["land_use"]
+    replies = land.press_data(data)
+    assert "不是" in replies[0].text
+    with services.uow() as uow:
+        refused = uow.session.exec(select(AuditEntry).where(AuditEntry.allowed == False)).all()  # noqa: E712
+        assert [a.action for a in refused] == ["refused:review_dimension"]
+
+
+def _cards_for(s: Services, chat: str) -> list[Reply]:
+    """What the outbox holds for a chat, as the person will see it."""
+    with s.uow() as uow:
+        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        return [Reply.from_dict(m.payload) for m in rows]
+
+
+def _files_for(s: Services, chat: str) -> list[int]:
+    with s.uow() as uow:
+        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        return [m.file_id for m in rows if m.file_id]
+
+
+def vote_all(services: Services, reviewers: dict, overrides: dict[str, str] | None = None) -> None:
+    overrides = overrides or {}
+    for dim_id, reviewer in reviewers.items():
+        reviewer.seen += _cards_for(services, reviewer.user_id)
+        action = overrides.get(dim_id, "✅ 同意")
+        reviewer.press(action)
+        if action != "✅ 同意":
+            reviewer.says("意见：须落实相关措施。")
+            reviewer.press("跳过")
+            reviewer.press("✅ 提交")
+
+
+def test_a_vetoed_review_is_rejected_and_cannot_go_to_the_meeting(
+    services: Services, office, reviewers
+):
+    pid = project(services, "QX-2026-0003", 30000, redline=True)
+    office.says("/project QX-2026-0003")
+    office.press("⚖️ 发起评审")
+    vote_all(services, reviewers, {"environment": "❌ 不同意"})
+    office.seen += _cards_for(services, office.user_id)  # the live card, as edited
+    replies = office.press("🏁 结束评审")
+    assert stage(services, pid) == "rejected"
+    assert any("一票否决" in r.text for r in replies)
+    assert any(r.document and r.document.filename.endswith(".docx") for r in replies)
+    office.says("/meeting")
+    office.press("➕ 安排新的联席会议")
+    office.says("2026-12-03")
+    office.press("14:30")
+    office.says("区政府第一会议室")
+    office.press("✅ 提交")
+    refused = office.says("/agenda 1 QX-2026-0003")
+    assert "未经评审或评审未通过的项目不提交领导决策" in refused[0].text
+
+
+def test_no_agreement_before_the_city_filing(services: Services, office, reviewers, clock: Clock):
+    pid = project(services, "QX-2026-0001", 20000)
+    city = official(services, "700", "市办刘", Role.CITY_OFFICE, "city_office")
+    assert city
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    vote_all(services, reviewers)
+    office.seen += _cards_for(services, office.user_id)
+    office.press("🏁 结束评审")
+    assert stage(services, pid) == "decision"
+    office.says("/meeting")
+    office.press("➕ 安排新的联席会议")
+    office.says("2026-12-03")
+    office.press("14:30")
+    office.says("区政府第一会议室")
+    office.press("✅ 提交")
+    office.says("/agenda 1 QX-2026-0001")
+    office.press("✅ QX-2026-0001 准予落户")
+    assert stage(services, pid) == "city"
+    with services.uow() as uow:
+        p = uow.session.get(Project, pid)
+        p.stage = "city"
+    office.says("/project QX-2026-0001")
+    assert not any("登记签约" in b.text for row in office.seen[-1].buttons for b in row)
+    refused = office.press_data(f"pr:sign:{pid}")
+    assert "只有经市招商引资工作领导小组评审通过、审批通过或已向领导小组备案" in refused[0].text
+    city_user = person(office.dispatcher, "700", "市办刘")
+    city_user.seen += _cards_for(services, "700")
+    assert _files_for(services, "700")  # the 备案表 goes with it
+    city_user.press("✅ 确认备案")
+    assert stage(services, pid) == "cleared"
+    office.says("/project QX-2026-0001")
+    office.press("✍️ 登记签约")
+    for answer in (
+        "2026-11-23",
+        None,
+        "张国力 副区长",
+        "2027-03",
+        "2028-06",
+        "420",
+        "8.5亿",
+        "4200万元",
+        None,
+    ):
+        if answer is None:
+            office.press(office.seen[-1].buttons[0][0].text)
+        else:
+            office.says(answer)
+    office.press("✅ 提交")
+    assert stage(services, pid) == "signed"
+    clock.advance(days=11)
+    run_all(services)
+    run_all(services)  # a second run sends nothing twice
+    with services.uow() as uow:
+        reminders = [
+            m
+            for m in uow.session.exec(select(OutboxMessage)).all()
+            if (m.dedupe_key or "").startswith("scan:remind")
+        ]
+        assert len(reminders) == 1
