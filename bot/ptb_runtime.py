@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.bootstrap import build_services
+from bot.periodic import every
 from bot.ptb_client import PtbClient
 from bot.ratelimit import RateLimiter
 from bot.respond import Responder
@@ -19,11 +20,13 @@ from bot.settings import Settings
 from handlers.app import build_dispatcher
 from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound, parse_command
+from handlers.sweeps import run_all
 from handlers.undeliverable import report_undeliverable
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60.0  # how often deadlines are looked at
 
 
 def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str | None] | None:
@@ -87,6 +90,7 @@ class PtbRuntime:
         self.sender: OutboxSender | None = None
         self._stop = asyncio.Event()
         self._sender_task: asyncio.Task[None] | None = None
+        self._sweep_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Connect to the Bot API, then take updates and drain the outbox."""
@@ -117,6 +121,9 @@ class PtbRuntime:
         )
         await client.set_default_commands(self._default_menu(services.renderer))
         self._sender_task = asyncio.create_task(self.sender.run(self._stop))
+        self._sweep_task = asyncio.create_task(
+            every(SWEEP_SECONDS, lambda: run_all(services), self._stop, self.sender.wake)
+        )
         assert app.updater is not None
         if s.webhook_url:
             secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
@@ -137,8 +144,9 @@ class PtbRuntime:
     async def stop(self) -> None:
         """Stop taking updates, let the sender finish its pass, disconnect."""
         self._stop.set()
-        if self._sender_task is not None:
-            await self._sender_task
+        for task in (self._sender_task, self._sweep_task):
+            if task is not None:
+                await task
         if self.app is not None:
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()

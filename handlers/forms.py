@@ -9,7 +9,7 @@ from typing import Any
 from conversations.draft import Draft, new_draft
 from conversations.engine import step
 from conversations.events import Command, Event, FormContext
-from conversations.fields import Choice, FormSpec
+from conversations.fields import SUMMARY, Choice, FormSpec
 from conversations.replies import Outcome, Reply
 from handlers.context import Actor, Services
 from storage.tables import FormDraft
@@ -65,12 +65,16 @@ def start(
     form_id: str,
     subject: str = "",
     answers: Mapping[str, Any] | None = None,
+    at_summary: bool = False,
 ) -> list[Reply]:
-    """Open a fresh draft (optionally pre-filled) and show its first question."""
+    """Open a fresh draft (optionally pre-filled) and show its first question, or its summary
+    when a complete earlier version is being revised."""
     form = definition(form_id)
     draft = new_draft(form.spec)
     if answers:
         draft = draft.model_copy(update={"answers": dict(answers)})
+        if at_summary:
+            draft = draft.model_copy(update={"current": SUMMARY})
     result = step(form.spec, draft, Command("start"), context(services, actor, form, draft))
     uow.drafts.save(
         actor.person_id,

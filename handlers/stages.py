@@ -24,6 +24,9 @@ def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
     assert project.id is not None
     rnd = uow.reviews.latest(project.id)
     outcome = ReviewOutcome(rnd.outcome) if rnd is not None and rnd.outcome else None
+    recalls = [h.at for h in uow.projects.history(project.id) if h.transition == "city_recall"]
+    if outcome is not None and recalls and rnd is not None and rnd.opened_at < recalls[-1]:
+        outcome = None  # the city called the project back: only its new review counts
     item = uow.decisions.latest_decision(project.id)
     decision = Decision(item.decision) if item is not None and item.decision else None
     case = uow.decisions.latest_city_case(project.id)
@@ -32,6 +35,7 @@ def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
         review_outcome=outcome,
         decision=decision,
         city_cleared=case is not None and case.status == "cleared",
+        review_open=rnd is not None and rnd.closed_at is None,
     )
 
 

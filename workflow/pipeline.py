@@ -62,6 +62,7 @@ class ProjectFacts:
     review_outcome: ReviewOutcome | None = None
     decision: Decision | None = None
     city_cleared: bool = False
+    review_open: bool = False  # a round is under way
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +122,13 @@ TRANSITIONS: Final[dict[str, Transition]] = {
         ),
         Transition(
             "start_review",
-            frozenset({Stage.CONFIRMED, Stage.NEGOTIATION}),
+            # At ④ itself only when no round is open: after the city recalled the project.
+            frozenset({Stage.CONFIRMED, Stage.NEGOTIATION, Stage.REVIEW}),
             Stage.REVIEW,
             _OFFICE,
             "review_after_negotiation",
             "000 三(四)",
+            ("no_open_review",),
         ),
         Transition(
             "refer_to_decision",
@@ -253,6 +256,8 @@ def _requirement_met(name: str, facts: ProjectFacts) -> bool:
             return facts.decision is Decision.REJECTED
         case "city_cleared":
             return facts.city_cleared
+        case "no_open_review":
+            return not facts.review_open
     raise KeyError(name)
 
 

@@ -187,3 +187,161 @@ def test_no_agreement_before_the_city_filing(services: Services, office, reviewe
             if (m.dedupe_key or "").startswith("scan:remind")
         ]
         assert len(reminders) == 1
+
+
+def test_reviewers_are_reminded_the_day_before_and_heads_told_when_overdue(
+    services: Services, office, reviewers, clock: Clock
+):
+    official(services, "600", "环保局温局长", Role.UNIT_HEAD, "environment")
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    for dim_id, reviewer in reviewers.items():
+        if dim_id != "environment":
+            reviewer.seen += _cards_for(services, reviewer.user_id)
+            reviewer.press("✅ 同意")
+    with services.uow() as uow:
+        deadline = uow.reviews.open_rounds()[0].deadline
+    clock.now = clock.now.replace(year=deadline.year, month=deadline.month, day=deadline.day)
+    clock.advance(days=-1)  # the working day before (2026-11-27, a Friday, is one)
+    run_all(services)
+    run_all(services)
+    reminders = [
+        r for r in _cards_for(services, reviewers["environment"].user_id) if "评审提醒" in r.text
+    ]
+    assert len(reminders) == 1 and reminders[0].buttons  # the vote buttons come along
+    clock.advance(days=2)
+    run_all(services)
+    run_all(services)
+    assert len([r for r in _cards_for(services, "600") if "评审逾期" in r.text]) == 1
+    assert len([r for r in _cards_for(services, "800") if "评审逾期" in r.text]) == 1
+    assert not [
+        r for r in _cards_for(services, reviewers["land_use"].user_id) if "评审提醒" in r.text
+    ]
+
+
+def test_a_dimension_is_transferred_to_a_colleague_of_the_same_unit(
+    services: Services, dispatcher: Dispatcher, office, reviewers
+):
+    official(services, "1100", "环保局李科长", Role.REVIEWER, "environment")
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    env = reviewers["environment"]
+    env.seen += _cards_for(services, env.user_id)
+    env.press("↪️ 转交")
+    assert "已转交给 环保局李科长" in env.press("环保局李科长")[0].text
+    colleague = person(dispatcher, "1100", "环保局李科长")
+    colleague.seen += _cards_for(services, "1100")
+    colleague.press("☑️ 有条件同意")
+    colleague.says("须按规划环评要求落实污染防治措施。")
+    colleague.press("跳过")
+    done = colleague.press("✅ 提交")
+    assert any("有条件同意" in r.text for r in done)
+    assert "不是" in env.press_data(env.seen[0].buttons[0][0].data or "")[0].text
+
+
+def test_a_units_delegate_may_act_for_its_reviewer(
+    services: Services, dispatcher: Dispatcher, office, reviewers
+):
+    with services.uow() as uow:
+        principal = uow.people.by_account("telegram", reviewers["environment"].user_id).id
+    official(services, "1101", "环保局B岗", Role.REVIEWER, "environment", delegate_of=principal)
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    card = _cards_for(services, reviewers["environment"].user_id)[0]
+    delegate = person(dispatcher, "1101", "环保局B岗")
+    replies = delegate.press("✅ 同意", card)
+    assert "您的意见：同意" in replies[0].text
+
+
+def test_the_office_returns_a_plan_and_the_investor_resubmits_with_history_kept(
+    services: Services, dispatcher: Dispatcher, office
+):
+    from tests.handlers.test_onboarding import register
+    from tests.handlers.test_plan_journey import answer, current_step
+
+    investor = person(dispatcher, "101", "李明")
+    register(investor)
+    investor.says("/new")
+    while (step := current_step(services.uow, "101")) != "summary":
+        answer(investor, step)
+    investor.press("✅ 提交")
+    pid = 1
+    office.says("/project QX-2026-0001")
+    office.press("↩️ 退回补充")
+    office.says("请补充近三年财务报表。")
+    office.press("✅ 提交")
+    investor.seen += _cards_for(services, "101")
+    assert "请补充近三年财务报表" in investor.seen[-1].text
+    summary = investor.press("✏️ 修改并重新提交")
+    assert "请核对投资项目计划书" in summary[-1].text
+    investor.press("✅ 提交")
+    with services.uow() as uow:
+        p = uow.projects.get(pid)
+        assert not p.awaiting_investor
+        assert len(uow.projects.versions(pid)) == 1
+        assert [n.kind for n in uow.projects.notes(pid)] == ["returned", "resubmitted"]
+
+
+def test_negotiation_notes_move_a_confirmed_project_to_negotiation(services: Services, office):
+    pid = project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("📝 洽谈记录")
+    office.says("11月20日在工业园与企业洽谈，推荐A3地块。")
+    card = office.press("✅ 提交")
+    assert stage(services, pid) == "negotiation"
+    assert "推荐A3地块" in card[-1].text
+
+
+def test_the_city_returns_a_project_with_a_comment(
+    services: Services, dispatcher: Dispatcher, office
+):
+    from handlers.city import send_to_city
+    from handlers.context import Actor
+
+    official(services, "701", "市常务副组长", Role.CITY_EXEC_DEPUTY, "city_group")
+    pid = project(services, "QX-2026-0001", 50000, stage="city")
+    with services.uow() as uow:
+        p = uow.projects.get(pid)
+        clerk = uow.people.by_account("telegram", "800")
+        send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), p)
+        uow.commit()
+    deputy = person(dispatcher, "701", "市常务副组长")
+    deputy.seen += _cards_for(services, "701")
+    deputy.press("↩️ 退回")
+    deputy.says("请补充项目投资协议书（草案）中的退出机制条款。")
+    deputy.press("✅ 提交")
+    assert stage(services, pid) == "decision"
+    assert any("退出机制" in r.text for r in _cards_for(services, "800"))
+
+
+def test_the_city_may_recall_a_project_for_its_own_review(
+    services: Services, dispatcher: Dispatcher, office, reviewers
+):
+    from handlers.city import send_to_city
+    from handlers.context import Actor
+
+    official(services, "700", "市办刘", Role.CITY_OFFICE, "city_office")
+    pid = project(services, "QX-2026-0002", 20000, stage="city")
+    with services.uow() as uow:
+        clerk = uow.people.by_account("telegram", "800")
+        send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), uow.projects.get(pid))
+        uow.commit()
+    city = person(dispatcher, "700", "市办刘")
+    city.seen += _cards_for(services, "700")
+    city.press("🔁 收回评审")
+    assert stage(services, pid) == "review"
+    assert any("收回" in r.text for r in _cards_for(services, "800"))
+    with services.uow() as uow:
+        assert uow.projects.history(pid)[-1].transition == "city_recall"
+    # The old round no longer counts: the project cannot skip the city's review.
+    office.says("/project QX-2026-0002")
+    labels = [b.text for row in office.seen[-1].buttons for b in row]
+    assert "⚖️ 发起评审" in labels
+    refused = office.press_data(f"pr:confirm:{pid}")
+    assert "⛔" in refused[0].text
+    office.press("⚖️ 发起评审")
+    with services.uow() as uow:
+        assert uow.reviews.latest(pid).level == "city"
