@@ -54,7 +54,11 @@ def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -
         note=f"{project.serial} #{rnd.number} deadline {deadline}",
     )
     update_progress(s, uow, rnd, skip=actor.person_id)
-    return [progress_card(s, uow, rnd, actor.locale)]
+    replies = [progress_card(s, uow, rnd, actor.locale)]
+    if not s.calendar.covered(deadline):
+        replies.append(Reply(s.renderer.message(actor.locale, "review#calendar_uncovered",
+                                                year=deadline.year)))
+    return replies
 
 
 def find_reviewer(uow: UnitOfWork, unit_id: str, dimension_id: str) -> int | None:

@@ -345,3 +345,12 @@ def test_the_city_may_recall_a_project_for_its_own_review(
     office.press("⚖️ 发起评审")
     with services.uow() as uow:
         assert uow.reviews.latest(pid).level == "city"
+
+
+def test_the_office_is_warned_when_a_deadline_falls_in_a_year_the_calendar_lacks(
+        services: Services, office, reviewers, clock: Clock):  # noqa: ANN001
+    clock.now = clock.now.replace(year=2026, month=12, day=28)
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    replies = office.press("⚖️ 发起评审")
+    assert any("2027" in r.text and "周一至周五" in r.text for r in replies)

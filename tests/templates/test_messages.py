@@ -221,6 +221,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reviewer": "钟雪军",
         "deadline": DAY,
     },
+    "review#calendar_uncovered": {"year": 2027},
     "review#reminder": {"project": PROJECT, "dimension": "环境影响", "deadline": DAY},
     "meetings#title": {"date": DAY, "number": 1},
     "meetings#list": {"meetings": [MEETING]},
