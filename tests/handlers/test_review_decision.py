@@ -348,7 +348,8 @@ def test_the_city_may_recall_a_project_for_its_own_review(
 
 
 def test_the_office_is_warned_when_a_deadline_falls_in_a_year_the_calendar_lacks(
-        services: Services, office, reviewers, clock: Clock):  # noqa: ANN001
+    services: Services, office, reviewers, clock: Clock
+):
     clock.now = clock.now.replace(year=2026, month=12, day=28)
     project(services, "QX-2026-0001", 20000)
     office.says("/project QX-2026-0001")
