@@ -176,26 +176,18 @@ def _review(
     return Outcome(start_review(s, uow, actor, project))
 
 
-def _note(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    return Outcome(forms.start(s, uow, actor, event.chat_id, NEGOTIATION_NOTE.id, str(project.id)))
+def _open_form(form_id: str) -> Action:
+    def act(
+        s: Services,
+        uow: UnitOfWork,
+        actor: Actor,
+        event: Inbound,
+        project: Project,
+        data: CallbackData,
+    ) -> Outcome:
+        return Outcome(forms.start(s, uow, actor, event.chat_id, form_id, str(project.id)))
 
-
-def _return(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    return Outcome(forms.start(s, uow, actor, event.chat_id, RETURN_COMMENT.id, str(project.id)))
+    return act
 
 
 def _team_choices(
@@ -318,9 +310,9 @@ def _scan(
 _HANDLERS: dict[str, Action] = {
     "card": _card,
     "confirm": _transition("confirm"),
-    "neg": _note,
+    "neg": _open_form(NEGOTIATION_NOTE.id),
     "review": _review,
-    "ret": _return,
+    "ret": _open_form(RETURN_COMMENT.id),
     "team": _team_choices,
     "land": _transition("start_landing"),
     "build": _transition("start_construction"),
