@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from handlers import (  # noqa: F401  (each module registers its commands and buttons)
     city,
+    liaison,
     meetings,
     onboarding,
     pipeline,
     projects,
+    reports,
     review,
     signing,
 )

@@ -62,6 +62,8 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
         buttons.append(Button(label("team"), encode("pr", "team", pid)))
     if stage in (Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION) and not project.awaiting_investor:
         buttons.append(Button(label("return"), encode("pr", "ret", pid)))
+    if stage in (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION):
+        buttons.append(Button(label("liaison"), encode("lz", "card", pid)))
     if agreement is not None and agreement.scan_uploaded_at is None:
         buttons.append(Button(label("scan"), encode("pr", "scan", pid)))
     if agreement is not None and agreement.drc_filed_on is None:

@@ -122,7 +122,11 @@ def agreement_scans(s: Services, uow: UnitOfWork) -> int:
 def run_all(s: Services) -> int:
     """Every sweep, each in its own transaction."""
     total = 0
-    for sweep in (review_deadlines, agreement_scans):
+    from handlers.digest import weekly_digest
+    from handlers.liaison import checkins
+    from handlers.reports import monthly_reports
+
+    for sweep in (review_deadlines, agreement_scans, monthly_reports, weekly_digest, checkins):
         with s.uow() as uow:
             total += sweep(s, uow)
             uow.commit()

@@ -6,15 +6,17 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.repositories.decisions import DecisionRepository
 from storage.repositories.drafts import DraftRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.projects import ProjectRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.review import ReviewRepository
-from storage.tables import AuditEntry, ProcessedUpdate
+from storage.repositories.service import ServiceRepository
+from storage.tables import AuditEntry, ProcessedUpdate, ScheduledRun
 
 
 class UnitOfWork:
@@ -27,6 +29,8 @@ class UnitOfWork:
     outbox: OutboxRepository
     reviews: ReviewRepository
     decisions: DecisionRepository
+    reports: ReportRepository
+    service: ServiceRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -40,6 +44,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.reviews = ReviewRepository(self.session)
         self.decisions = DecisionRepository(self.session)
+        self.reports = ReportRepository(self.session)
+        self.service = ServiceRepository(self.session)
         self._committed = False
         return self
 
@@ -61,6 +67,15 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Discard every change so far (the unit may go on)."""
         self.session.rollback()
+
+    def first_run(self, key: str, result: str | None = None) -> bool:
+        """Record a piece of scheduled work as done; False if it was done before."""
+        found = self.session.exec(select(ScheduledRun).where(ScheduledRun.key == key)).first()
+        if found is not None:
+            return False
+        self.session.add(ScheduledRun(key=key, result=result))
+        self.session.flush()
+        return True
 
     def first_time(self, update_key: str) -> bool:
         """Record an update as handled; False if it was handled before (a redelivery)."""

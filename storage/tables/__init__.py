@@ -20,7 +20,12 @@ from storage.tables.review import (
     ReviewOpinion,
     ReviewRound,
 )
-from storage.tables.service import LiaisonAssignment, MonthlyReport, MonthlyReportRow
+from storage.tables.service import (
+    LiaisonAssignment,
+    MonthlyReport,
+    MonthlyReportRow,
+    ProblemItem,
+)
 from storage.tables.system import (
     AuditEntry,
     CardMessage,
@@ -51,6 +56,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "PlanVersion",
+    "ProblemItem",
     "ProcessedUpdate",
     "Project",
     "ProjectNote",

@@ -47,3 +47,17 @@ class MonthlyReportRow(SQLModel, table=True):
     suggestion: str | None = None  # 解决建议
     departments: str | None = Field(default=None, max_length=200)  # 需要协调的部门
     progress: str | None = None  # 解决情况及进度
+
+
+class ProblemItem(SQLModel, table=True):
+    """A problem a liaison officer raised: open for the named units and the office until closed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    raised_by: int | None = Field(default=None, foreign_key="person.id")
+    text: str
+    units: str | None = Field(default=None, max_length=300)  # unit ids, comma-separated
+    raised_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    closed_by: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    resolution: str | None = None

@@ -1,0 +1,72 @@
+"""Liaison for a signed project (附件7): leader and officer per unit, the table, check-ins
+every two weeks, and problems that stay open until someone closes them."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from conversations.replies import Reply
+from handlers.app import build_dispatcher
+from handlers.context import Services
+from handlers.sweeps import run_all
+from storage.tables import OutboxMessage, ProblemItem
+from templates.word import docx_text
+from tests.handlers.conftest import Clock, person
+from tests.handlers.flows import official, project
+from workflow.roles import Role
+
+
+def inbox(s: Services, chat: str) -> list[Reply]:
+    with s.uow() as uow:
+        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        return [Reply.from_dict(m.payload) for m in rows]
+
+
+def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clock) -> None:
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    official(services, "310", "经信局张局长", Role.UNIT_HEAD, "econ")
+    official(services, "311", "经信局小陈", Role.UNIT_REPORTER, "econ")
+    official(services, "320", "住建局许局长", Role.UNIT_HEAD, "housing")
+    official(services, "330", "张国力", Role.LEADER, "district_gov")
+    pid = project(services, "QX-2026-0002", 20000, stage="signed")
+    d = build_dispatcher(services)
+    office = person(d, "800", "办公室王")
+    office.says("/project QX-2026-0002")
+    card = office.press("🤝 联络员")
+    assert "区四套班子领导分头联系" in card[0].text  # 2亿: district leaders from 1亿
+    office.press("经信局")
+    office.press("经信局张局长")
+    done = office.press("经信局小陈")
+    assert "负责领导 经信局张局长，联络员 经信局小陈" in done[0].text
+    office.press("👤 区领导联系")
+    office.press("张国力")
+    office.press("张国力")
+    table = office.press("📄 项目建设联络表")[0].document
+    text = docx_text(table.content)
+    assert "项目建设联络表" in text and "经信局小陈" in text and "张国力" in text
+    assert any("联络员" in r.text for r in inbox(services, "311"))
+
+    clock.advance(days=13)
+    run_all(services)
+    assert not [r for r in inbox(services, "311") if "近两周" in r.text]
+    clock.advance(days=1)
+    run_all(services)
+    run_all(services)
+    asks = [r for r in inbox(services, "311") if "近两周" in r.text]
+    assert len(asks) == 1
+    officer = person(d, "311", "经信局小陈")
+    officer.seen += asks
+    officer.press("📝 填写跟踪情况")
+    officer.says("主体厂房已封顶。")
+    officer.says("施工用电临时接入迟迟未办理。")
+    officer.says("住建局")
+    officer.press("✅ 提交")
+    head = person(d, "320", "住建局许局长")
+    head.seen += [r for r in inbox(services, "320") if "需要协调" in r.text]
+    assert head.seen and "施工用电" in head.seen[-1].text
+    with services.uow() as uow:
+        assert len(uow.service.open_problems(pid)) == 1
+    head.press("✅ 已解决")
+    with services.uow() as uow:
+        item = uow.session.exec(select(ProblemItem)).one()
+        assert item.closed_at is not None
