@@ -11,7 +11,8 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.bootstrap import build_services
-from bot.periodic import every
+from bot.leader import Leadership
+from bot.leading import LeaderWork
 from bot.ptb_client import PtbClient
 from bot.ratelimit import RateLimiter
 from bot.respond import Responder
@@ -20,13 +21,12 @@ from bot.settings import Settings
 from handlers.app import build_dispatcher
 from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound, parse_command
-from handlers.sweeps import run_all
 from handlers.undeliverable import report_undeliverable
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-SWEEP_SECONDS = 60.0  # how often deadlines are looked at
+LEADER_RETRY_SECONDS = 2.0  # how soon a standby takes over from a dead leader
 
 
 def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str | None] | None:
@@ -89,8 +89,7 @@ class PtbRuntime:
         self.responder: Responder | None = None
         self.sender: OutboxSender | None = None
         self._stop = asyncio.Event()
-        self._sender_task: asyncio.Task[None] | None = None
-        self._sweep_task: asyncio.Task[None] | None = None
+        self._leader_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Connect to the Bot API, then take updates and drain the outbox."""
@@ -120,9 +119,11 @@ class PtbRuntime:
             on_failure=lambda uow, rows: report_undeliverable(services, uow, rows),
         )
         await client.set_default_commands(self._default_menu(services.renderer))
-        self._sender_task = asyncio.create_task(self.sender.run(self._stop))
-        self._sweep_task = asyncio.create_task(
-            every(SWEEP_SECONDS, lambda: run_all(services), self._stop, self.sender.wake)
+        work = LeaderWork(services, self.sender, s.database_url, s.timezone, s.sweep_seconds)
+        work.register_jobs()
+        leadership = Leadership(s.database_url, retry_seconds=LEADER_RETRY_SECONDS)
+        self._leader_task = asyncio.create_task(
+            leadership.acquire_loop(work.elected, work.lost, self._stop)
         )
         assert app.updater is not None
         if s.webhook_url:
@@ -144,9 +145,8 @@ class PtbRuntime:
     async def stop(self) -> None:
         """Stop taking updates, let the sender finish its pass, disconnect."""
         self._stop.set()
-        for task in (self._sender_task, self._sweep_task):
-            if task is not None:
-                await task
+        if self._leader_task is not None:
+            await self._leader_task  # the leader's sender finishes its pass first
         if self.app is not None:
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()

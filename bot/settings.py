@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-Hans", "en"] = "zh-Hans"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    sweep_seconds: float = Field(60.0, gt=0, le=3600)  # how often deadlines are looked at
 
     @field_validator("admins", mode="before")
     @classmethod
