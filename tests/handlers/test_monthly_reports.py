@@ -90,3 +90,41 @@ def test_stall_colours_follow_the_policys_days_per_stage() -> None:
 
     assert [stall_colour(d, 10) for d in (10, 11, 20, 21)] == ["green", "amber", "amber", "red"]
     assert stall_colour(400, None) == "green"
+
+
+def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
+    services: Services, clock: Clock
+) -> None:
+    from storage.tables import StoredFile
+    from templates.excel import xlsx_rows
+
+    official(services, "302", "环保局报送员", Role.UNIT_REPORTER, "environment")
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    clock.now = at(date(2026, 11, 26), 10)
+    reporter = person(build_dispatcher(services), "302", "环保局报送员")
+    reporter.says("/report")
+    reporter.press("有事项需报告")
+    for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
+        reporter.says(answer)
+    reporter.press("跳过")
+    reporter.says("国土分局、规划分局")
+    reporter.press("跳过")
+    reporter.press("✅ 提交")
+    clock.now = at(date(2026, 12, 7), 10)
+    run_all(services)
+    with services.uow() as uow:
+        row = uow.session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == "800", OutboxMessage.file_id != None
+            )
+        ).one()  # noqa: E711
+        assert "汇总" in row.payload["text"] and "未报送" in row.payload["text"]
+        sheets = xlsx_rows(uow.session.get(StoredFile, row.file_id).content)
+    flat = {
+        name: "\n".join(str(c) for r in rows for c in r if c is not None)
+        for name, rows in sheets.items()
+    }
+    assert set(flat) == {"汇总", "按项目", "按协调部门", "原始报表"}
+    assert "区经济和信息化局" in flat["汇总"]  # did not report
+    assert flat["按协调部门"].count("用地报批进度滞后") == 2  # under both departments
+    assert "国土分局" in flat["按协调部门"] and "规划分局" in flat["按协调部门"]
