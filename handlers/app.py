@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (  # noqa: F401  (each module registers its commands and buttons)
+    assessment,
     city,
     liaison,
     meetings,

@@ -273,6 +273,9 @@ def finish_checkin(
         raise HandlerError("common#stale_button")
     answers = draft.answers
     uow.projects.add_note(project.id or 0, "checkin", answers["progress"], actor.person_id)
+    if answers.get("invested") is not None:
+        project.invested_wan = Decimal(str(answers["invested"]))
+        uow.session.add(project)
     problem = answers.get("problem")
     if not problem:
         return [Reply(s.renderer.message(actor.locale, "liaison#checkin_thanks"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Final
 
 from conversations.fields import Field, FormSpec, Kind
@@ -11,6 +12,14 @@ CHECKIN_FORM: Final = FormSpec(
     template="forms/liaison",
     fields=(
         Field("progress", Kind.LONG_TEXT, max_length=1000),
+        Field(
+            "invested",
+            Kind.MONEY,
+            unit="wan_yuan",
+            required=False,
+            min=Decimal(0),
+            max=Decimal(100_000_000),
+        ),
         Field("problem", Kind.LONG_TEXT, required=False, max_length=1000),
         Field(
             "help_from",

@@ -101,6 +101,10 @@ class DecisionRepository:
         stmt = select(Agreement).where(Agreement.project_id == project_id)
         return self.session.exec(stmt).first()
 
+    def agreements(self) -> Sequence[Agreement]:
+        """Every agreement, oldest first."""
+        return self.session.exec(select(Agreement).order_by(col(Agreement.id))).all()
+
     def agreements_awaiting_scan(self) -> Sequence[Agreement]:
         """Signed agreements whose scan has not been uploaded."""
         stmt = select(Agreement).where(col(Agreement.scan_uploaded_at).is_(None))

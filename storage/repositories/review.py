@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -70,6 +70,15 @@ class ReviewRepository:
     def open_rounds(self) -> Sequence[ReviewRound]:
         """Rounds not closed yet (for reminders)."""
         stmt = select(ReviewRound).where(col(ReviewRound.closed_at).is_(None))
+        return self.session.exec(stmt.order_by(col(ReviewRound.id))).all()
+
+    def rounds_opened_in(self, year: int) -> Sequence[ReviewRound]:
+        """Rounds opened in a calendar year (UTC bounds; a day's slack either way is harmless
+        for a yearly figure)."""
+        start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+        stmt = select(ReviewRound).where(
+            col(ReviewRound.opened_at) >= start, col(ReviewRound.opened_at) < end
+        )
         return self.session.exec(stmt.order_by(col(ReviewRound.id))).all()
 
     def close(self, rnd: ReviewRound, outcome: str, at: datetime) -> None:

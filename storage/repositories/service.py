@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -57,4 +58,12 @@ class ServiceRepository:
         stmt = select(ProblemItem).where(col(ProblemItem.closed_at).is_(None))
         if project_id is not None:
             stmt = stmt.where(ProblemItem.project_id == project_id)
+        return self.session.exec(stmt.order_by(col(ProblemItem.id))).all()
+
+    def problems_of_year(self, year: int) -> Sequence[ProblemItem]:
+        """Problems raised in a calendar year."""
+        start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+        stmt = select(ProblemItem).where(
+            col(ProblemItem.raised_at) >= start, col(ProblemItem.raised_at) < end
+        )
         return self.session.exec(stmt.order_by(col(ProblemItem.id))).all()

@@ -29,6 +29,7 @@ class Project(SQLModel, table=True):
     land_area_mu: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
     priority: bool = False
     awaiting_investor: bool = False
+    invested_wan: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))  # 到位资金
     plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

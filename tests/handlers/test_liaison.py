@@ -58,6 +58,7 @@ def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clo
     officer.seen += asks
     officer.press("📝 填写跟踪情况")
     officer.says("主体厂房已封顶。")
+    officer.says("12000万元")
     officer.says("施工用电临时接入迟迟未办理。")
     officer.says("住建局")
     officer.press("✅ 提交")
@@ -66,7 +67,42 @@ def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clo
     assert head.seen and "施工用电" in head.seen[-1].text
     with services.uow() as uow:
         assert len(uow.service.open_problems(pid)) == 1
+        assert uow.projects.get(pid).invested_wan == 12000
     head.press("✅ 已解决")
     with services.uow() as uow:
         item = uow.session.exec(select(ProblemItem)).one()
         assert item.closed_at is not None
+
+
+def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
+    services: Services, clock: Clock
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from storage.tables import Agreement, Project
+    from templates.excel import xlsx_rows
+
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    pid = project(services, "QX-2026-0002", 20000, stage="construction")
+    with services.uow() as uow:
+        uow.decisions.add(
+            Agreement(
+                project_id=pid,
+                signed_on=date(2026, 3, 1),
+                signer="张仁建",
+                committed_start="2026-06",
+                committed_production="2027-06",
+            )
+        )
+        p = uow.session.get(Project, pid)
+        p.invested_wan = Decimal(15000)
+        uow.commit()
+    office = person(build_dispatcher(services), "800", "办公室王")
+    reply = office.says("/assessment 2026")[0]
+    assert reply.document is not None and reply.document.filename.endswith(".xlsx")
+    sheets = xlsx_rows(reply.document.content)
+    text = "\n".join(str(c) for rows in sheets.values() for r in rows for c in r if c is not None)
+    assert "区经济和信息化局" in text and "QX-2026-0002" in text
+    assert "0.75" in text  # 15000 of 20000 万元 in place
+    assert "用法" in office.says("/assessment 1999")[0].text

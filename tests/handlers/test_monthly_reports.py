@@ -117,7 +117,7 @@ def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
             select(OutboxMessage).where(
                 OutboxMessage.chat_id == "800", OutboxMessage.file_id != None
             )
-        ).one()  # noqa: E711
+        ).one()
         assert "汇总" in row.payload["text"] and "未报送" in row.payload["text"]
         sheets = xlsx_rows(uow.session.get(StoredFile, row.file_id).content)
     flat = {

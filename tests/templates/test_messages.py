@@ -275,6 +275,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "liaison#assigned": {"project": PROJECT, "unit": "区经济和信息化局", "role": "officer"},
     "liaison#checkin": {"project": PROJECT},
     "liaison#problem": {"project": PROJECT, "text": "施工用电未接入", "units": ["住建局"]},
+    "assessment#caption": {"year": 2026, "as_of": DAY},
     "reports#ym": {"period": "2026-11"},
     "reports#intro": {
         "period": "2026-11",

@@ -1,0 +1,133 @@
+"""The yearly assessment of member units (000 四) and the follow-up figures of signed projects
+(履约率, 资金到位率, 成功率, 000 一(三)2(3)), as an Excel file for the office."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from conversations.replies import Document, Outcome, Reply
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError
+from handlers.events import Inbound
+from handlers.registry import command
+from storage.uow import UnitOfWork
+from templates.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
+from workflow.reporting import window
+from workflow.roles import Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month_end(ym: str | None) -> date | None:
+    if not ym:
+        return None
+    year, month = (int(x) for x in ym.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def unit_records(s: Services, uow: UnitOfWork, year: int, as_of: date) -> list[UnitRecord]:
+    """Each member unit's reports, review opinions and follow-up service in the year."""
+    out = []
+    local = lambda dt: dt.astimezone(s.timezone).date()  # noqa: E731
+    for unit in s.policy.member_units():
+        due = on_time = late = 0
+        for month in range(1, 13):
+            w = window(f"{year:04d}-{month:02d}", s.policy.deadlines)
+            if w.due_on > as_of:
+                continue
+            due += 1
+            report = uow.reports.get(unit.id, w.period)
+            if report is not None and report.submitted_at is not None:
+                if local(report.submitted_at) <= w.due_on:
+                    on_time += 1
+                else:
+                    late += 1
+        days, overdue = [], 0
+        for rnd in uow.reviews.rounds_opened_in(year):
+            for op in uow.reviews.opinions(rnd.id or 0):
+                if op.unit_id != unit.id:
+                    continue
+                opened = local(rnd.opened_at)
+                if op.decided_at is not None:
+                    decided = local(op.decided_at)
+                    days.append(max(0, s.calendar.working_days_between(opened, decided)))
+                    overdue += decided > rnd.deadline
+                elif as_of > rnd.deadline:
+                    overdue += 1
+        followed = sum(1 for a in uow.service.assignments() if a.unit_id == unit.id)
+        problems = [
+            p for p in uow.service.problems_of_year(year) if unit.id in (p.units or "").split(",")
+        ]
+        out.append(
+            UnitRecord(
+                unit=unit.name,
+                reports_due=due,
+                reports_on_time=on_time,
+                reports_late=late,
+                review_days=days,
+                overdue_reviews=overdue,
+                projects_followed=followed,
+                open_problems=sum(1 for p in problems if p.closed_at is None),
+                closed_problems=sum(1 for p in problems if p.closed_at is not None),
+            )
+        )
+    return out
+
+
+def follow_ups(s: Services, uow: UnitOfWork) -> list[ProjectFollowUp]:
+    """Every signed project's commitments against what happened."""
+    out = []
+    for agreement in uow.decisions.agreements():
+        project = uow.projects.get(agreement.project_id)
+        if project is None:
+            continue
+        moved = {
+            h.transition: h.at.astimezone(s.timezone).date()
+            for h in uow.projects.history(project.id or 0)
+        }
+        units = [a.unit_id for a in uow.service.assignments(project.id)]
+        out.append(
+            ProjectFollowUp(
+                serial=project.serial,
+                name=project.name,
+                unit=s.policy.unit(units[0]).name if units else "",
+                signed_on=agreement.signed_on,
+                committed_wan=project.total_investment_wan or Decimal(0),
+                actual_wan=project.invested_wan or Decimal(0),
+                start_due=_month_end(agreement.committed_start),
+                started_on=moved.get("start_construction"),
+                production_due=_month_end(agreement.committed_production),
+                in_production_on=moved.get("start_production"),
+                lost=project.stage == "lost",
+            )
+        )
+    return out
+
+
+@command("assessment", roles={Role.OFFICE, Role.LEADER})
+def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """The year's assessment of the member units and the follow-up figures, as Excel."""
+    today = s.today()
+    arg = event.args.strip()
+    if arg and not (arg.isdigit() and 2000 <= int(arg) <= today.year):
+        raise HandlerError("assessment#usage")
+    year = int(arg) if arg else today.year
+    as_of = min(today, date(year, 12, 31))
+    data = Assessment(
+        year=year,
+        as_of=as_of,
+        units=unit_records(s, uow, year, as_of),
+        projects=follow_ups(s, uow),
+    )
+    content = annual_assessment(data, renderer=s.renderer)
+    uow.audit("assessment", "year", year, actor_id=actor.person_id)
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(actor.locale, "assessment#caption", year=year, as_of=as_of),
+                document=Document(f"{year}年招商选资工作考核.xlsx", content, mime_type=XLSX),
+            )
+        ]
+    )
