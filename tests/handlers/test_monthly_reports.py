@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handlers.app import build_dispatcher
 from handlers.context import Services
@@ -115,7 +115,7 @@ def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
     with services.uow() as uow:
         row = uow.session.exec(
             select(OutboxMessage).where(
-                OutboxMessage.chat_id == "800", OutboxMessage.file_id != None
+                OutboxMessage.chat_id == "800", col(OutboxMessage.file_id).is_not(None)
             )
         ).one()
         assert "汇总" in row.payload["text"] and "未报送" in row.payload["text"]
