@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import (  # noqa: F401  (each module registers its commands and buttons)
     assessment,
     city,
+    forums,
     liaison,
     meetings,
     onboarding,

@@ -221,6 +221,10 @@ def finish_meeting_form(
     s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
 ) -> list[Reply]:
     """A meeting was scheduled."""
+    if subject:  # the same form schedules investors' forums and company visits
+        from handlers.forums import schedule
+
+        return schedule(s, uow, actor, draft, subject)
     a = draft.answers
     day = datetime.fromisoformat(a["date"]).date()
     at = datetime.combine(day, time(int(a["time"][:2]), int(a["time"][2:])), s.timezone)

@@ -123,10 +123,18 @@ def run_all(s: Services) -> int:
     """Every sweep, each in its own transaction."""
     total = 0
     from handlers.digest import weekly_digest
+    from handlers.forums import reminders as forum_reminders
     from handlers.liaison import checkins
     from handlers.reports import monthly_reports
 
-    for sweep in (review_deadlines, agreement_scans, monthly_reports, weekly_digest, checkins):
+    for sweep in (
+        review_deadlines,
+        agreement_scans,
+        monthly_reports,
+        weekly_digest,
+        checkins,
+        forum_reminders,
+    ):
         with s.uow() as uow:
             total += sweep(s, uow)
             uow.commit()

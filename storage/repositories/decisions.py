@@ -10,6 +10,7 @@ from storage.tables import (
     Agreement,
     CityAction,
     CityCase,
+    ForumOpinion,
     Meeting,
     MeetingAttendee,
     MeetingItem,
@@ -33,11 +34,11 @@ class DecisionRepository:
         """A meeting by id."""
         return self.session.get(Meeting, meeting_id)
 
-    def upcoming_meetings(self) -> Sequence[Meeting]:
-        """Meetings not yet held, soonest first."""
+    def upcoming_meetings(self, kind: str = "joint") -> Sequence[Meeting]:
+        """Meetings of a kind not yet held, soonest first."""
         stmt = (
             select(Meeting)
-            .where(Meeting.status == "scheduled")
+            .where(Meeting.status == "scheduled", Meeting.kind == kind)
             .order_by(col(Meeting.scheduled_at))
         )
         return self.session.exec(stmt).all()
@@ -71,6 +72,19 @@ class DecisionRepository:
             .limit(1)
         )
         return self.session.exec(stmt).first()
+
+    def forum_opinions(self, meeting_id: int) -> Sequence[ForumOpinion]:
+        """What was said at a forum or a visit."""
+        stmt = (
+            select(ForumOpinion)
+            .where(ForumOpinion.meeting_id == meeting_id)
+            .order_by(col(ForumOpinion.id))
+        )
+        return self.session.exec(stmt).all()
+
+    def meetings_due_for_reminder(self, kind: str) -> Sequence[Meeting]:
+        """Scheduled meetings of a kind (the caller picks those whose day is near)."""
+        return self.upcoming_meetings(kind)
 
     def attendees(self, meeting_id: int) -> list[int]:
         """The people invited to a meeting."""

@@ -21,6 +21,7 @@ from storage.tables.review import (
     ReviewRound,
 )
 from storage.tables.service import (
+    ForumOpinion,
     LiaisonAssignment,
     MonthlyReport,
     MonthlyReportRow,
@@ -43,6 +44,7 @@ __all__ = [
     "CityAction",
     "CityCase",
     "FormDraft",
+    "ForumOpinion",
     "Invitation",
     "LiaisonAssignment",
     "Meeting",

@@ -52,6 +52,8 @@ class Meeting(SQLModel, table=True):
     scheduled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     place: str | None = Field(default=None, max_length=200)
     status: str = Field(default="scheduled", max_length=20)  # scheduled, held, cancelled
+    kind: str = Field(default="joint", max_length=10)  # joint (联席会议), forum (座谈会), visit
+    project_id: int | None = Field(default=None, foreign_key="project.id")  # a visit's company
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 

@@ -61,3 +61,17 @@ class ProblemItem(SQLModel, table=True):
     closed_by: int | None = Field(default=None, foreign_key="person.id")
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     resolution: str | None = None
+
+
+class ForumOpinion(SQLModel, table=True):
+    """What an investor said at a forum or a visit: about the investment environment and the
+    problems they meet (000 一(三)2(4))."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    opinion: str
+    problems: str | None = None
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -1,0 +1,243 @@
+"""Investor forums (投资企业座谈会, by the office) and the half-yearly company visits (by the
+district leader in charge): schedule, invite, remind, collect opinions, and send the summary
+to the leading group (000 一(三)2(4))."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from conversations.callbacks import CallbackData, encode
+from conversations.draft import Draft
+from conversations.forms.forum import FORUM_OPINION_FORM
+from conversations.forms.meeting import MEETING_FORM
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.events import Inbound
+from handlers.notify import Build, message, notify_many
+from handlers.registry import button, command
+from storage.tables import ForumOpinion, Meeting, MeetingAttendee
+from storage.uow import UnitOfWork
+from workflow.pipeline import Stage
+from workflow.roles import Role
+
+SIGNED = (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION, Stage.PRODUCTION)
+ORGANISERS = frozenset({Role.OFFICE, Role.LEADER})
+
+
+@command("forum", roles={Role.OFFICE})
+def forum(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Schedule an investors' forum."""
+    return Outcome(forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, "forum"))
+
+
+@command("visit", roles={Role.OFFICE, Role.LEADER})
+def visit(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Schedule a visit to a signed company: choose the company first."""
+    projects = [p for st in SIGNED for p in uow.projects.listing(stage=st.value, limit=100)]
+    if not projects:
+        raise HandlerError("forums#no_company")
+    buttons = [
+        Button(f"{p.serial} {(p.investor_name or p.name)[:18]}", encode("fo", "company", p.id))
+        for p in projects
+    ]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "forums#choose_company"), keyboard(buttons, 1))]
+    )
+
+
+def schedule(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """A forum or a visit was scheduled: invite the people concerned."""
+    a = draft.answers
+    day = datetime.fromisoformat(a["date"]).date()
+    at = datetime.combine(day, time(int(a["time"][:2]), int(a["time"][2:])), s.timezone)
+    kind, _, project_id = subject.partition(":")
+    project = uow.projects.get(int(project_id)) if project_id else None
+    title = s.renderer.message(
+        actor.locale,
+        f"forums#title_{kind}",
+        date=day,
+        company=project.investor_name if project else None,
+    )
+    meeting = Meeting(
+        title=title,
+        scheduled_at=at,
+        place=a["place"],
+        kind=kind,
+        project_id=project.id if project else None,
+        created_by=actor.person_id,
+    )
+    uow.decisions.add(meeting)
+    if project is not None and project.investor_person_id:
+        investors = [project.investor_person_id]
+    else:
+        investors = sorted(
+            {
+                p.investor_person_id
+                for st in SIGNED
+                for p in uow.projects.listing(stage=st.value, limit=1000)
+                if p.investor_person_id
+            }
+        )
+    organisers = [p.id for role in ORGANISERS for p in uow.people.holders(role.value) if p.id]
+    for pid in dict.fromkeys(investors + organisers):
+        uow.decisions.add(MeetingAttendee(meeting_id=meeting.id or 0, person_id=pid))
+    uow.audit(
+        f"{kind}_schedule",
+        "meeting",
+        meeting.id,
+        actor_id=actor.person_id,
+        note=f"{len(investors)} investor(s)",
+    )
+    notify_many(
+        s,
+        uow,
+        [i for i in investors if i != actor.person_id],
+        _invitation(s, meeting),
+        dedupe_key=f"fo:{meeting.id}:invite",
+    )
+    return [forum_card(s, uow, meeting, actor.locale)]
+
+
+def _invitation(s: Services, meeting: Meeting, template: str = "forums#invitation") -> Build:
+    def build(locale: str) -> Reply:
+        label = s.renderer.message(locale, "forums#btn_opinion")
+        return Reply(
+            s.renderer.message(locale, template, meeting=meeting),
+            ((Button(label, encode("fo", "op", meeting.id)),),),
+        )
+
+    return build
+
+
+def forum_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> Reply:
+    """A forum or visit as its organiser sees it: invitees, opinions so far, the summary."""
+    opinions = uow.decisions.forum_opinions(meeting.id or 0)
+    text = s.renderer.message(
+        locale,
+        "forums#card",
+        meeting=meeting,
+        invited=len(uow.decisions.attendees(meeting.id or 0)),
+        opinions=len(opinions),
+    )
+    buttons = (
+        ()
+        if meeting.status != "scheduled"
+        else (
+            (
+                Button(
+                    s.renderer.message(locale, "forums#btn_summary"),
+                    encode("fo", "sum", meeting.id),
+                ),
+            ),
+        )
+    )
+    return Reply(text, buttons, card=f"fo:{meeting.id}")
+
+
+@button("fo")
+def forum_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """Choose the company to visit; give an opinion; send the summary."""
+    if data.action == "company":
+        if not actor.roles & ORGANISERS:
+            raise Refused("common#not_allowed", audit_action="refused:visit")
+        project = uow.projects.get(data.arg_int(0))
+        if project is None:
+            raise HandlerError("common#stale_button")
+        return Outcome(
+            forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, f"visit:{project.id}")
+        )
+    meeting = uow.decisions.meeting(data.arg_int(0))
+    if meeting is None or meeting.kind not in ("forum", "visit"):
+        raise HandlerError("common#stale_button")
+    if data.action == "op":
+        if actor.person_id not in uow.decisions.attendees(meeting.id or 0):
+            raise Refused("common#not_allowed", audit_action="refused:forum_opinion")
+        return Outcome(
+            forms.start(s, uow, actor, event.chat_id, FORUM_OPINION_FORM.id, str(meeting.id))
+        )
+    if data.action == "sum":
+        if not actor.roles & ORGANISERS:
+            raise Refused("common#not_allowed", audit_action="refused:forum_summary")
+        return Outcome([summary(s, uow, actor, meeting)])
+    raise HandlerError("common#stale_button")
+
+
+def finish_opinion(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """Keep what the investor said (a second opinion replaces the first)."""
+    meeting_id = int(subject)
+    old = next(
+        (o for o in uow.decisions.forum_opinions(meeting_id) if o.person_id == actor.person_id),
+        None,
+    )
+    if old is not None:
+        uow.session.delete(old)
+        uow.session.flush()
+    uow.decisions.add(
+        ForumOpinion(
+            meeting_id=meeting_id,
+            person_id=actor.person_id,
+            opinion=draft.answers["opinion"],
+            problems=draft.answers.get("problems"),
+            at=s.clock(),
+        )
+    )
+    return [Reply(s.renderer.message(actor.locale, "forums#thanks"))]
+
+
+def summary(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Reply:
+    """The opinions collected, to the leading group; the forum or visit is then closed."""
+    rows = []
+    for o in uow.decisions.forum_opinions(meeting.id or 0):
+        person = uow.people.get(o.person_id)
+        rows.append(
+            {
+                "name": person.name if person else "",
+                "company": person.company if person else None,
+                "opinion": o.opinion,
+                "problems": o.problems,
+            }
+        )
+    meeting.status = "held"
+    uow.session.add(meeting)
+    uow.audit(
+        "forum_summary",
+        "meeting",
+        meeting.id,
+        actor_id=actor.person_id,
+        note=f"{len(rows)} opinion(s)",
+    )
+    leaders = [
+        p.id for p in uow.people.holders(Role.LEADER.value) if p.id and p.id != actor.person_id
+    ]
+    build = message(s, "forums#summary", meeting=meeting, rows=rows)
+    notify_many(s, uow, leaders, build, dedupe_key=f"fo:{meeting.id}:summary")
+    return build(actor.locale)
+
+
+def reminders(s: Services, uow: UnitOfWork) -> int:
+    """The day before a forum or a visit, remind those invited (once)."""
+    tomorrow = s.today() + timedelta(days=1)
+    sent = 0
+    for kind in ("forum", "visit"):
+        for m in uow.decisions.upcoming_meetings(kind):
+            if m.scheduled_at.astimezone(s.timezone).date() != tomorrow:
+                continue
+            sent += notify_many(
+                s,
+                uow,
+                uow.decisions.attendees(m.id or 0),
+                _invitation(s, m, "forums#reminder"),
+                dedupe_key=f"fo:{m.id}:remind",
+            )
+    return sent
+
+
+forms.register(forms.FormDefinition(FORUM_OPINION_FORM, finish_opinion))
