@@ -120,21 +120,18 @@ def agreement_scans(s: Services, uow: UnitOfWork) -> int:
 
 
 def run_all(s: Services) -> int:
-    """Every sweep, each in its own transaction."""
-    total = 0
+    """Every sweep, each in its own transaction. Reminders wait for office hours on working
+    days; the monthly aggregate and the weekly digest are reports, not reminders, and go out
+    on their day whatever the hour."""
     from handlers.digest import weekly_digest
     from handlers.forums import reminders as forum_reminders
     from handlers.liaison import checkins
-    from handlers.reports import monthly_reports
+    from handlers.reports import monthly_reports, office_hours
 
-    for sweep in (
-        review_deadlines,
-        agreement_scans,
-        monthly_reports,
-        weekly_digest,
-        checkins,
-        forum_reminders,
-    ):
+    reminders = (review_deadlines, agreement_scans, checkins, forum_reminders)
+    sweeps = (*(reminders if office_hours(s, s.clock()) else ()), monthly_reports, weekly_digest)
+    total = 0
+    for sweep in sweeps:
         with s.uow() as uow:
             total += sweep(s, uow)
             uow.commit()

@@ -202,15 +202,15 @@ def test_reviewers_are_reminded_the_day_before_and_heads_told_when_overdue(
             reviewer.press("✅ 同意")
     with services.uow() as uow:
         deadline = uow.reviews.open_rounds()[0].deadline
-    clock.now = clock.now.replace(year=deadline.year, month=deadline.month, day=deadline.day)
-    clock.advance(days=-1)  # the working day before (2026-11-27, a Friday, is one)
+    assert deadline.isoformat() == "2026-11-30"  # five working days from Monday 23 November
+    clock.now = clock.now.replace(day=27)  # Friday: the working day before the deadline
     run_all(services)
     run_all(services)
     reminders = [
         r for r in _cards_for(services, reviewers["environment"].user_id) if "评审提醒" in r.text
     ]
     assert len(reminders) == 1 and reminders[0].buttons  # the vote buttons come along
-    clock.advance(days=2)
+    clock.advance(days=4)  # Tuesday 1 December: the first working day past the deadline
     run_all(services)
     run_all(services)
     assert len([r for r in _cards_for(services, "600") if "评审逾期" in r.text]) == 1
