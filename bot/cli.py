@@ -16,6 +16,8 @@ from templates.renderer import Renderer
 from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
 
+RUNTIMES = ("ptb", "aiogram")
+
 app = typer.Typer(
     help="招商服务助手 — the investment-attraction and project-review bot.",
     no_args_is_help=True,
@@ -103,9 +105,18 @@ def projects_list(
         )
 
 
+def _runtime(name: str) -> str:
+    if name not in RUNTIMES:
+        raise CliError(f"unknown runtime {name!r}; one of: {', '.join(RUNTIMES)}", 2)
+    return name
+
+
 @app.command()
 def run(
-    runtime: Annotated[str | None, typer.Option(help="ptb (python-telegram-bot).")] = None,
+    runtime: Annotated[
+        str | None,
+        typer.Option(help="ptb (python-telegram-bot) or aiogram; overrides ZHAOSHANG_RUNTIME."),
+    ] = None,
     database_url: DbOption = None,
 ) -> None:
     """Start the bot: polling, or webhook when ZHAOSHANG_WEBHOOK_URL is set."""
@@ -113,7 +124,7 @@ def run(
 
     settings = _settings(database_url)
     if runtime:
-        settings.runtime = runtime  # type: ignore[assignment]
+        settings.runtime = _runtime(runtime)  # type: ignore[assignment]
     if settings.bot_token is None:
         raise CliError(
             "ZHAOSHANG_BOT_TOKEN is not set: get a token from @BotFather, or try `zhaoshang demo`",
@@ -127,10 +138,12 @@ def demo(
     database: Annotated[Path, typer.Option(help="Where the demo leaves its database.")] = Path(
         "zhaoshang-demo.db"
     ),
-    runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot).")] = "ptb",
+    runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot) or aiogram.")] = "ptb",
 ) -> None:
     """Play an investor's whole plan form against a local Telegram sandbox and print it."""
     from bot.demo import main as demo_main
+
+    runtime = _runtime(runtime)
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)

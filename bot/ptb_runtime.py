@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -10,23 +9,16 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.bootstrap import build_services
-from bot.leader import Leadership
-from bot.leading import LeaderWork
+from bot.core import BotCore
 from bot.ptb_client import PtbClient
-from bot.ratelimit import RateLimiter
-from bot.respond import Responder
 from bot.sender import OutboxSender
 from bot.settings import Settings
-from handlers.app import build_dispatcher
 from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound, parse_command
-from handlers.undeliverable import report_undeliverable
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-LEADER_RETRY_SECONDS = 2.0  # how soon a standby takes over from a dead leader
 
 
 def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str | None] | None:
@@ -73,7 +65,7 @@ def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str |
 
 
 class PtbRuntime:
-    """The bot on python-telegram-bot: polling or webhook, plus the outbox sender."""
+    """The bot on python-telegram-bot: polling or webhook around the shared core."""
 
     def __init__(
         self,
@@ -85,14 +77,22 @@ class PtbRuntime:
         self.uow_factory = uow_factory
         self.clock = clock
         self.app: Application | None = None  # type: ignore[type-arg]
-        self.dispatcher: Dispatcher | None = None
-        self.responder: Responder | None = None
-        self.sender: OutboxSender | None = None
-        self._stop = asyncio.Event()
-        self._leader_task: asyncio.Task[None] | None = None
+        self.core: BotCore | None = None
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The handlers' dispatcher."""
+        assert self.core is not None
+        return self.core.dispatcher
+
+    @property
+    def sender(self) -> OutboxSender:
+        """The outbox sender (it sends only while this process leads)."""
+        assert self.core is not None
+        return self.core.sender
 
     async def start(self) -> None:
-        """Connect to the Bot API, then take updates and drain the outbox."""
+        """Connect to the Bot API, then take updates and compete to send."""
         s = self.settings
         assert s.bot_token is not None
         api = s.api_base_url.rstrip("/")
@@ -108,23 +108,8 @@ class PtbRuntime:
         app.add_error_handler(self._on_error)
         await app.initialize()  # getMe: fails here when the token or the API is wrong
         self.app = app
-        services = build_services(s, self.uow_factory, app.bot.username, self.clock)
-        self.dispatcher = build_dispatcher(services)
-        client = PtbClient(app.bot)
-        self.responder = Responder(client, self.dispatcher, self.uow_factory, services.renderer)
-        self.sender = OutboxSender(
-            client,
-            self.uow_factory,
-            RateLimiter(),
-            on_failure=lambda uow, rows: report_undeliverable(services, uow, rows),
-        )
-        await client.set_default_commands(self._default_menu(services.renderer))
-        work = LeaderWork(services, self.sender, s.database_url, s.timezone, s.sweep_seconds)
-        work.register_jobs()
-        leadership = Leadership(s.database_url, retry_seconds=LEADER_RETRY_SECONDS)
-        self._leader_task = asyncio.create_task(
-            leadership.acquire_loop(work.elected, work.lost, self._stop)
-        )
+        self.core = BotCore(s, self.uow_factory, PtbClient(app.bot), app.bot.username, self.clock)
+        await self.core.start()
         assert app.updater is not None
         if s.webhook_url:
             secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
@@ -144,9 +129,8 @@ class PtbRuntime:
 
     async def stop(self) -> None:
         """Stop taking updates, let the sender finish its pass, disconnect."""
-        self._stop.set()
-        if self._leader_task is not None:
-            await self._leader_task  # the leader's sender finishes its pass first
+        if self.core is not None:
+            await self.core.stop()
         if self.app is not None:
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()
@@ -154,35 +138,17 @@ class PtbRuntime:
                 await self.app.stop()
             await self.app.shutdown()
 
-    def _default_menu(self, renderer) -> list[tuple[str, str]]:
-        import html
-
-        return [
-            (
-                c,
-                html.unescape(
-                    renderer.message(self.settings.default_locale, "commands#describe", command=c)
-                ),
-            )
-            for c in ("start", "help")
-        ]
-
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert self.responder is not None and self.dispatcher is not None
+        assert self.core is not None
         member = update.my_chat_member
         if member is not None and member.chat.type == "private":
-            blocked = member.new_chat_member.status == "kicked"
-            await asyncio.to_thread(
-                self.dispatcher.account_blocked, "telegram", str(member.from_user.id), blocked
+            await self.core.account_blocked(
+                "telegram", str(member.from_user.id), member.new_chat_member.status == "kicked"
             )
             return
         converted = to_inbound(update, self.app.bot.username if self.app else None)
-        if converted is None:
-            return
-        event, press_id = converted
-        await self.responder.handle(event, press_id)
-        if self.sender is not None:
-            self.sender.wake()
+        if converted is not None:
+            await self.core.handle(*converted)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update %s failed", update, exc_info=context.error)

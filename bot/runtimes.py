@@ -22,8 +22,10 @@ class Runtime(Protocol):
 
 def make_runtime(settings: Settings, uow_factory: UnitOfWorkFactory) -> Runtime:
     """The runtime the settings name."""
-    if settings.runtime != "ptb":
-        raise ValueError(f"runtime {settings.runtime!r} is not available in this version; use ptb")
+    if settings.runtime == "aiogram":
+        from bot.aiogram_runtime import AiogramRuntime
+
+        return AiogramRuntime(settings, uow_factory)
     from bot.ptb_runtime import PtbRuntime
 
     return PtbRuntime(settings, uow_factory)

@@ -83,3 +83,8 @@ def test_every_command_has_help():
     ):
         out = run(*args)
         assert out.returncode == 0 and "Usage" in out.stdout
+
+
+def test_an_unknown_runtime_is_one_clear_line(tmp_path: Path):
+    out = run("demo", "--runtime", "telethon", "--database", str(tmp_path / "d.db"))
+    assert out.returncode == 2 and out.stderr.startswith("error: unknown runtime 'telethon'")

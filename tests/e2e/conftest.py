@@ -18,12 +18,16 @@ TOKEN = "123456:E2E-zhaoshang"
 OFFICE_ID = 900
 
 
-def settings_for(sb: SandboxServer, tmp_path: Path) -> Settings:
+RUNTIMES = ["ptb", "aiogram"]
+
+
+def settings_for(sb: SandboxServer, tmp_path: Path, runtime: str = "ptb") -> Settings:
     return Settings(
         bot_token=TOKEN,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
         api_base_url=sb.url,
         admins=[str(OFFICE_ID)],
+        runtime=runtime,  # type: ignore[arg-type]
         _env_file=None,
     )
 
@@ -34,9 +38,10 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
         yield sb
 
 
-@pytest.fixture
-def settings(sandbox: SandboxServer, tmp_path: Path) -> Settings:
-    s = settings_for(sandbox, tmp_path)
+@pytest.fixture(params=RUNTIMES)
+def settings(request: pytest.FixtureRequest, sandbox: SandboxServer, tmp_path: Path) -> Settings:
+    """The bot's settings, once for each runtime: every e2e test runs on both."""
+    s = settings_for(sandbox, tmp_path, request.param)
     initialise(s)
     return s
 
@@ -67,5 +72,6 @@ def subprocess_env(settings: Settings) -> dict[str, str]:
         ZHAOSHANG_API_BASE_URL=settings.api_base_url,
         ZHAOSHANG_ADMINS=",".join(settings.admins),
         PTB_TIMEDELTA="true",
+        ZHAOSHANG_RUNTIME=settings.runtime,
     )
     return env

@@ -80,7 +80,15 @@ def test_run_with_an_unreachable_api_says_so_in_one_line(settings: Settings, tmp
 
 def test_the_demo_prints_the_whole_journey(tmp_path: Path, settings: Settings):
     env = subprocess_env(settings)
-    out = run_cli("demo", "--database", str(tmp_path / "demo.db"), env=env, cwd=tmp_path)
+    out = run_cli(
+        "demo",
+        "--database",
+        str(tmp_path / "demo.db"),
+        "--runtime",
+        settings.runtime,
+        env=env,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     text = out.stdout
     assert "👤" in text and "🤖" in text and "[ ✅ 提交 ]" in text

@@ -1,0 +1,97 @@
+"""What every runtime shares once it can talk to the Bot API: the handlers, the reply path,
+the outbox sender and the leader's work. A runtime adds only its transport."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final, Protocol
+
+from bot.bootstrap import build_services
+from bot.leader import Leadership
+from bot.leading import LeaderWork
+from bot.messenger import MessengerClient
+from bot.ratelimit import RateLimiter
+from bot.respond import Responder
+from bot.sender import OutboxSender
+from bot.settings import Settings
+from handlers.app import build_dispatcher
+from handlers.events import Inbound
+from handlers.undeliverable import report_undeliverable
+from storage.uow import UnitOfWorkFactory
+
+LEADER_RETRY_SECONDS: Final = 2.0  # how soon a standby takes over from a dead leader
+DEFAULT_MENU: Final = ("start", "help")
+
+
+class DefaultMenuClient(MessengerClient, Protocol):
+    """A client that can also set the menu of people the bot does not know yet."""
+
+    async def set_default_commands(self, commands: list[tuple[str, str]]) -> None:
+        """Set the menu everyone sees before they are known."""
+        ...
+
+
+class BotCore:
+    """The runtime-neutral bot: handle an event, reply, and (when elected) send and schedule."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        client: DefaultMenuClient,
+        bot_username: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.services = build_services(settings, uow_factory, bot_username, clock)
+        self.dispatcher = build_dispatcher(self.services)
+        self.responder = Responder(client, self.dispatcher, uow_factory, self.services.renderer)
+        self.sender = OutboxSender(
+            client,
+            uow_factory,
+            RateLimiter(),
+            on_failure=lambda uow, rows: report_undeliverable(self.services, uow, rows),
+        )
+        self._work = LeaderWork(
+            self.services,
+            self.sender,
+            settings.database_url,
+            settings.timezone,
+            settings.sweep_seconds,
+        )
+        self._stop = asyncio.Event()
+        self._leader_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Set the default menu and start competing for leadership."""
+        renderer, locale = self.services.renderer, self.settings.default_locale
+        await self.client.set_default_commands(
+            [
+                (c, html.unescape(renderer.message(locale, "commands#describe", command=c)))
+                for c in DEFAULT_MENU
+            ]
+        )
+        self._work.register_jobs()
+        leadership = Leadership(self.settings.database_url, retry_seconds=LEADER_RETRY_SECONDS)
+        self._leader_task = asyncio.create_task(
+            leadership.acquire_loop(self._work.elected, self._work.lost, self._stop)
+        )
+
+    async def stop(self) -> None:
+        """Stop leading (the sender finishes its pass first)."""
+        self._stop.set()
+        if self._leader_task is not None:
+            await self._leader_task
+
+    async def handle(self, event: Inbound, press_id: str | None) -> None:
+        """One inbound event: dispatch, reply, and let the sender see what was queued."""
+        await self.responder.handle(event, press_id)
+        self.sender.wake()
+
+    async def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
+        """A person blocked (or unblocked) the bot."""
+        await asyncio.to_thread(self.dispatcher.account_blocked, messenger, user_id, blocked)
