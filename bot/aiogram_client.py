@@ -27,7 +27,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.messenger import MessageGone, NotModified, RetryLater, Transient, Unreachable
+from bot.messenger import RetryLater, Transient, Unreachable, bad_request
 from conversations.replies import Document, Keyboard
 
 T = TypeVar("T")
@@ -58,20 +58,7 @@ async def translate(call: Callable[[], Awaitable[T]]) -> T:
     except TelegramForbiddenError as exc:
         raise Unreachable(exc.message) from exc
     except TelegramBadRequest as exc:
-        text = exc.message.lower()
-        if "not modified" in text:
-            raise NotModified(exc.message) from exc
-        # A card sent with a file has a caption, not a text: it is replaced by a new message.
-        if any(
-            k in text
-            for k in (
-                "message to edit not found",
-                "message can't be edited",
-                "no text in the message to edit",
-            )
-        ):
-            raise MessageGone(exc.message) from exc
-        raise Unreachable(exc.message) from exc
+        raise bad_request(exc.message) from exc
     except TelegramNotFound as exc:
         raise Unreachable(exc.message) from exc
     except (TelegramNetworkError, TelegramServerError) as exc:

@@ -20,11 +20,11 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.aiogram_client import AiogramClient
-from bot.core import BotCore
+from bot.core import BotCore, message_event
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers.dispatch import Dispatcher as Handlers
-from handlers.events import FileRef, Inbound, parse_command
+from handlers.events import FileRef, Inbound
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
@@ -52,26 +52,14 @@ def message_to_inbound(
     if user is None or user.is_bot:
         return None
     base = _person(user, message.chat.id, message.chat.type, update_id)
+    file = None
     if message.document is not None:
         d = message.document
-        return Inbound(
-            **base,
-            text=message.caption,
-            file=FileRef(d.file_id, d.file_name, d.mime_type, d.file_size),
-        )
-    if message.photo:
+        file = FileRef(d.file_id, d.file_name, d.mime_type, d.file_size)
+    elif message.photo:
         p = message.photo[-1]
-        return Inbound(
-            **base,
-            text=message.caption,
-            file=FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size),
-        )
-    if message.text is None:
-        return None
-    command = parse_command(message.text, bot_username)
-    if command is not None:
-        return Inbound(**base, text=message.text, command=command[0], args=command[1])
-    return Inbound(**base, text=message.text)
+        file = FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size)
+    return message_event(base, message.text, message.caption, file, bot_username)
 
 
 def press_to_inbound(query: CallbackQuery, update_id: int) -> Inbound | None:

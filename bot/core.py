@@ -7,7 +7,7 @@ import asyncio
 import html
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from bot.bootstrap import build_services
 from bot.leader import Leadership
@@ -18,7 +18,7 @@ from bot.respond import Responder
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers.app import build_dispatcher
-from handlers.events import Inbound
+from handlers.events import FileRef, Inbound, parse_command
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
 
@@ -95,3 +95,21 @@ class BotCore:
     async def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
         """A person blocked (or unblocked) the bot."""
         await asyncio.to_thread(self.dispatcher.account_blocked, messenger, user_id, blocked)
+
+
+def message_event(
+    base: dict[str, Any],
+    text: str | None,
+    caption: str | None,
+    file: FileRef | None,
+    bot_username: str | None,
+) -> Inbound | None:
+    """A message as an inbound event: a file, a command, or text; None for anything else."""
+    if file is not None:
+        return Inbound(**base, text=caption, file=file)
+    if text is None:
+        return None
+    command = parse_command(text, bot_username)
+    if command is not None:
+        return Inbound(**base, text=text, command=command[0], args=command[1])
+    return Inbound(**base, text=text)

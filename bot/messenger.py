@@ -63,3 +63,21 @@ class MessengerClient(Protocol):
     ) -> None:
         """Set the command menu of one chat."""
         ...
+
+
+def bad_request(description: str) -> DeliveryError:
+    """The port's error for a Bot API "Bad Request", whichever library reported it."""
+    text = description.lower()
+    if "not modified" in text:
+        return NotModified(description)
+    # A card sent with a file has a caption, not a text: it is replaced by a new message.
+    if any(
+        k in text
+        for k in (
+            "message to edit not found",
+            "message can't be edited",
+            "no text in the message to edit",
+        )
+    ):
+        return MessageGone(description)
+    return Unreachable(description)

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.messenger import MessageGone, NotModified, RetryLater, Transient, Unreachable
+from bot.messenger import RetryLater, Transient, Unreachable, bad_request
 from conversations.replies import Document, Keyboard
 
 # Time periods as timedeltas (PTB 22's future default), so 429s raise no deprecation warning.
@@ -63,20 +63,7 @@ async def translate(call: Callable[[], Awaitable[T]]) -> T:
     except Forbidden as exc:
         raise Unreachable(exc.message) from exc
     except BadRequest as exc:
-        text = exc.message.lower()
-        if "not modified" in text:
-            raise NotModified(exc.message) from exc
-        # A card sent with a file has a caption, not a text: it is replaced by a new message.
-        if any(
-            k in text
-            for k in (
-                "message to edit not found",
-                "message can't be edited",
-                "no text in the message to edit",
-            )
-        ):
-            raise MessageGone(exc.message) from exc
-        raise Unreachable(exc.message) from exc
+        raise bad_request(exc.message) from exc
     except NetworkError as exc:  # includes TimedOut
         raise Transient(str(exc)) from exc
     except TelegramError as exc:

@@ -9,12 +9,12 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.core import BotCore
+from bot.core import BotCore, message_event
 from bot.ptb_client import PtbClient
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers.dispatch import Dispatcher
-from handlers.events import FileRef, Inbound, parse_command
+from handlers.events import FileRef, Inbound
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
@@ -42,26 +42,15 @@ def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str |
     message = update.message
     if message is None:
         return None
+    file = None
     if message.document is not None:
         d = message.document
-        return Inbound(
-            **base,
-            text=message.caption,
-            file=FileRef(d.file_id, d.file_name, d.mime_type, d.file_size),
-        ), None
-    if message.photo:
+        file = FileRef(d.file_id, d.file_name, d.mime_type, d.file_size)
+    elif message.photo:
         p = message.photo[-1]
-        return Inbound(
-            **base,
-            text=message.caption,
-            file=FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size),
-        ), None
-    if message.text is None:
-        return None
-    command = parse_command(message.text, bot_username)
-    if command is not None:
-        return Inbound(**base, text=message.text, command=command[0], args=command[1]), None
-    return Inbound(**base, text=message.text), None
+        file = FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size)
+    event = message_event(base, message.text, message.caption, file, bot_username)
+    return (event, None) if event is not None else None
 
 
 class PtbRuntime:
