@@ -50,6 +50,10 @@ class Reply:
     edit: bool = False
     card: str | None = None
 
+    def as_edit(self) -> Reply:
+        """The same reply, replacing the card whose button was pressed."""
+        return Reply(self.text, self.buttons, self.document, edit=True, card=self.card)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (documents travel separately, by storage reference)."""
         return {
@@ -63,8 +67,9 @@ class Reply:
     def from_dict(cls, raw: dict[str, Any]) -> Reply:
         """Rebuild a reply stored in the outbox."""
         rows = tuple(tuple(Button.from_dict(b) for b in row) for row in raw.get("buttons", []))
-        return cls(text=raw["text"], buttons=rows, edit=raw.get("edit", False),
-                   card=raw.get("card"))
+        return cls(
+            text=raw["text"], buttons=rows, edit=raw.get("edit", False), card=raw.get("card")
+        )
 
 
 @dataclass(slots=True)

@@ -130,11 +130,7 @@ def meeting_action(
         invite(s, uow, actor, meeting)
     elif data.action == "min":
         return Outcome([minutes(s, uow, actor, meeting)])
-    return Outcome([_edit(meeting_card(s, uow, meeting, actor.locale))])
-
-
-def _edit(reply: Reply) -> Reply:
-    return Reply(reply.text, reply.buttons, edit=True, card=reply.card)
+    return Outcome([meeting_card(s, uow, meeting, actor.locale).as_edit()])
 
 
 def _candidates(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Outcome:
@@ -208,7 +204,7 @@ def _decide(
         to_value=item.decision,
         note=f"meeting {meeting.id}",
     )
-    replies = [_edit(meeting_card(s, uow, meeting, actor.locale))]
+    replies = [meeting_card(s, uow, meeting, actor.locale).as_edit()]
     if item.decision == Decision.APPROVED.value:
         move(s, uow, actor, project, "approve", note=f"meeting {meeting.id}")
         replies += send_to_city(s, uow, actor, project)

@@ -158,7 +158,7 @@ def _transition(name: str) -> Action:
         move(s, uow, actor, project, name)
         card = office_card(s, uow, actor, project)
         return Outcome(
-            [Reply(card.text, card.buttons, edit=True, card=card.card)],
+            [card.as_edit()],
             toast=s.renderer.message(actor.locale, "pipeline#moved", stage=project.stage),
         )
 
@@ -266,7 +266,7 @@ def _drc(
         to_value=agreement.drc_filed_on,
     )
     card = office_card(s, uow, actor, project)
-    return Outcome([Reply(card.text, card.buttons, edit=True, card=card.card)])
+    return Outcome([card.as_edit()])
 
 
 def _city(

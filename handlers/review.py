@@ -56,8 +56,11 @@ def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -
     update_progress(s, uow, rnd, skip=actor.person_id)
     replies = [progress_card(s, uow, rnd, actor.locale)]
     if not s.calendar.covered(deadline):
-        replies.append(Reply(s.renderer.message(actor.locale, "review#calendar_uncovered",
-                                                year=deadline.year)))
+        replies.append(
+            Reply(
+                s.renderer.message(actor.locale, "review#calendar_uncovered", year=deadline.year)
+            )
+        )
     return replies
 
 
@@ -128,7 +131,7 @@ def reviewer_action(
     if data.action == "ok":
         record(s, uow, actor, op, rnd, Verdict.AGREE, op.opinion, op.suggestion)
         return Outcome(
-            [_edit(reviewer_card(s, uow, op, actor.locale))],
+            [reviewer_card(s, uow, op, actor.locale).as_edit()],
             toast=s.renderer.message(actor.locale, "review#recorded"),
         )
     if data.action in ("cond", "no", "cmt"):
@@ -146,16 +149,12 @@ def reviewer_action(
         )
     if data.action == "edit":
         card = reviewer_card(s, uow, op.model_copy(update={"verdict": None}), actor.locale)
-        return Outcome([_edit(card)])
+        return Outcome([card.as_edit()])
     if data.action == "tr":
         return _transfer_choices(s, uow, actor, op)
     if data.action == "to":
         return _transfer(s, uow, actor, op, rnd, data.arg_int(1))
     raise HandlerError("common#stale_button")
-
-
-def _edit(reply: Reply) -> Reply:
-    return Reply(reply.text, reply.buttons, edit=True, card=reply.card)
 
 
 def record(
@@ -391,7 +390,7 @@ def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) ->
             notify(s, uow, op.reviewer_id, lambda loc, op=op: reviewer_card(s, uow, op, loc))
     update_progress(s, uow, rnd, skip=actor.person_id)
     replies = [
-        _edit(progress_card(s, uow, rnd, actor.locale)),
+        progress_card(s, uow, rnd, actor.locale).as_edit(),
         Reply(
             caption(actor.locale).text,
             document=Document(doc.filename, doc.content, mime_type=doc.mime_type),
