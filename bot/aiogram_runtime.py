@@ -20,10 +20,8 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.aiogram_client import AiogramClient
-from bot.core import BotCore, message_event
-from bot.sender import OutboxSender
+from bot.core import BotCore, CoreRuntime, message_event
 from bot.settings import Settings
-from handlers.dispatch import Dispatcher as Handlers
 from handlers.events import FileRef, Inbound
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
@@ -73,7 +71,7 @@ def press_to_inbound(query: CallbackQuery, update_id: int) -> Inbound | None:
     )
 
 
-class AiogramRuntime:
+class AiogramRuntime(CoreRuntime):
     """The bot on aiogram 3: polling or webhook (aiohttp) around the shared core."""
 
     def __init__(
@@ -91,18 +89,6 @@ class AiogramRuntime:
         self._polling: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
         self._username: str | None = None
-
-    @property
-    def dispatcher(self) -> Handlers:
-        """The handlers' dispatcher."""
-        assert self.core is not None
-        return self.core.dispatcher
-
-    @property
-    def sender(self) -> OutboxSender:
-        """The outbox sender (it sends only while this process leads)."""
-        assert self.core is not None
-        return self.core.sender
 
     def build_router(self) -> Router:
         """The router with this runtime's handlers (a new one per runtime)."""

@@ -18,6 +18,7 @@ from bot.respond import Responder
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers.app import build_dispatcher
+from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound, parse_command
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
@@ -95,6 +96,24 @@ class BotCore:
     async def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
         """A person blocked (or unblocked) the bot."""
         await asyncio.to_thread(self.dispatcher.account_blocked, messenger, user_id, blocked)
+
+
+class CoreRuntime:
+    """What a runtime exposes of its core once started (tests and the CLI use these)."""
+
+    core: BotCore | None = None
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The handlers' dispatcher."""
+        assert self.core is not None
+        return self.core.dispatcher
+
+    @property
+    def sender(self) -> OutboxSender:
+        """The outbox sender (it sends only while this process leads)."""
+        assert self.core is not None
+        return self.core.sender
 
 
 def message_event(

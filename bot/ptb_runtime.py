@@ -9,11 +9,9 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.core import BotCore, message_event
+from bot.core import BotCore, CoreRuntime, message_event
 from bot.ptb_client import PtbClient
-from bot.sender import OutboxSender
 from bot.settings import Settings
-from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound
 from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
@@ -53,7 +51,7 @@ def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str |
     return (event, None) if event is not None else None
 
 
-class PtbRuntime:
+class PtbRuntime(CoreRuntime):
     """The bot on python-telegram-bot: polling or webhook around the shared core."""
 
     def __init__(
@@ -67,18 +65,6 @@ class PtbRuntime:
         self.clock = clock
         self.app: Application | None = None  # type: ignore[type-arg]
         self.core: BotCore | None = None
-
-    @property
-    def dispatcher(self) -> Dispatcher:
-        """The handlers' dispatcher."""
-        assert self.core is not None
-        return self.core.dispatcher
-
-    @property
-    def sender(self) -> OutboxSender:
-        """The outbox sender (it sends only while this process leads)."""
-        assert self.core is not None
-        return self.core.sender
 
     async def start(self) -> None:
         """Connect to the Bot API, then take updates and compete to send."""
