@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
+
+_NEXT: Final = date.today().year + 1
 
 INVESTOR: Final = {
     "name": "李明",
@@ -25,10 +28,11 @@ TYPED: Final[dict[str, str]] = {
     "equipment_investment": "2.6亿",
     "phase_count": "2",
     "construction_months": "24个月",
-    "phases.1.start": "2027-03",
-    "phases.1.end": "2027年12月",
-    "phases.2.start": "2028.3",
-    "phases.2.end": "2028-12",
+    # Construction starts next year, so the months are never in the past (the form refuses).
+    "phases.1.start": f"{_NEXT}-03",
+    "phases.1.end": f"{_NEXT}年12月",
+    "phases.2.start": f"{_NEXT + 1}.3",
+    "phases.2.end": f"{_NEXT + 1}-12",
     "transformer_kva": "8000KVA",
     "daily_water": "300吨",
     "jobs": "６００人",

@@ -73,5 +73,6 @@ def subprocess_env(settings: Settings) -> dict[str, str]:
         ZHAOSHANG_ADMINS=",".join(settings.admins),
         PTB_TIMEDELTA="true",
         ZHAOSHANG_RUNTIME=settings.runtime,
+        ZHAOSHANG_POLICY_FILE=str(settings.policy_file),
     )
     return env

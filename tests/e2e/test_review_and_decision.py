@@ -4,6 +4,7 @@ and one vetoed on 环境影响 — with every refusal the documents require."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -158,7 +159,7 @@ async def test_review_and_decision_for_three_projects(
     # A joint meeting is scheduled; an unreviewed project cannot go on its agenda.
     await office.say("/meeting")
     await office.press("➕ 安排新的联席会议")
-    await office.say("2026-12-03")
+    await office.say((date.today() + timedelta(days=10)).isoformat())
     await office.press("14:30")
     await office.say("区政府第一会议室")
     await office.press("✅ 提交")

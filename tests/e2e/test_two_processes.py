@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from sandbox import SandboxServer
 from storage.tables import MessengerAccount, Person
 from tests.conftest import _fresh_postgres
 from tests.e2e.conftest import TOKEN, subprocess_env
+from workflow.policy_file import DEFAULT_POLICY_PATH
 from workflow.roles import Role
 
 pytestmark = pytest.mark.postgres
@@ -90,10 +92,23 @@ def delivered(sb: SandboxServer) -> Counter[str]:
 
 
 async def test_two_processes_send_each_notice_once_and_the_second_takes_over(
-    sandbox: SandboxServer, pg_url: str
+    sandbox: SandboxServer, pg_url: str, tmp_path: Path
 ) -> None:
+    # A county whose monthly report is due on the 1st: last month's aggregate is always due,
+    # whatever day of the month this runs (policy is data).
+    policy = tmp_path / "county.yaml"
+    policy.write_text(
+        DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+            "monthly_report_due_day: 5", "monthly_report_due_day: 1"
+        ),
+        encoding="utf-8",
+    )
     settings = Settings(
-        bot_token=TOKEN, database_url=pg_url, api_base_url=sandbox.url, _env_file=None
+        bot_token=TOKEN,
+        database_url=pg_url,
+        api_base_url=sandbox.url,
+        policy_file=policy,
+        _env_file=None,
     )
     initialise(settings)
     uow_factory = build_uow_factory(settings)
