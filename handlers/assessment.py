@@ -127,7 +127,7 @@ def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Ou
         [
             Reply(
                 s.renderer.message(actor.locale, "assessment#caption", year=year, as_of=as_of),
-                document=Document(f"{year}年招商选资工作考核.xlsx", content, mime_type=XLSX),
+                document=Document(s.file_name("assessment", year=year), content, mime_type=XLSX),
             )
         ]
     )

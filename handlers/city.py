@@ -137,9 +137,8 @@ def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) ->
         submitted_on=case.submitted_at.astimezone(s.timezone).date(),
     )
     build = filing_form if case.route == RouteKind.FILING.value else approval_form
-    name = "备案表" if case.route == RouteKind.FILING.value else "审批表"
     return Document(
-        filename=f"{project.serial}-{name}.docx",
+        filename=s.file_name("city_form", serial=project.serial, route=case.route),
         content=build(form, renderer=s.renderer),
         mime_type=DOCX,
     )

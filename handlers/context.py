@@ -29,6 +29,10 @@ class Services:
     messenger: str = "telegram"
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
+    def file_name(self, kind: str, /, **params: object) -> str:
+        """The name of a generated file, from templates, in the deployment's language."""
+        return self.renderer.message(self.renderer.default_locale, f"files#{kind}", **params)
+
     def today(self) -> date:
         """Today's date in the deployment's time zone."""
         return self.clock().astimezone(self.timezone).date()

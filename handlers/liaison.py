@@ -196,7 +196,7 @@ def table_document(s: Services, uow: UnitOfWork, project: Project) -> Document:
         district_leaders=district_leaders,
     )
     return Document(
-        f"{project.serial}-项目建设联络表.docx",
+        s.file_name("liaison", serial=project.serial),
         liaison_table(table, renderer=s.renderer),
         mime_type=DOCX,
     )

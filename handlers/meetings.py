@@ -19,7 +19,7 @@ from handlers.notify import message, notify_many
 from handlers.registry import button, command
 from storage.tables import Meeting, MeetingAttendee, MeetingItem, Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import Decision, Stage
+from workflow.pipeline import TRANSITIONS, Decision, Stage
 from workflow.roles import Role
 
 
@@ -90,11 +90,12 @@ def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Proj
     if meeting.status != "scheduled":
         raise HandlerError("meetings#already_held")
     if project.stage != Stage.DECISION.value:
+        rule = TRANSITIONS["refer_to_decision"]  # only a passed review reaches decision
         raise Refused(
             "pipeline#refused",
             audit_action="refused:agenda",
-            rule="no_decision_without_passed_review",
-            citation="000 一(二)2",
+            rule=rule.rule,
+            citation=rule.citation,
             stage=project.stage,
             serial=project.serial,
         )

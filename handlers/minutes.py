@@ -68,7 +68,7 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
         copy_to=leaders,
     )
     return Document(
-        filename=f"联席会议纪要-{meeting.id}.docx",
+        filename=s.file_name("minutes", number=meeting.id),
         content=meeting_minutes(minutes, renderer=s.renderer),
         mime_type=DOCX,
     )

@@ -165,8 +165,13 @@ def lang(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Choose the language of the bot."""
     buttons = keyboard(
         [
-            Button("中文", encode("lg", "set", "zh-Hans")),
-            Button("English", encode("lg", "set", "en")),
+            Button(
+                s.renderer.message(actor.locale, "onboarding#lang_zh"),
+                encode("lg", "set", "zh-Hans"),
+            ),
+            Button(
+                s.renderer.message(actor.locale, "onboarding#lang_en"), encode("lg", "set", "en")
+            ),
         ]
     )
     return Outcome([Reply(s.renderer.message(actor.locale, "onboarding#lang_choose"), buttons)])

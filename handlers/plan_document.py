@@ -36,5 +36,5 @@ def plan_document(s: Services, project: Project) -> Document:
     """The plan as a .docx file."""
     content = plan_sheet(project.serial, project.name, plan_rows(s, project))
     return Document(
-        filename=f"{project.serial}-投资项目计划书.docx", content=content, mime_type=DOCX
+        filename=s.file_name("plan", serial=project.serial), content=content, mime_type=DOCX
     )

@@ -77,7 +77,7 @@ def send_aggregate(s: Services, uow: UnitOfWork, w: ReportWindow) -> int:
         return 0
     data = aggregate_data(s, uow, w)
     stored = uow.outbox.store_file(
-        f"{w.period}-招商选资工作情况月报汇总.xlsx",
+        s.file_name("monthly", period=w.period),
         monthly_aggregate(data, renderer=s.renderer),
         XLSX,
     )

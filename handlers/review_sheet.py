@@ -49,7 +49,7 @@ def review_sheet_document(
         rows=rows,
     )
     return Document(
-        filename=f"{project.serial}-评审意见表-第{rnd.number}轮.docx",
+        filename=s.file_name("review_sheet", serial=project.serial, number=rnd.number),
         content=review_opinion_sheet(sheet),
         mime_type=DOCX,
     )

@@ -288,6 +288,13 @@ SAMPLES: dict[str, dict[str, object]] = {
         "meeting": MEETING,
         "rows": [{"name": "李明", "company": "华锐", "opinion": "审批快", "problems": "子女入学"}],
     },
+    "files#review_sheet": {"serial": "QX-2026-0001", "number": 1},
+    "files#plan": {"serial": "QX-2026-0001"},
+    "files#minutes": {"number": 3},
+    "files#city_form": {"serial": "QX-2026-0001", "route": "filing"},
+    "files#liaison": {"serial": "QX-2026-0001"},
+    "files#monthly": {"period": "2026-11"},
+    "files#assessment": {"year": 2026},
     "reports#ym": {"period": "2026-11"},
     "reports#intro": {
         "period": "2026-11",
