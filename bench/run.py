@@ -135,7 +135,8 @@ def step_cost(projects: int, steps: int) -> float:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite:///{folder / 'bench.db'}"
     migrate(url)
-    factory = UnitOfWorkFactory(make_engine(url))
+    now = datetime(2026, 11, 23, 2, tzinfo=UTC)
+    factory = UnitOfWorkFactory(make_engine(url), lambda: now)
     policy = load_default_policy()
     with factory() as uow:
         seed_policy(uow, policy)
@@ -151,6 +152,9 @@ def step_cost(projects: int, steps: int) -> float:
                     plan={},
                     findings=[],
                     investor_person_id=investor.id if i % 1000 == 0 else None,
+                    # A bulk save skips the unit of work's stamping: stamp them here.
+                    created_at=now,
+                    updated_at=now,
                 )
                 for i in range(projects)
             ]
@@ -160,7 +164,7 @@ def step_cost(projects: int, steps: int) -> float:
         uow=factory,
         policy=policy,
         renderer=Renderer(),
-        clock=lambda: datetime(2026, 11, 23, 2, tzinfo=UTC),
+        clock=factory.clock,
         timezone=ZoneInfo("Asia/Shanghai"),
     )
     dispatcher = build_dispatcher(services)

@@ -6,6 +6,7 @@ import html
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import aiohttp
 from aiogram import Bot
 from aiogram.enums import ChatAction, ParseMode
 from aiogram.exceptions import (
@@ -27,7 +28,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.messenger import RetryLater, Transient, Unreachable, bad_request
+from bot.messenger import FileTooLarge, RetryLater, Transient, Unreachable, bad_request
 from conversations.replies import Document, Keyboard
 
 T = TypeVar("T")
@@ -126,6 +127,32 @@ class AiogramClient:
                 callback_query_id=press_id, text=text[:200] if text else None, show_alert=alert
             )
         )
+
+    async def download_file(self, file_id: str, max_bytes: int) -> bytes:
+        """The bytes of a file a person sent: getFile, then its download URL, streamed and cut
+        off as soon as it grows past `max_bytes`."""
+        found = await translate(lambda: self.bot.get_file(file_id=file_id))
+        if found.file_size is not None and found.file_size > max_bytes:
+            raise FileTooLarge(f"{found.file_size} bytes")
+        if not found.file_path:
+            raise Unreachable("the file has no download path")
+        session = self.bot.session
+        url = session.api.file_url(self.bot.token, found.file_path)
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            async for chunk in session.stream_content(url=url, timeout=60, chunk_size=65536):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise FileTooLarge(f"more than {max_bytes} bytes")
+                chunks.append(chunk)
+        except aiohttp.ClientResponseError as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise Transient(f"download failed: HTTP {exc.status}") from exc
+            raise Unreachable(f"download failed: HTTP {exc.status}") from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise Transient(f"download failed: {type(exc).__name__}") from exc
+        return b"".join(chunks)
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…"."""

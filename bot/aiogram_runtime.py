@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -20,14 +18,13 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.aiogram_client import AiogramClient
-from bot.core import BotCore, CoreRuntime, message_event
+from bot.core import BotCore, CoreRuntime, message_event, other_kind, replies_to
 from bot.settings import Settings
 from handlers.events import FileRef, Inbound
-from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-UPDATE_TYPES = ["message", "callback_query", "my_chat_member"]
+UPDATE_TYPES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
 def _person(user: User, chat_id: int, chat_type: str, update_id: int) -> dict[str, Any]:
@@ -43,9 +40,14 @@ def _person(user: User, chat_id: int, chat_type: str, update_id: int) -> dict[st
 
 
 def message_to_inbound(
-    message: Message, update_id: int, bot_username: str | None
+    message: Message,
+    update_id: int,
+    bot_username: str | None,
+    bot_id: int | None = None,
+    *,
+    edited: bool = False,
 ) -> Inbound | None:
-    """A message as an inbound event; None if it is nothing we handle."""
+    """A message (or an edit of one) as an inbound event; None if it is nothing we handle."""
     user = message.from_user
     if user is None or user.is_bot:
         return None
@@ -57,7 +59,16 @@ def message_to_inbound(
     elif message.photo:
         p = message.photo[-1]
         file = FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size)
-    return message_event(base, message.text, message.caption, file, bot_username)
+    return message_event(
+        base,
+        message.text,
+        message.caption,
+        file,
+        bot_username,
+        other=other_kind(message),
+        reply_to_bot=replies_to(message, bot_id),
+        edited=edited,
+    )
 
 
 def press_to_inbound(query: CallbackQuery, update_id: int) -> Inbound | None:
@@ -78,17 +89,16 @@ class AiogramRuntime(CoreRuntime):
         self,
         settings: Settings,
         uow_factory: UnitOfWorkFactory,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
-        self.clock = clock
         self.bot: Bot | None = None
         self.core: BotCore | None = None
         self._dp: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
         self._username: str | None = None
+        self._bot_id: int | None = None
 
     def build_router(self) -> Router:
         """The router with this runtime's handlers (a new one per runtime)."""
@@ -96,7 +106,17 @@ class AiogramRuntime(CoreRuntime):
 
         @router.message()
         async def on_message(message: Message, event_update: Update) -> None:
-            event = message_to_inbound(message, event_update.update_id, self._username)
+            event = message_to_inbound(
+                message, event_update.update_id, self._username, self._bot_id
+            )
+            if event is not None and self.core is not None:
+                await self.core.handle(event, None)
+
+        @router.edited_message()
+        async def on_edit(message: Message, event_update: Update) -> None:
+            event = message_to_inbound(
+                message, event_update.update_id, self._username, self._bot_id, edited=True
+            )
             if event is not None and self.core is not None:
                 await self.core.handle(event, None)
 
@@ -127,8 +147,8 @@ class AiogramRuntime(CoreRuntime):
         except BaseException:
             await session.close()
             raise
-        self._username = me.username
-        self.core = BotCore(s, self.uow_factory, AiogramClient(bot), me.username or "", self.clock)
+        self._username, self._bot_id = me.username, me.id
+        self.core = BotCore(s, self.uow_factory, AiogramClient(bot), me.username or "")
         await self.core.start()
         dp = Dispatcher()
         dp.include_router(self.build_router())

@@ -1,34 +1,40 @@
-"""The composition root: settings, engine, unit-of-work factory, policy, renderer."""
+"""The composition root: settings, engine, unit-of-work factory with the clock, policy,
+renderer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.clock import utcnow
 from bot.settings import Settings
 from handlers.context import Services
 from storage.db import make_engine, migrate
+from storage.deployment import record_deployment_start
+from storage.files import FileStore
 from storage.seed import SeedReport, seed_policy
-from storage.types import utcnow
+from storage.types import Clock
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.policy_file import load_policy
 
 
-def build_uow_factory(settings: Settings) -> UnitOfWorkFactory:
-    """The unit-of-work factory on the configured database."""
-    return UnitOfWorkFactory(make_engine(settings.database_url))
+def build_uow_factory(settings: Settings, clock: Clock = utcnow) -> UnitOfWorkFactory:
+    """The unit-of-work factory on the configured database, on the real clock by default."""
+    return UnitOfWorkFactory(make_engine(settings.database_url), clock)
 
 
-def initialise(settings: Settings) -> SeedReport:
-    """Migrate the database and load the policy and roster into it."""
+def initialise(settings: Settings, reporting_from: str | None = None) -> SeedReport:
+    """Migrate the database, load the policy and roster into it, and record when the
+    deployment started (once: scheduled notices never concern a time before it). With
+    `reporting_from` (YYYY-MM), monthly reports are asked for from that period on instead of
+    from the first period that opens after the start."""
     policy = load_policy(settings.policy_file)
     migrate(settings.database_url)
     uow_factory = build_uow_factory(settings)
     try:
         with uow_factory() as uow:
             report = seed_policy(uow, policy)
+            record_deployment_start(uow, uow.now(), reporting_from)
             uow.commit()
     finally:
         uow_factory.engine.dispose()
@@ -36,18 +42,17 @@ def initialise(settings: Settings) -> SeedReport:
 
 
 def build_services(
-    settings: Settings,
-    uow_factory: UnitOfWorkFactory,
-    bot_username: str,
-    clock: Callable[[], datetime] = utcnow,
+    settings: Settings, uow_factory: UnitOfWorkFactory, bot_username: str
 ) -> Services:
-    """The services every handler receives, from the settings."""
+    """The services every handler receives, from the settings. They run on the unit-of-work
+    factory's clock, so a handler's "now" and the rows it writes come from one clock."""
     return Services(
         uow=uow_factory,
         policy=load_policy(settings.policy_file),
         renderer=Renderer(settings.default_locale, settings.timezone),
-        clock=clock,
+        clock=uow_factory.clock,
         timezone=ZoneInfo(settings.timezone),
         admins=frozenset(settings.admins),
         bot_username=bot_username,
+        files=FileStore(settings.files_dir),
     )

@@ -56,12 +56,24 @@ DbOption = Annotated[
 
 
 @app.command()
-def init(database_url: DbOption = None) -> None:
+def init(
+    database_url: DbOption = None,
+    reporting_from: Annotated[
+        str | None,
+        typer.Option(
+            help="The first monthly report (YYYY-MM) the units are asked for; by default the "
+            "first period that opens after the first `init`."
+        ),
+    ] = None,
+) -> None:
     """Create or migrate the database and load the policy and roster (safe to run again)."""
     from bot.bootstrap import initialise
+    from storage.deployment import PERIOD
 
+    if reporting_from is not None and not PERIOD.fullmatch(reporting_from):
+        raise CliError(f"--reporting-from is a month as YYYY-MM, not {reporting_from!r}", 2)
     settings = _settings(database_url)
-    report = initialise(settings)
+    report = initialise(settings, reporting_from)
     if report.changed:
         typer.echo(
             f"database ready: {report.units_added} units added, "
@@ -70,6 +82,8 @@ def init(database_url: DbOption = None) -> None:
         )
     else:
         typer.echo("database ready: already up to date")
+    if reporting_from is not None:
+        typer.echo(f"monthly reports are asked for from {reporting_from} on")
 
 
 @policy_app.command("check")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Final, Protocol
 
 from bot.bootstrap import build_services
@@ -44,11 +42,10 @@ class BotCore:
         uow_factory: UnitOfWorkFactory,
         client: DefaultMenuClient,
         bot_username: str,
-        clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
         self.client = client
-        self.services = build_services(settings, uow_factory, bot_username, clock)
+        self.services = build_services(settings, uow_factory, bot_username)
         self.dispatcher = build_dispatcher(self.services)
         self.responder = Responder(client, self.dispatcher, uow_factory, self.services.renderer)
         self.sender = OutboxSender(
@@ -116,14 +113,60 @@ class CoreRuntime:
         return self.core.sender
 
 
+# Kinds of message the bot does not read, by their Bot API field names, in the order they are
+# looked for: an animation also carries a `document`, and a venue a `location`.
+OTHER_KINDS: Final = (
+    "animation",
+    "sticker",
+    "video_note",
+    "video",
+    "voice",
+    "audio",
+    "venue",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+
+
+def other_kind(message: Any) -> str | None:
+    """What a message is when it is none of text, a document or a photo (a sticker, a
+    location, a voice message, …), from either library's Message; None otherwise."""
+    return next((kind for kind in OTHER_KINDS if getattr(message, kind, None)), None)
+
+
+def replies_to(message: Any, bot_id: int | None) -> bool:
+    """Whether a message (either library's) replies to one of the bot's messages."""
+    replied = getattr(message, "reply_to_message", None)
+    author = getattr(replied, "from_user", None)
+    return bot_id is not None and author is not None and author.id == bot_id
+
+
 def message_event(
     base: dict[str, Any],
     text: str | None,
     caption: str | None,
     file: FileRef | None,
     bot_username: str | None,
+    *,
+    other: str | None = None,
+    reply_to_bot: bool = False,
+    edited: bool = False,
 ) -> Inbound | None:
-    """A message as an inbound event: a file, a command, or text; None for anything else."""
+    """A message as an inbound event: a file, a command, text, another kind of message, or an
+    edit of what a person wrote; None for anything else."""
+    said = text if text is not None else caption
+    mentioned = bool(bot_username and said and f"@{bot_username}".lower() in said.lower())
+    base = {**base, "addressed": reply_to_bot or mentioned}
+    if edited:
+        # Only an edit of written words is answered: a live location edits itself every
+        # few seconds.
+        return Inbound(**base, text=said, edited=True) if said and other is None else None
+    if other is not None:
+        return Inbound(**base, text=caption, other=other)
     if file is not None:
         return Inbound(**base, text=caption, file=file)
     if text is None:

@@ -35,6 +35,10 @@ class MessageGone(DeliveryError):
     """The message to edit no longer exists."""
 
 
+class FileTooLarge(DeliveryError):
+    """A file larger than the caller would fetch (or than the messenger lets a bot fetch)."""
+
+
 class MessengerClient(Protocol):
     """What the delivery code needs from a messenger runtime (python-telegram-bot, aiogram)."""
 
@@ -52,6 +56,11 @@ class MessengerClient(Protocol):
 
     async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
         """Answer a button press (every press must be answered)."""
+        ...
+
+    async def download_file(self, file_id: str, max_bytes: int) -> bytes:
+        """The bytes of a file a person sent (Bot API: getFile, then the file's download URL);
+        FileTooLarge for one over `max_bytes`."""
         ...
 
     async def typing(self, chat_id: str) -> None:

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.messenger import RetryLater, Transient, Unreachable, bad_request
+from bot.messenger import FileTooLarge, RetryLater, Transient, Unreachable, bad_request
 from conversations.replies import Document, Keyboard
 
 # Time periods as timedeltas (PTB 22's future default), so 429s raise no deprecation warning.
@@ -130,6 +130,16 @@ class PtbClient:
                 press_id, text=text[:200] if text else None, show_alert=alert
             )
         )
+
+    async def download_file(self, file_id: str, max_bytes: int) -> bytes:
+        """The bytes of a file a person sent: getFile, then its download URL."""
+        found = await translate(lambda: self.bot.get_file(file_id))
+        if found.file_size is not None and found.file_size > max_bytes:
+            raise FileTooLarge(f"{found.file_size} bytes")
+        content = bytes(await translate(found.download_as_bytearray))
+        if len(content) > max_bytes:
+            raise FileTooLarge(f"{len(content)} bytes")
+        return content
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…"."""

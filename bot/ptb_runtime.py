@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.core import BotCore, CoreRuntime, message_event
+from bot.core import BotCore, CoreRuntime, message_event, other_kind, replies_to
 from bot.ptb_client import PtbClient
 from bot.settings import Settings
 from handlers.events import FileRef, Inbound
-from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 
-def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str | None] | None:
+def to_inbound(
+    update: Update, bot_username: str | None, bot_id: int | None = None
+) -> tuple[Inbound, str | None] | None:
     """An update as an inbound event and the press id to answer; None if not for us."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or user.is_bot:
@@ -37,7 +36,7 @@ def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str |
     if query is not None:
         message_id = str(query.message.message_id) if query.message else None
         return Inbound(**base, callback_data=query.data or "", message_id=message_id), query.id
-    message = update.message
+    message = update.message or update.edited_message
     if message is None:
         return None
     file = None
@@ -47,7 +46,16 @@ def to_inbound(update: Update, bot_username: str | None) -> tuple[Inbound, str |
     elif message.photo:
         p = message.photo[-1]
         file = FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size)
-    event = message_event(base, message.text, message.caption, file, bot_username)
+    event = message_event(
+        base,
+        message.text,
+        message.caption,
+        file,
+        bot_username,
+        other=other_kind(message),
+        reply_to_bot=replies_to(message, bot_id),
+        edited=update.edited_message is not None,
+    )
     return (event, None) if event is not None else None
 
 
@@ -58,11 +66,9 @@ class PtbRuntime(CoreRuntime):
         self,
         settings: Settings,
         uow_factory: UnitOfWorkFactory,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
-        self.clock = clock
         self.app: Application | None = None  # type: ignore[type-arg]
         self.core: BotCore | None = None
 
@@ -83,7 +89,7 @@ class PtbRuntime(CoreRuntime):
         app.add_error_handler(self._on_error)
         await app.initialize()  # getMe: fails here when the token or the API is wrong
         self.app = app
-        self.core = BotCore(s, self.uow_factory, PtbClient(app.bot), app.bot.username, self.clock)
+        self.core = BotCore(s, self.uow_factory, PtbClient(app.bot), app.bot.username)
         await self.core.start()
         assert app.updater is not None
         if s.webhook_url:
@@ -121,7 +127,8 @@ class PtbRuntime(CoreRuntime):
                 "telegram", str(member.from_user.id), member.new_chat_member.status == "kicked"
             )
             return
-        converted = to_inbound(update, self.app.bot.username if self.app else None)
+        bot = self.app.bot if self.app else None
+        converted = to_inbound(update, bot.username if bot else None, bot.id if bot else None)
         if converted is not None:
             await self.core.handle(*converted)
 

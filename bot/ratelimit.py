@@ -10,8 +10,8 @@ from collections import deque
 from datetime import datetime
 from typing import Final, Protocol
 
+from bot.clock import utcnow
 from bot.messenger import RetryLater
-from storage.types import utcnow
 
 PER_SECOND: Final = 30
 CHAT_INTERVAL: Final = 1.0

@@ -1,4 +1,16 @@
-"""Runtime-neutral handling of one inbound event: dispatch off the event loop, then reply."""
+"""Runtime-neutral handling of one inbound event: fetch a file's bytes, dispatch off the event
+loop, then reply.
+
+Files are downloaded here, once, before the handlers see the event, and travel with it (bytes
+and SHA-256 in its FileRef). The alternative, recording the messenger's file id and fetching
+later in the leader's work, was rejected: a fetch that fails later fails silently, after the
+person was told the file was received, and the id may already be dead (a new bot token). Here
+a failed download is known while the person is still at the question: the form refuses the
+file ("not received, please send it again") and changes nothing, so nothing is lost. The
+download runs outside any unit of work (no database lock is held during network I/O), under
+the chat's lock (the person's next message waits for it), and only for files the form could
+accept: private chats, accepted types, within the size limit. The handler then keeps the bytes
+in the same transaction as the answer that names them (handlers/forms.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +18,20 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Final
 
 from bot.delivery import deliver
-from bot.messenger import DeliveryError, MessageGone, MessengerClient, NotModified
+from bot.messenger import (
+    DeliveryError,
+    FileTooLarge,
+    MessageGone,
+    MessengerClient,
+    NotModified,
+    RetryLater,
+    Transient,
+)
+from conversations.files import MAX_FILE_SIZE, file_type
 from conversations.replies import Outcome, Reply
 from handlers.dispatch import Dispatcher
 from handlers.events import Inbound
@@ -18,6 +40,8 @@ from templates.renderer import Renderer, normalize_locale
 
 log = logging.getLogger(__name__)
 TYPING_AFTER = 0.4  # seconds of work before the person sees "typing…"
+DOWNLOAD_LIMIT: Final = MAX_FILE_SIZE  # the Bot API lets a bot fetch files up to 20 MB
+DOWNLOAD_ATTEMPTS: Final = 3
 
 
 @dataclass
@@ -44,6 +68,8 @@ class Responder:
         """Dispatch an event and send the replies; a press is always answered."""
         async with self._lock(event.chat_id):
             try:
+                if event.file is not None:
+                    event = await self._receive(event)
                 outcome = await self._dispatch(event)
             except Exception:
                 log.exception("handling %s failed", event)
@@ -52,6 +78,43 @@ class Responder:
             if press_id is not None:
                 await self._answer(press_id, outcome)
             await self._send(event, outcome)
+
+    async def _receive(self, event: Inbound) -> Inbound:
+        """The event with its file's bytes, when the file is one a form could take; unchanged
+        when it is not, or when the download fails (the form then asks for it again)."""
+        f = event.file
+        if f is None or f.content is not None or not event.private:
+            return event
+        if file_type(f.file_name, f.mime_type) is None:
+            return event  # refused by type anyway: not worth fetching
+        if f.size is not None and f.size > DOWNLOAD_LIMIT:
+            return event  # refused by size
+        task = asyncio.ensure_future(self._download(f.file_id))
+        done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
+        if not done:
+            with contextlib.suppress(DeliveryError):
+                await self.client.typing(event.chat_id)
+        content = await task
+        return event if content is None else replace(event, file=f.received(content))
+
+    async def _download(self, file_id: str) -> bytes | None:
+        """A file's bytes, with a few quick retries on network errors and 429s; None if not."""
+        for attempt in range(DOWNLOAD_ATTEMPTS):
+            try:
+                return await self.client.download_file(file_id, DOWNLOAD_LIMIT)
+            except FileTooLarge:
+                log.info("a file over %d bytes was not downloaded", DOWNLOAD_LIMIT)
+                return None
+            except (Transient, RetryLater) as exc:
+                wait = min(exc.seconds, 5.0) if isinstance(exc, RetryLater) else 0.5 * 2**attempt
+                name = type(exc).__name__
+                log.warning("file download failed (%s), attempt %d", name, attempt + 1)
+                if attempt + 1 < DOWNLOAD_ATTEMPTS:
+                    await asyncio.sleep(wait)
+            except DeliveryError as exc:
+                log.warning("file download failed for good (%s)", type(exc).__name__)
+                return None
+        return None
 
     async def _dispatch(self, event: Inbound) -> Outcome:
         task = asyncio.ensure_future(asyncio.to_thread(self.dispatcher.handle, event))

@@ -20,7 +20,6 @@ from sqlmodel import col
 
 from storage.db import make_engine
 from storage.tables import ScheduledRun
-from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ def _claim(key: str, uow_factory: UnitOfWorkFactory, stale_after: timedelta) -> 
             return True
         except IntegrityError:
             uow.rollback()
-        now = utcnow()
+        now = uow.now()
         taken = uow.session.exec(  # type: ignore[call-overload]
             update(ScheduledRun)
             .where(

@@ -7,11 +7,10 @@ import logging
 import signal
 
 from bot.bootstrap import build_uow_factory, initialise
+from bot.logs import SecretFilter, secrets_of, setup_logging
 from bot.messenger import DeliveryError
 from bot.runtimes import make_runtime
 from bot.settings import Settings
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class StartupError(Exception):
@@ -45,7 +44,8 @@ async def _serve(settings: Settings) -> None:
 
 def serve(settings: Settings) -> None:
     """Run the bot until SIGINT or SIGTERM."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    asyncio.run(_serve(settings))
+    setup_logging(settings)
+    try:
+        asyncio.run(_serve(settings))
+    except StartupError as exc:  # its text may quote a library's error, URL and all
+        raise StartupError(SecretFilter(secrets_of(settings)).redact(str(exc))) from None

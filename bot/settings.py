@@ -28,10 +28,17 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)
     policy_file: Path = DEFAULT_POLICY_PATH
+    # Uploads are kept in the database unless a files folder is set (content-addressed there).
+    files_dir: Path | None = None
+    # The elected process writes a backup here daily and keeps the newest `backup_keep`.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(7, ge=1, le=1000)
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-Hans", "en"] = "zh-Hans"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     sweep_seconds: float = Field(60.0, gt=0, le=3600)  # how often deadlines are looked at
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -41,6 +48,16 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [str(value)]
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

@@ -18,7 +18,7 @@ from conversations.answers import (
     submit_problems,
     visible_steps,
 )
-from conversations.callbacks import CallbackData
+from conversations.callbacks import ArgValue, CallbackData
 from conversations.draft import Draft, repair
 from conversations.events import (
     TEXT_COMMANDS,
@@ -164,10 +164,10 @@ class _Run:
             if not args:
                 return _Out(d, [self.view.edit_picker(d)])
             if args[0] in {s.id for s in visible_steps(self.spec, d.answers)}:
-                return self.jump(d, args[0])
+                return self.jump(d, str(args[0]))
         return self.stale(d)
 
-    def step_button(self, d: Draft, action: str, args: tuple[str, ...]) -> _Out:
+    def step_button(self, d: Draft, action: str, args: tuple[ArgValue, ...]) -> _Out:
         """A press on the card of the current question (or of the summary, for « back)."""
         if action == "back":
             return self.back(d)
@@ -184,7 +184,8 @@ class _Run:
                                 self.view.prompt(d)])
             return self.advance(d, d.answers, s.id)
         choices = self.view.choices(s.field)
-        index = int(args[0]) if args and args[0].isdigit() else -1
+        raw = str(args[0]) if args else ""
+        index = int(raw) if raw.isascii() and raw.isdigit() else -1
         if s.field.kind is Kind.YES_NO and index in (0, 1):
             return self.answer(d, s, index == 0)
         if not 0 <= index < len(choices) or s.field.kind not in (Kind.CHOICE, Kind.MULTI_CHOICE):

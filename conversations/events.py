@@ -38,12 +38,16 @@ class TextInput:
 
 @dataclass(frozen=True, slots=True)
 class FileInput:
-    """A file the person sent; the messenger keeps the bytes, we keep its id."""
+    """A file the person sent: the messenger's id for it, and, once the runtime has fetched it,
+    its bytes and their SHA-256. A file whose bytes could not be fetched (`sha256` None) is
+    refused with a request to send it again; the engine itself never looks at `content`."""
 
     file_id: str
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    sha256: str | None = None
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,9 +53,48 @@ _YES: Final = frozenset({"是", "是的", "有", "有的", "对", "y", "yes", "t
 _NO: Final = frozenset({"否", "不是", "没有", "无", "没", "不", "n", "no", "false", "none"})
 
 
+# Letters that show as nothing (Hangul fillers, the blank Braille pattern): like format
+# characters (zero-width spaces and joiners, the byte-order mark), an answer of them is blank.
+_BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    """Whether a character shows as nothing: a space, a control or format character."""
+    return ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def clean_text(text: str) -> str:
+    """Typed text without control characters (NUL among them: PostgreSQL refuses it in text)
+    or lone surrogates; line breaks (as "\\n") and tabs stay."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isprintable():
+        return text
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def is_blank(text: str) -> bool:
+    """Whether text holds nothing a person can see: only spaces, control or format characters
+    (a zero-width space, say)."""
+    return all(_invisible(ch) for ch in text)
+
+
+def trim(text: str) -> str:
+    """Text without invisible characters (spaces, zero-width ones) at either end."""
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def fold(text: str) -> str:
-    """NFKC-normalise (full-width digits, letters, ％ and ，), lower-case and drop spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    """NFKC-normalise (full-width digits, letters, ％ and ，), lower-case and drop spaces and
+    invisible characters."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if not _invisible(ch)).lower()
 
 
 def canonical(value: Decimal) -> str:
@@ -169,16 +208,21 @@ def parse_date(text: str, today: date) -> date:
 
 
 def parse_phone(text: str) -> str:
-    """A mainland phone number: mobile "13812345678" (optional +86), landline "0763-1234567"."""
+    """A phone number. Mainland: mobile "13812345678" (an optional +86 or 0086 first), landline
+    "0763-1234567", "400-123-4567". Elsewhere, with its country code: "+852 9123 4567" or
+    "00852 91234567" is kept as "+85291234567" (E.164), never read as a mainland number."""
     folded = fold(text)
     if not folded:
         raise ParseError("empty")
-    if not re.fullmatch(r"[\d+\-()]+", folded):
+    if not re.fullmatch(r"\+?[\d\-()]+", folded):
         raise ParseError("bad_phone")
     digits = re.sub(r"\D", "", folded)
-    international = folded.startswith(("+86", "0086"))
+    international = folded.startswith(("+", "00"))  # no mainland number begins with 00
     if international:
-        digits = digits.removeprefix("00").removeprefix("86")
+        digits = digits if folded.startswith("+") else digits[2:]
+        if not digits.startswith("86"):
+            return _foreign_phone(digits)
+        digits = digits[2:]
     elif len(digits) == 13 and digits.startswith("861"):
         digits = digits[2:]
     if re.fullmatch(r"1[3-9]\d{9}", digits):
@@ -195,6 +239,13 @@ def parse_phone(text: str) -> str:
     raise ParseError("bad_phone")
 
 
+def _foreign_phone(digits: str) -> str:
+    """A number outside the mainland, country code first: "+" and 7 to 15 digits (E.164)."""
+    if not re.fullmatch(r"[1-9]\d{6,14}", digits):
+        raise ParseError("bad_phone")
+    return f"+{digits}"
+
+
 def parse_yes_no(text: str) -> bool:
     """Yes or no: 是/否, 有/没有, y/n, yes/no."""
     folded = fold(text).rstrip("。.!！")
@@ -208,9 +259,11 @@ def parse_yes_no(text: str) -> bool:
 def parse_text(
     text: str, *, min_length: int = 1, max_length: int = SHORT_TEXT_MAX, single_line: bool = True
 ) -> str:
-    """Free text, trimmed; one line unless `single_line` is False; length in characters."""
-    value = " ".join(text.split()) if single_line else text.strip()
-    if not value:
+    """Free text, trimmed; one line unless `single_line` is False; length in characters.
+    Control characters are removed; text of only invisible characters is empty."""
+    text = clean_text(text)
+    value = trim(" ".join(text.split()) if single_line else text)
+    if not value or is_blank(value):
         raise ParseError("empty")
     if len(value) < min_length:
         raise ParseError("too_short", {"min": min_length, "length": len(value)})

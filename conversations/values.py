@@ -12,12 +12,15 @@ from typing import Any
 
 from conversations.events import FileInput
 from conversations.fields import Choice, Field, Kind
+from conversations.files import FILE_TYPES, file_type
 from conversations.parsers import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     ParseError,
     canonical,
+    clean_text,
     fold,
+    is_blank,
     parse_date,
     parse_money,
     parse_percent,
@@ -38,8 +41,12 @@ def choice_ids(f: Field, options: Options) -> list[str]:
 
 
 def parse_input(f: Field, text: str, choices: Sequence[Choice], today: date) -> Any:
-    """Parse typed text for `f` and check it against the field's limits."""
+    """Parse typed text for `f` and check it against the field's limits. Control characters
+    (NUL among them) are dropped first; text of only invisible characters is empty."""
     value: Any
+    text = clean_text(text)
+    if is_blank(text) and f.kind is not Kind.FILE:
+        raise ParseError("empty")
     match f.kind:
         case Kind.SHORT_TEXT | Kind.LONG_TEXT:
             value = _parse_text(f, text)
@@ -72,16 +79,25 @@ def parse_input(f: Field, text: str, choices: Sequence[Choice], today: date) -> 
 
 
 def file_answer(f: Field, file: FileInput) -> dict[str, Any]:
-    """The stored answer for a file sent to a file field."""
+    """The stored answer for a file sent to a file field: refused unless it is one of the
+    accepted types (conversations/files.py), within the field's size, and received (its
+    bytes were fetched from the messenger: `sha256` names them)."""
     if f.kind is not Kind.FILE:
         raise ParseError("expected_text")
+    name = clean_text(file.file_name) if file.file_name else None
+    mime = clean_text(file.mime_type) if file.mime_type else None
+    if file_type(name, mime) is None:
+        raise ParseError("file_type", {"types": FILE_TYPES})
     value = {
         "file_id": file.file_id,
-        "file_name": file.file_name,
-        "mime_type": file.mime_type,
+        "file_name": name,
+        "mime_type": mime,
         "size": file.size,
+        "sha256": file.sha256,
     }
     validate(f, value, [], date.min)
+    if file.sha256 is None:
+        raise ParseError("file_not_received")
     return value
 
 
@@ -171,9 +187,13 @@ def _shape_ok(f: Field, raw: Any) -> bool:
         case Kind.FILE:
             return (
                 isinstance(raw, dict)
-                and set(raw) == {"file_id", "file_name", "mime_type", "size"}
+                and set(raw) == {"file_id", "file_name", "mime_type", "size", "sha256"}
                 and isinstance(raw["file_id"], str)
+                and all(isinstance(raw[k], str | None) for k in ("file_name", "mime_type"))
                 and (raw["size"] is None or isinstance(raw["size"], int))
+                and isinstance(raw["sha256"], str)
+                and re.fullmatch(r"[0-9a-f]{64}", raw["sha256"]) is not None
+                and file_type(raw["file_name"], raw["mime_type"]) is not None
             )
         case Kind.GROUP:
             return False

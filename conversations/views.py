@@ -11,10 +11,11 @@ from typing import Any, Final
 from markupsafe import Markup
 
 from conversations.answers import decoded, get_answer, visible_steps
-from conversations.callbacks import encode
+from conversations.callbacks import EVERYONE, INDEX, TOKEN, ButtonAction, ButtonSchema
 from conversations.draft import Draft
 from conversations.events import FormContext
 from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Step, Values
+from conversations.files import FILE_TYPES
 from conversations.parsers import ParseError
 from conversations.replies import Button, Keyboard, Reply, keyboard, stack
 from conversations.values import decode
@@ -22,6 +23,17 @@ from templates.renderer import LOCALES, Renderer
 
 ENGINE: Final = "form"
 PREFIX: Final = "f"
+FORM_BUTTONS: Final = ButtonSchema(
+    PREFIX,
+    {
+        "c": ButtonAction((TOKEN, INDEX), EVERYONE),
+        **{a: ButtonAction((TOKEN,), EVERYONE) for a in ("back", "done", "keep", "skip", "help")},
+        **{a: ButtonAction((), EVERYONE) for a in ("pause", "resume", "submit", "sum")},
+        "edit": ButtonAction((TOKEN,), EVERYONE, optional=1),
+    },
+)
+"""A form's buttons: a choice, the step's navigation, the summary's tools. Anyone with an
+open draft may press them (a visitor registering too); the draft is the relation checked."""
 # Telegram refuses messages over 4096 characters; keep a margin for the entities.
 MAX_MESSAGE: Final = 3800
 
@@ -107,6 +119,7 @@ class View:
             current=self.stored_value(step, raw),
             required=step.field.required,
             kind=str(step.field.kind),
+            types=FILE_TYPES if step.field.kind is Kind.FILE else None,
         )
         return Reply(text, self._prompt_buttons(draft, step, raw), edit=edit)
 
@@ -131,7 +144,7 @@ class View:
             nav.append(self.button("btn_keep", _cb("keep", sid)))
         if not step.field.required:
             nav.append(self.button("btn_skip", _cb("skip", sid)))
-        tools = [self.button("btn_help", _cb("help", sid)), self.button("btn_pause", "f:pause")]
+        tools = [self.button("btn_help", _cb("help", sid)), self.button("btn_pause", _cb("pause"))]
         return stack(keyboard(options, 2), keyboard(nav, 3), keyboard(tools, 2))
 
     def help(self, draft: Draft) -> Reply:
@@ -209,9 +222,9 @@ class View:
         text = self.engine("summary", rows=self.rows(draft), extra=extra, final=final, title=title)
         buttons: Keyboard = ()
         if final:
-            main = [self.button("btn_submit", "f:submit"), self.button("btn_edit", "f:edit")]
+            main = [self.button("btn_submit", _cb("submit")), self.button("btn_edit", _cb("edit"))]
             nav = [self.button("btn_back", _cb("back", SUMMARY))] if draft.back_stack else []
-            nav.append(self.button("btn_pause", "f:pause"))
+            nav.append(self.button("btn_pause", _cb("pause")))
             buttons = stack(keyboard(main, 2), keyboard(nav, 2))
         parts = split_message(text)
         return [
@@ -223,7 +236,7 @@ class View:
         """The choice of the field to change, by its number in the summary."""
         steps = visible_steps(self.spec, draft.answers)
         numbers = [Button(str(n), _cb("edit", s.id)) for n, s in enumerate(steps, start=1)]
-        back = [self.button("btn_to_summary", "f:sum")]
+        back = [self.button("btn_to_summary", _cb("sum"))]
         return Reply(
             self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)), edit=True
         )
@@ -256,7 +269,7 @@ def plain(rendered: str) -> str:
 
 
 def _cb(action: str, *args: object) -> str:
-    return encode(PREFIX, action, *args)
+    return FORM_BUTTONS.encode(action, *args)
 
 
 def _derived_after(fields: Sequence[Field]) -> Mapping[str, list[Field]]:

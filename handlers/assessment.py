@@ -8,13 +8,14 @@ from datetime import date
 from decimal import Decimal
 
 from conversations.replies import Document, Outcome, Reply
+from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError
 from handlers.events import Inbound
 from handlers.registry import command
 from storage.uow import UnitOfWork
 from templates.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
-from workflow.reporting import window
+from workflow.reporting import periods_due
 from workflow.roles import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,16 +28,17 @@ def _month_end(ym: str | None) -> date | None:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def unit_records(s: Services, uow: UnitOfWork, year: int, as_of: date) -> list[UnitRecord]:
-    """Each member unit's reports, review opinions and follow-up service in the year."""
+def unit_records(
+    s: Services, uow: UnitOfWork, year: int, as_of: date, *, since: str
+) -> list[UnitRecord]:
+    """Each member unit's reports, review opinions and follow-up service in the year; reports
+    count only from `since`, the first period the bot asked for."""
     out = []
     local = lambda dt: dt.astimezone(s.timezone).date()  # noqa: E731
+    windows = periods_due(year, as_of, s.policy.deadlines, since=since)
     for unit in s.policy.member_units():
         due = on_time = late = 0
-        for month in range(1, 13):
-            w = window(f"{year:04d}-{month:02d}", s.policy.deadlines)
-            if w.due_on > as_of:
-                continue
+        for w in windows:
             due += 1
             report = uow.reports.get(unit.id, w.period)
             if report is not None and report.submitted_at is not None:
@@ -115,11 +117,13 @@ def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Ou
         raise HandlerError("assessment#usage")
     year = int(arg) if arg else today.year
     as_of = min(today, date(year, 12, 31))
+    since = deployment.reporting_since(s, uow)
     data = Assessment(
         year=year,
         as_of=as_of,
-        units=unit_records(s, uow, year, as_of),
+        units=unit_records(s, uow, year, as_of, since=since),
         projects=follow_ups(s, uow),
+        reports_from=since if since > f"{year:04d}-01" else None,
     )
     content = annual_assessment(data, renderer=s.renderer)
     uow.audit("assessment", "year", year, actor_id=actor.person_id)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.notes import CITY_COMMENT
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -77,9 +78,9 @@ def city_card(s: Services, case: CityCase, project: Project, locale: str) -> Rep
     first = "ack" if case.route == RouteKind.FILING.value else "ok"
     buttons = keyboard(
         [
-            Button(label(first), encode("cy", first, case.id)),
-            Button(label("return"), encode("cy", "ret", case.id)),
-            Button(label("recall"), encode("cy", "recall", case.id)),
+            Button(label(first), CITY_BUTTONS.encode(first, case.id)),
+            Button(label("return"), CITY_BUTTONS.encode("ret", case.id)),
+            Button(label("recall"), CITY_BUTTONS.encode("recall", case.id)),
         ],
         3,
     )
@@ -151,7 +152,7 @@ def _position_of(s: Services, uow: UnitOfWork, person_id: int | None) -> str | N
     return next((p for p, role in POSITION_ROLE.items() if role.value in roles), None)
 
 
-@button("cy")
+@button(CITY_BUTTONS)
 def city_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -264,4 +265,4 @@ def _tell_office(
     )
 
 
-forms.register(forms.FormDefinition(CITY_COMMENT, finish_city_comment))
+forms.register(forms.FormDefinition(CITY_COMMENT, finish_city_comment, roles=CITY_ROLES))

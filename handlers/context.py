@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.workdays import WorkCalendar
+from storage.files import FileStore
 from storage.tables import MessengerAccount, Person, PersonRole
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
@@ -28,6 +29,8 @@ class Services:
     bot_username: str = "zhaoshang_bot"
     messenger: str = "telegram"
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    files: FileStore = field(default_factory=FileStore)
+    """Where the bytes of uploads are kept: the database, or the files folder."""
 
     def file_name(self, kind: str, /, **params: object) -> str:
         """The name of a generated file, from templates, in the deployment's language."""

@@ -9,7 +9,8 @@ import re
 from conversations.callbacks import CallbackDataError, decode
 from conversations.events import TEXT_COMMANDS, ButtonInput, Command, FileInput, TextInput
 from conversations.replies import Outcome, Reply
-from handlers import forms
+from conversations.views import FORM_BUTTONS
+from handlers import chats, forms
 from handlers.actors import resolve_actor
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
@@ -37,6 +38,8 @@ class Dispatcher:
             if key is not None and not uow.first_time(key):
                 log.info("update %s was handled before; ignored", key)
                 return Outcome()
+            if not event.private or event.edited or event.other is not None:
+                return self._not_routed(uow, event)
             actor = resolve_actor(s, uow, event)
             before = (actor.roles, actor.locale)
             try:
@@ -53,7 +56,7 @@ class Dispatcher:
                     uow.audit(
                         err.audit_action or "refused",
                         "event",
-                        event.callback_data or event.command or "text",
+                        (event.callback_data or event.command or "text")[:40],
                         actor_id=actor.person.id if actor.person else None,
                         actor_external=event.user_id,
                         note=err.message,
@@ -64,6 +67,17 @@ class Dispatcher:
                 return Outcome(
                     [Reply(text)], toast=_first_line(text), alert=isinstance(err, Refused)
                 )
+
+    def _not_routed(self, uow: UnitOfWork, event: Inbound) -> Outcome:
+        """Groups, edits and kinds of message the bot does not read: one line, and no change
+        (before the actor is resolved, so no account is linked to a group's chat)."""
+        s = self.services
+        if event.private:
+            outcome = chats.not_read(s, uow, resolve_actor(s, uow, event), event)
+        else:
+            outcome = chats.outside_private(s, uow, event)
+        uow.commit()  # the update's id, and what resolving the actor records
+        return outcome
 
     def menu(self, actor: Actor) -> list[tuple[str, str]]:
         """The command menu for this actor, in their language."""
@@ -100,9 +114,8 @@ class Dispatcher:
         if draft is not None:
             if event.file is not None:
                 f = event.file
-                return forms.feed(
-                    s, uow, actor, draft, FileInput(f.file_id, f.file_name, f.mime_type, f.size)
-                )
+                file = FileInput(f.file_id, f.file_name, f.mime_type, f.size, f.sha256, f.content)
+                return forms.feed(s, uow, actor, draft, file)
             return forms.feed(s, uow, actor, draft, TextInput(event.text or ""))
         if not actor.roles:
             return COMMANDS["start"].handler(s, uow, actor, event)
@@ -131,24 +144,31 @@ class Dispatcher:
         return spec.handler(s, uow, actor, event)
 
     def _button(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+        """A press: read through its prefix's schema, check the action's roles, then route."""
         s = self.services
         try:
-            data = decode(event.callback_data or "")
+            raw = decode(event.callback_data or "")
         except CallbackDataError:
             raise Refused("common#stale_button", audit_action="refused:bad_callback") from None
-        if data.prefix == "f":
-            if actor.person is None:
-                raise HandlerError("common#stale_button")
-            draft = uow.drafts.active(actor.person_id, event.chat_id)
-            if draft is None:
-                raise HandlerError("common#form_not_open")
-            return forms.feed(s, uow, actor, draft, ButtonInput(data))
-        handler = BUTTONS.get(data.prefix)
-        if handler is None:
+        spec = BUTTONS.get(raw.prefix)
+        schema = FORM_BUTTONS if raw.prefix == FORM_BUTTONS.prefix else spec and spec.schema
+        action = schema.action(raw.action) if schema else None
+        if schema is None or action is None:
             raise Refused("common#stale_button", audit_action="refused:unknown_button")
+        if not action.allows(actor.roles, bool(actor.roles)):
+            raise Refused("common#not_allowed", audit_action=f"refused:{raw.prefix}:{raw.action}")
+        try:
+            data = schema.read(raw)
+        except CallbackDataError:
+            raise Refused("common#stale_button", audit_action="refused:bad_callback") from None
+        if spec is None:  # a form's button belongs to the presser's open draft
+            draft = uow.drafts.active(actor.person_id, event.chat_id) if actor.person else None
+            if draft is None:
+                raise Refused("common#form_not_open", audit_action="refused:form_button")
+            return forms.feed(s, uow, actor, draft, ButtonInput(data))
         if actor.person is None:
-            raise Refused("common#not_allowed", audit_action=f"refused:{data.prefix}")
-        return handler(s, uow, actor, event, data)
+            raise Refused("common#not_allowed", audit_action=f"refused:{raw.prefix}")
+        return spec.handler(s, uow, actor, event, data)
 
 
 def _first_line(text: str) -> str:

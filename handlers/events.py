@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A file a person sent; the messenger keeps the bytes."""
+    """A file a person sent: the messenger's id for it and what it says of it, and, once the
+    runtime has fetched them (bot/respond.py), its bytes and their SHA-256. A file without
+    `content` was not fetched (not one we accept, too large, or the download failed)."""
 
     file_id: str
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    sha256: str | None = None
+    content: bytes | None = field(default=None, repr=False, compare=False)
+
+    def received(self, content: bytes) -> FileRef:
+        """The same file with its bytes, their size and their SHA-256."""
+        digest = hashlib.sha256(content).hexdigest()
+        return replace(self, content=content, size=len(content), sha256=digest)
 
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One thing a person did: typed text, a command, a button press, or a file."""
+    """One thing a person did: typed text, a command, a button press, or a file; or an edit,
+    or a kind of message the bot does not read (`other`)."""
 
     user_id: str
     chat_id: str
@@ -33,6 +44,9 @@ class Inbound:
     message_id: str | None = None  # the message whose button was pressed
     file: FileRef | None = None
     update_id: str | None = None  # the messenger's update id, to recognise a redelivery
+    edited: bool = False  # an edit of a message sent earlier (handlers/chats.py)
+    other: str | None = None  # a kind of message not read: "sticker", "location", "voice", …
+    addressed: bool = False  # the message replies to the bot or mentions it (counts in groups)
 
     @property
     def private(self) -> bool:

@@ -8,12 +8,14 @@ from typing import Any
 
 from conversations.draft import Draft, new_draft
 from conversations.engine import step
-from conversations.events import Command, Event, FormContext
+from conversations.events import Command, Event, FileInput, FormContext
 from conversations.fields import SUMMARY, Choice, FormSpec
 from conversations.replies import Outcome, Reply
 from handlers.context import Actor, Services
+from handlers.errors import Refused
 from storage.tables import FormDraft
 from storage.uow import UnitOfWork
+from workflow.roles import Role
 
 OnSubmit = Callable[[Services, UnitOfWork, Actor, Draft, str], list[Reply]]
 SummaryExtra = Callable[[Services, Mapping[str, Any], str], str | None]
@@ -27,6 +29,13 @@ class FormDefinition:
     on_submit: OnSubmit
     options: Callable[[Services], Mapping[str, Sequence[Choice]]] = lambda _s: {}
     summary_extra: SummaryExtra | None = None
+    roles: frozenset[Role] | None = None
+    """Who may fill it in (None: anyone, as a visitor registering)."""
+
+    def check_allowed(self, actor: Actor) -> None:
+        """Refuse an actor who may not fill in (or submit) this form."""
+        if self.roles is not None and not (self.roles & actor.roles):
+            raise Refused("common#not_allowed", audit_action=f"refused:form:{self.spec.id}")
 
 
 _FORMS: dict[str, FormDefinition] = {}
@@ -70,6 +79,7 @@ def start(
     """Open a fresh draft (optionally pre-filled) and show its first question, or its summary
     when a complete earlier version is being revised."""
     form = definition(form_id)
+    form.check_allowed(actor)
     draft = new_draft(form.spec)
     if answers:
         draft = draft.model_copy(update={"answers": dict(answers)})
@@ -108,8 +118,11 @@ def feed_draft(
 ) -> Outcome:
     """Step the engine, store the draft when it changed, and run the submission once."""
     result = step(form.spec, draft, event, context(services, actor, form, draft))
+    if isinstance(event, FileInput) and result.changed:
+        keep_upload(services, uow, event, result.draft.answers)
     replies = list(result.replies)
     if result.status == "submitted":
+        form.check_allowed(actor)  # roles may have been withdrawn since the form was opened
         # The use case says what submitting did; the engine's generic notice is its fallback.
         replies = form.on_submit(services, uow, actor, result.draft, subject) or replies
         row = uow.drafts.find(actor.person_id, chat_id, form.spec.id, subject)
@@ -125,3 +138,26 @@ def feed_draft(
             active=result.status == "open",
         )
     return Outcome(replies=replies, toast=result.toast)
+
+
+def keep_upload(
+    services: Services, uow: UnitOfWork, file: FileInput, answers: Mapping[str, Any]
+) -> None:
+    """Keep the bytes of a file the form just accepted, in the same transaction as the answer
+    that names it (by SHA-256), so no answer points at a file we do not hold."""
+    if file.content is None or file.sha256 is None:
+        return
+    answer = next(
+        (a for a in answers.values() if isinstance(a, dict) and a.get("sha256") == file.sha256),
+        None,
+    )
+    if answer is not None:
+        services.files.keep(
+            uow.session,
+            file.content,
+            filename=answer.get("file_name") or file.sha256[:12],
+            mime_type=answer.get("mime_type") or "application/octet-stream",
+            now=services.clock(),
+            messenger_file_id=file.file_id,
+            sha256=file.sha256,
+        )

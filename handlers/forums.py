@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.forum import FORUM_OPINION_FORM
 from conversations.forms.meeting import MEETING_FORM
 from conversations.replies import Button, Outcome, Reply, keyboard
-from handlers import forms
+from handlers import deployment, forms
+from handlers.buttons import FORUM_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -19,6 +20,7 @@ from handlers.notify import Build, message, notify_many
 from handlers.registry import button, command
 from storage.tables import ForumOpinion, Meeting, MeetingAttendee
 from storage.uow import UnitOfWork
+from workflow.notices import day_before_reminder_due, may_fire
 from workflow.pipeline import Stage
 from workflow.roles import Role
 
@@ -39,7 +41,9 @@ def visit(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome
     if not projects:
         raise HandlerError("forums#no_company")
     buttons = [
-        Button(f"{p.serial} {(p.investor_name or p.name)[:18]}", encode("fo", "company", p.id))
+        Button(
+            f"{p.serial} {(p.investor_name or p.name)[:18]}", FORUM_BUTTONS.encode("company", p.id)
+        )
         for p in projects
     ]
     return Outcome(
@@ -102,12 +106,14 @@ def schedule(
     return [forum_card(s, uow, meeting, actor.locale)]
 
 
-def _invitation(s: Services, meeting: Meeting, template: str = "forums#invitation") -> Build:
+def _invitation(
+    s: Services, meeting: Meeting, template: str = "forums#invitation", **params: object
+) -> Build:
     def build(locale: str) -> Reply:
         label = s.renderer.message(locale, "forums#btn_opinion")
         return Reply(
-            s.renderer.message(locale, template, meeting=meeting),
-            ((Button(label, encode("fo", "op", meeting.id)),),),
+            s.renderer.message(locale, template, meeting=meeting, **params),
+            ((Button(label, FORUM_BUTTONS.encode("op", meeting.id)),),),
         )
 
     return build
@@ -130,7 +136,7 @@ def forum_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> R
             (
                 Button(
                     s.renderer.message(locale, "forums#btn_summary"),
-                    encode("fo", "sum", meeting.id),
+                    FORUM_BUTTONS.encode("sum", meeting.id),
                 ),
             ),
         )
@@ -138,7 +144,7 @@ def forum_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> R
     return Reply(text, buttons, card=f"fo:{meeting.id}")
 
 
-@button("fo")
+@button(FORUM_BUTTONS)
 def forum_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -153,10 +159,11 @@ def forum_action(
             forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, f"visit:{project.id}")
         )
     meeting = uow.decisions.meeting(data.arg_int(0))
-    if meeting is None or meeting.kind not in ("forum", "visit"):
-        raise HandlerError("common#stale_button")
+    if meeting is not None and meeting.kind not in ("forum", "visit"):
+        meeting = None
     if data.action == "op":
-        if actor.person_id not in uow.decisions.attendees(meeting.id or 0):
+        # An investor learns nothing of meetings they were not invited to.
+        if meeting is None or actor.person_id not in uow.decisions.attendees(meeting.id or 0):
             raise Refused("common#not_allowed", audit_action="refused:forum_opinion")
         return Outcome(
             forms.start(s, uow, actor, event.chat_id, FORUM_OPINION_FORM.id, str(meeting.id))
@@ -164,6 +171,8 @@ def forum_action(
     if data.action == "sum":
         if not actor.roles & ORGANISERS:
             raise Refused("common#not_allowed", audit_action="refused:forum_summary")
+        if meeting is None:
+            raise HandlerError("common#stale_button")
         return Outcome([summary(s, uow, actor, meeting)])
     raise HandlerError("common#stale_button")
 
@@ -223,21 +232,29 @@ def summary(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Rep
 
 
 def reminders(s: Services, uow: UnitOfWork) -> int:
-    """The day before a forum or a visit, remind those invited (once)."""
-    tomorrow = s.today() + timedelta(days=1)
+    """The day before a forum or a visit, remind those invited (once). When that day is not a
+    working day (a Monday's forum, one after a holiday), the reminder goes out on the last
+    working day before."""
+    today = s.today()
+    started = deployment.started_on(s, uow)
     sent = 0
     for kind in ("forum", "visit"):
         for m in uow.decisions.upcoming_meetings(kind):
-            if m.scheduled_at.astimezone(s.timezone).date() != tomorrow:
+            day = m.scheduled_at.astimezone(s.timezone).date()
+            if not may_fire(day, started) or not day_before_reminder_due(
+                day, today, s.calendar.is_working_day
+            ):
                 continue
             sent += notify_many(
                 s,
                 uow,
                 uow.decisions.attendees(m.id or 0),
-                _invitation(s, m, "forums#reminder"),
+                _invitation(s, m, "forums#reminder", tomorrow=day == today + timedelta(days=1)),
                 dedupe_key=f"fo:{m.id}:remind",
             )
     return sent
 
 
-forms.register(forms.FormDefinition(FORUM_OPINION_FORM, finish_opinion))
+forms.register(
+    forms.FormDefinition(FORUM_OPINION_FORM, finish_opinion, roles=frozenset({Role.INVESTOR}))
+)

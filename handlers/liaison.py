@@ -4,13 +4,15 @@ officer; from 1亿 a district leader; check-ins every two weeks; problems as ope
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.liaison import CHECKIN_FORM
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
-from handlers import forms
+from handlers import deployment, forms
+from handlers.buttons import LIAISON_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -20,6 +22,7 @@ from handlers.review_sheet import DOCX
 from storage.tables import ProblemItem, Project
 from storage.uow import UnitOfWork
 from templates.word.liaison import Contact, LiaisonRow, LiaisonTable, liaison_table
+from workflow.notices import may_fire
 from workflow.pipeline import Stage
 from workflow.roles import Role
 
@@ -56,16 +59,18 @@ def liaison_card(s: Services, uow: UnitOfWork, project: Project, locale: str) ->
     ]
     tier = s.policy.followup_tier(project.total_investment_wan or Decimal(0))
     units = [u for u in s.policy.units if u.member or u.kind in ("town", "park")]
-    buttons = [Button(u.short, encode("lz", "unit", pid, u.id)) for u in units]
+    buttons = [Button(u.short, LIAISON_BUTTONS.encode("unit", pid, u.id)) for u in units]
     if tier.followed_by == "district_leaders":
         buttons.append(
             Button(
                 s.renderer.message(locale, "liaison#btn_district_leader"),
-                encode("lz", "unit", pid, DISTRICT),
+                LIAISON_BUTTONS.encode("unit", pid, DISTRICT),
             )
         )
     buttons.append(
-        Button(s.renderer.message(locale, "liaison#btn_table"), encode("lz", "table", pid))
+        Button(
+            s.renderer.message(locale, "liaison#btn_table"), LIAISON_BUTTONS.encode("table", pid)
+        )
     )
     text = s.renderer.message(
         locale,
@@ -83,7 +88,7 @@ def _name(uow: UnitOfWork, person_id: int | None) -> str | None:
     return person.name if person else None
 
 
-@button("lz")
+@button(LIAISON_BUTTONS)
 def liaison_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -112,6 +117,9 @@ def liaison_action(
     if data.action == "unit":
         return _choose(s, uow, actor, project, unit, "lead")
     person = data.arg_int(2)
+    if person not in dict(_people_of(uow, unit)):
+        # Only the people the card offered: officials of that unit with an account.
+        raise Refused("common#not_allowed", audit_action="refused:liaison_person")
     row = uow.service.assign(project.id or 0, unit)
     if data.action == "lead":
         row.leader_id = person
@@ -150,7 +158,9 @@ def _choose(
     people = _people_of(uow, DISTRICT) if unit == DISTRICT else _people_of(uow, unit)
     if not people:
         raise HandlerError("liaison#nobody", unit=_unit_name(s, unit))
-    buttons = [Button(name, encode("lz", step, project.id, unit, pid)) for pid, name in people]
+    buttons = [
+        Button(name, LIAISON_BUTTONS.encode(step, project.id, unit, pid)) for pid, name in people
+    ]
     text = s.renderer.message(actor.locale, f"liaison#choose_{step}", unit=_unit_name(s, unit))
     return Outcome([Reply(text, keyboard(buttons, 3))])
 
@@ -208,16 +218,25 @@ def _contact(uow: UnitOfWork, person_id: int | None) -> Contact | None:
 
 
 def checkins(s: Services, uow: UnitOfWork) -> int:
-    """Every two weeks after assignment, ask each liaison officer how the project is going."""
+    """Every two weeks after assignment, ask each liaison officer how the project is going;
+    never for a check-in day from before the deployment or before the officer joined."""
     today = s.today()
+    started = deployment.started_on(s, uow)
     every = s.policy.deadlines.liaison_checkin_days
     sent = 0
     for a in uow.service.assignments():
         project = uow.projects.get(a.project_id)
         if a.officer_id is None or project is None or Stage(project.stage) not in SERVICE_STAGES:
             continue
-        n = (today - a.assigned_at.astimezone(s.timezone).date()).days // every
+        assigned_on = a.assigned_at.astimezone(s.timezone).date()
+        n = (today - assigned_on).days // every
         if n < 1:
+            continue
+        unit = None if a.unit_id == DISTRICT else a.unit_id
+        joined = deployment.joined_on(s, uow, a.officer_id, Role.LIAISON, unit)
+        if joined is None or not may_fire(
+            assigned_on + timedelta(days=n * every), started, joined
+        ):
             continue
         sent += notify(
             s,
@@ -229,7 +248,7 @@ def checkins(s: Services, uow: UnitOfWork) -> int:
                     (
                         Button(
                             s.renderer.message(loc, "liaison#btn_checkin"),
-                            encode("lz", "in", a.id),
+                            LIAISON_BUTTONS.encode("in", a.id),
                         ),
                     ),
                 ),
@@ -244,15 +263,15 @@ def _officer_action(
 ) -> Outcome:
     if data.action == "close":
         item = uow.service.problem(data.arg_int(0))
-        if item is None or item.closed_at is not None:
-            raise HandlerError("liaison#already_closed")
-        units = set((item.units or "").split(",")) - {""}
-        if not (
+        units = set((item.units or "").split(",")) - {""} if item else set()
+        if item is None or not (
             actor.has(Role.OFFICE)
             or actor.units(Role.UNIT_HEAD) & units
             or item.raised_by == actor.person_id
         ):
             raise Refused("common#not_allowed", audit_action="refused:close_problem")
+        if item.closed_at is not None:
+            raise HandlerError("liaison#already_closed")
         item.closed_by, item.closed_at = actor.person_id, s.clock()
         uow.session.add(item)
         uow.audit("problem_closed", "problem", item.id, actor_id=actor.person_id)
@@ -309,7 +328,7 @@ def finish_checkin(
                 (
                     Button(
                         s.renderer.message(loc, "liaison#btn_close"),
-                        encode("lz", "close", item.id),
+                        LIAISON_BUTTONS.encode("close", item.id),
                     ),
                 ),
             ),
@@ -319,4 +338,4 @@ def finish_checkin(
     return [Reply(s.renderer.message(actor.locale, "liaison#problem_raised"))]
 
 
-forms.register(forms.FormDefinition(CHECKIN_FORM, finish_checkin))
+forms.register(forms.FormDefinition(CHECKIN_FORM, finish_checkin, roles=frozenset({Role.LIAISON})))

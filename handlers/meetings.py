@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.meeting import MEETING_FORM
 from conversations.forms.notes import DEFER_CONDITIONS
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.buttons import MEETING_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -31,18 +32,27 @@ def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) ->
     label = lambda key, **p: s.renderer.message(locale, f"meetings#btn_{key}", **p)  # noqa: E731
     buttons: list[Button] = []
     if meeting.status == "scheduled":
-        buttons.append(Button(label("add"), encode("mt", "add", meeting.id)))
-        buttons.append(Button(label("invite"), encode("mt", "inv", meeting.id)))
+        buttons.append(Button(label("add"), MEETING_BUTTONS.encode("add", meeting.id)))
+        buttons.append(Button(label("invite"), MEETING_BUTTONS.encode("inv", meeting.id)))
         for r in rows:
             item, project = r["item"], r["project"]
             if item.decision is None and project is not None:
                 buttons += [
-                    Button(label("approve", serial=project.serial), encode("mt", "ok", item.id)),
-                    Button(label("reject", serial=project.serial), encode("mt", "no", item.id)),
-                    Button(label("defer", serial=project.serial), encode("mt", "defer", item.id)),
+                    Button(
+                        label("approve", serial=project.serial),
+                        MEETING_BUTTONS.encode("ok", item.id),
+                    ),
+                    Button(
+                        label("reject", serial=project.serial),
+                        MEETING_BUTTONS.encode("no", item.id),
+                    ),
+                    Button(
+                        label("defer", serial=project.serial),
+                        MEETING_BUTTONS.encode("defer", item.id),
+                    ),
                 ]
         if rows and all(r["item"].decision for r in rows):
-            buttons.append(Button(label("minutes"), encode("mt", "min", meeting.id)))
+            buttons.append(Button(label("minutes"), MEETING_BUTTONS.encode("min", meeting.id)))
     text = s.renderer.message(
         locale,
         "meetings#card",
@@ -57,9 +67,11 @@ def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) ->
 def meetings(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Upcoming joint meetings, and scheduling a new one."""
     upcoming = uow.decisions.upcoming_meetings()
-    buttons = [Button(m.title, encode("mt", "card", m.id)) for m in upcoming]
+    buttons = [Button(m.title, MEETING_BUTTONS.encode("card", m.id)) for m in upcoming]
     buttons.append(
-        Button(s.renderer.message(actor.locale, "meetings#btn_new"), encode("mt", "new", 0))
+        Button(
+            s.renderer.message(actor.locale, "meetings#btn_new"), MEETING_BUTTONS.encode("new", 0)
+        )
     )
     return Outcome(
         [
@@ -106,7 +118,7 @@ def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Proj
         )
 
 
-@button("mt")
+@button(MEETING_BUTTONS)
 def meeting_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -139,7 +151,8 @@ def _candidates(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) ->
     if not waiting:
         raise HandlerError("meetings#nothing_to_decide")
     buttons = [
-        Button(f"{p.serial} {p.name[:16]}", encode("mt", "put", meeting.id, p.id)) for p in waiting
+        Button(f"{p.serial} {p.name[:16]}", MEETING_BUTTONS.encode("put", meeting.id, p.id))
+        for p in waiting
     ]
     return Outcome(
         [Reply(s.renderer.message(actor.locale, "meetings#choose_project"), keyboard(buttons, 1))]
@@ -263,6 +276,9 @@ def finish_deferral(
 
 def minutes(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Reply:
     """Generate the minutes, send them to the attendees and the leading group."""
+    items = uow.decisions.items(meeting.id or 0)
+    if not items or any(i.decision is None for i in items):
+        raise HandlerError("meetings#minutes_not_ready")
     doc = minutes_document(s, uow, meeting)
     meeting.status = "held"
     uow.session.add(meeting)
@@ -282,5 +298,11 @@ def minutes(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Rep
     return Reply(caption(actor.locale).text, document=doc)
 
 
-forms.register(forms.FormDefinition(MEETING_FORM, finish_meeting_form))
-forms.register(forms.FormDefinition(DEFER_CONDITIONS, finish_deferral))
+forms.register(
+    forms.FormDefinition(
+        MEETING_FORM, finish_meeting_form, roles=frozenset({Role.OFFICE, Role.LEADER})
+    )
+)
+forms.register(
+    forms.FormDefinition(DEFER_CONDITIONS, finish_deferral, roles=frozenset({Role.OFFICE}))
+)

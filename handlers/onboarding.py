@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Final
+from typing import Final, TypeVar
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.events import Command
 from conversations.forms.registration import REGISTRATION_FORM
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.actors import link_person
+from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError, Refused
+from handlers.errors import Refused
 from handlers.events import Inbound
 from handlers.notify import message, notify
 from handlers.registry import button, command, commands_for
 from storage.tables import Invitation
 from storage.uow import UnitOfWork
 from workflow.roles import Role
+
+T = TypeVar("T")
 
 INVITE_PREFIX: Final = "inv_"
 INVITE_DAYS: Final = 7
@@ -167,25 +171,24 @@ def lang(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
         [
             Button(
                 s.renderer.message(actor.locale, "onboarding#lang_zh"),
-                encode("lg", "set", "zh-Hans"),
+                LANGUAGE_BUTTONS.encode("set", "zh-Hans"),
             ),
             Button(
-                s.renderer.message(actor.locale, "onboarding#lang_en"), encode("lg", "set", "en")
+                s.renderer.message(actor.locale, "onboarding#lang_en"),
+                LANGUAGE_BUTTONS.encode("set", "en"),
             ),
         ]
     )
     return Outcome([Reply(s.renderer.message(actor.locale, "onboarding#lang_choose"), buttons)])
 
 
-@button("lg")
+@button(LANGUAGE_BUTTONS)
 def set_lang(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
     """Store the language chosen."""
     assert actor.person is not None
-    choice = data.args[0] if data.args else ""
-    if choice not in ("zh-Hans", "en"):
-        raise HandlerError("common#stale_button")
+    choice = data.arg_str(0)  # one of the schema's locales
     actor.person.locale = choice
     actor.locale = choice
     uow.session.add(actor.person)
@@ -199,12 +202,28 @@ def set_lang(
 def invite(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Start an invitation: choose the role."""
     buttons = [
-        Button(s.renderer.message(actor.locale, "roles#name", role=r.value), encode("iv", "r", i))
+        Button(
+            s.renderer.message(actor.locale, "roles#name", role=r.value),
+            INVITE_BUTTONS.encode("r", i),
+        )
         for i, r in enumerate(INVITABLE)
+        if r in invitable_by(actor)
     ]
     return Outcome(
         [Reply(s.renderer.message(actor.locale, "onboarding#invite_role"), keyboard(buttons, 2))]
     )
+
+
+def invitable_by(actor: Actor) -> tuple[Role, ...]:
+    """The roles this person may invite: only an administrator makes administrators."""
+    return tuple(r for r in INVITABLE if r is not Role.ADMIN or actor.has(Role.ADMIN))
+
+
+def _pick(items: Sequence[T], index: int) -> T:
+    """The item a press names by its position; a position the card never showed is stale."""
+    if index >= len(items):
+        raise Refused("common#stale_button", audit_action="refused:bad_callback")
+    return items[index]
 
 
 def _units_for(s: Services, role: Role) -> list[str]:
@@ -221,20 +240,20 @@ def _units_for(s: Services, role: Role) -> list[str]:
     return [u.id for u in s.policy.units if u.kind not in ("city", "city_office", "government")]
 
 
-@button("iv")
+@button(INVITE_BUTTONS)
 def invite_step(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
     """Role, then unit, then (for a reviewer) the dimension; then the link."""
     if not actor.has(Role.ADMIN, Role.OFFICE):
         raise Refused("common#not_allowed", audit_action="refused:invite")
-    role = INVITABLE[data.arg_int(0)] if data.args else None
-    if role is None:
-        raise HandlerError("common#stale_button")
+    role = _pick(INVITABLE, data.arg_int(0))
+    if role not in invitable_by(actor):
+        raise Refused("common#not_allowed", audit_action="refused:invite_role")
     units = _units_for(s, role)
     if data.action == "r" and len(units) > 1:
         buttons = [
-            Button(s.policy.unit(u).short, encode("iv", "u", data.args[0], i))
+            Button(s.policy.unit(u).short, INVITE_BUTTONS.encode("u", data.args[0], i))
             for i, u in enumerate(units)
         ]
         return Outcome(
@@ -246,11 +265,11 @@ def invite_step(
                 )
             ]
         )
-    unit = units[data.arg_int(1)] if data.action in ("u", "d") else units[0]
+    unit = _pick(units, data.arg_int(1)) if data.action in ("u", "d") else units[0]
     if role is Role.REVIEWER and data.action == "u":
         dims = [d for d in s.policy.review_dimensions if unit in d.units]
         buttons = [
-            Button(d.name, encode("iv", "d", data.args[0], data.args[1], i))
+            Button(d.name, INVITE_BUTTONS.encode("d", data.args[0], data.args[1], i))
             for i, d in enumerate(dims)
         ]
         return Outcome(
@@ -267,7 +286,7 @@ def invite_step(
     dimension = None
     if data.action == "d":
         dims = [d for d in s.policy.review_dimensions if unit in d.units]
-        dimension = dims[data.arg_int(2)].id
+        dimension = _pick(dims, data.arg_int(2)).id
     inv = create_invitation(s, uow, actor, role, unit, dimension)
     link = f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
     return Outcome(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.buttons import LIAISON_BUTTONS, PIPELINE_BUTTONS, PLAN_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -21,6 +22,8 @@ from workflow.pipeline import ACTIVE_STAGES, Stage, available_transitions
 from workflow.roles import Role
 
 OFFICE = frozenset({Role.OFFICE})
+TEAM_ROLES = (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD)
+"""Who may be on a project's negotiation team (洽谈小组)."""
 # Buttons of the office card, by the transition they make (or the form they open).
 ACTIONS: dict[str, str] = {
     "confirm": "confirm",
@@ -55,19 +58,21 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
     )
     label = lambda key: s.renderer.message(actor.locale, f"pipeline#btn_{key}")  # noqa: E731
     moves = {t.name for t in available_transitions(facts(uow, project), OFFICE)}
-    buttons = [Button(label(a), encode("pr", a, pid)) for t, a in ACTIONS.items() if t in moves]
+    buttons = [
+        Button(label(a), PIPELINE_BUTTONS.encode(a, pid)) for t, a in ACTIONS.items() if t in moves
+    ]
     stage = Stage(project.stage)
     if stage in (Stage.CONFIRMED, Stage.NEGOTIATION):
-        buttons.append(Button(label("note"), encode("pr", "neg", pid)))
-        buttons.append(Button(label("team"), encode("pr", "team", pid)))
+        buttons.append(Button(label("note"), PIPELINE_BUTTONS.encode("neg", pid)))
+        buttons.append(Button(label("team"), PIPELINE_BUTTONS.encode("team", pid)))
     if stage in (Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION) and not project.awaiting_investor:
-        buttons.append(Button(label("return"), encode("pr", "ret", pid)))
+        buttons.append(Button(label("return"), PIPELINE_BUTTONS.encode("ret", pid)))
     if stage in (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION):
-        buttons.append(Button(label("liaison"), encode("lz", "card", pid)))
+        buttons.append(Button(label("liaison"), LIAISON_BUTTONS.encode("card", pid)))
     if agreement is not None and agreement.scan_uploaded_at is None:
-        buttons.append(Button(label("scan"), encode("pr", "scan", pid)))
+        buttons.append(Button(label("scan"), PIPELINE_BUTTONS.encode("scan", pid)))
     if agreement is not None and agreement.drc_filed_on is None:
-        buttons.append(Button(label("drc"), encode("pr", "drc", pid)))
+        buttons.append(Button(label("drc"), PIPELINE_BUTTONS.encode("drc", pid)))
     unique = list({b.data: b for b in buttons}.values())
     return Reply(text, keyboard(unique, 2), card=f"pr:{pid}")
 
@@ -94,7 +99,10 @@ def pipeline(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
         for p in uow.projects.listing(stage=stage, limit=30)
         if stage or Stage(p.stage) in ACTIVE_STAGES
     ]
-    buttons = [Button(f"{p.serial} {p.name[:16]}", encode("pr", "card", p.id)) for p in projects]
+    buttons = [
+        Button(f"{p.serial} {p.name[:16]}", PIPELINE_BUTTONS.encode("card", p.id))
+        for p in projects
+    ]
     return Outcome(
         [
             Reply(
@@ -118,7 +126,7 @@ def _project(uow: UnitOfWork, data: CallbackData) -> Project:
     return project
 
 
-@button("pr")
+@button(PIPELINE_BUTTONS)
 def project_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -200,17 +208,25 @@ def _team_choices(
     project: Project,
     data: CallbackData,
 ) -> Outcome:
-    if len(data.args) > 1:  # a name was pressed: add or remove them
-        _toggle_member(s, uow, actor, project, data.arg_int(1))
     members = set(uow.projects.team(project.id or 0))
     people = {
         p.id: p
-        for role in (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD)
+        for role in TEAM_ROLES
         for p in uow.people.holders(role.value)
         if p.id and uow.people.has_account(p.id)
     }
+    if len(data.args) > 1:  # a name was pressed: add or remove them
+        picked = data.arg_int(1)
+        if picked not in people and picked not in members:
+            # Only officials the card offers may join; anyone on the team may leave it.
+            raise Refused("common#not_allowed", audit_action="refused:team_member")
+        _toggle_member(s, uow, actor, project, picked)
+        members ^= {picked}
     buttons = [
-        Button(("✓ " if pid in members else "") + p.name, encode("pr", "team", project.id, pid))
+        Button(
+            ("✓ " if pid in members else "") + p.name,
+            PIPELINE_BUTTONS.encode("team", project.id, pid),
+        )
         for pid, p in people.items()
     ]
     return Outcome(
@@ -367,7 +383,7 @@ def finish_return(
                     (
                         Button(
                             s.renderer.message(loc, "pipeline#btn_fix"),
-                            encode("pj", "fix", project.id),
+                            PLAN_BUTTONS.encode("fix", project.id),
                         ),
                     ),
                 ),
@@ -377,5 +393,7 @@ def finish_return(
     return [office_card(s, uow, actor, project)]
 
 
-forms.register(forms.FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note))
-forms.register(forms.FormDefinition(RETURN_COMMENT, finish_return))
+forms.register(
+    forms.FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note, roles=frozenset({Role.OFFICE}))
+)
+forms.register(forms.FormDefinition(RETURN_COMMENT, finish_return, roles=frozenset({Role.OFFICE})))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.events import Command
 from conversations.forms.plan import PLAN_FORM, plan_options
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.buttons import PLAN_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -130,6 +131,7 @@ forms.register(
         submit_plan,
         options=lambda s: plan_options(s.policy),
         summary_extra=summary_findings,
+        roles=frozenset({Role.INVESTOR}),
     )
 )
 
@@ -141,8 +143,8 @@ def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
     if existing is not None:
         buttons = keyboard(
             [
-                Button(_msg(s, actor, "projects#button_resume"), encode("pj", "resume")),
-                Button(_msg(s, actor, "projects#button_restart"), encode("pj", "restart")),
+                Button(_msg(s, actor, "projects#button_resume"), PLAN_BUTTONS.encode("resume")),
+                Button(_msg(s, actor, "projects#button_restart"), PLAN_BUTTONS.encode("restart")),
             ]
         )
         return Outcome([Reply(_msg(s, actor, "projects#unfinished_plan"), buttons)])
@@ -150,7 +152,7 @@ def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
     return Outcome([intro, *forms.start(s, uow, actor, event.chat_id, PLAN_FORM.id)])
 
 
-@button("pj")
+@button(PLAN_BUTTONS)
 def plan_choice(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -230,15 +232,10 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
     project = uow.projects.by_serial(serial)
     official = bool(actor.roles & OFFICIAL_ROLES)
     if project is None or (not official and project.investor_person_id != actor.person_id):
-        if project is not None:
-            uow.audit(
-                "refused:view_project",
-                "project",
-                project.id,
-                actor_id=actor.person_id,
-                allowed=False,
-            )
-        raise HandlerError("common#project_not_found", serial=serial)
+        # The same answer whether the serial exists or not; the attempt is audited.
+        raise Refused(
+            "common#project_not_found", audit_action="refused:view_project", serial=serial
+        )
     if actor.has(Role.OFFICE):
         from handlers.pipeline import office_card
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from conversations.callbacks import CallbackData
+from conversations.callbacks import ButtonSchema, CallbackData
 from conversations.replies import Outcome
 from handlers.context import Actor, Services
 from handlers.events import Inbound
@@ -27,8 +27,16 @@ class CommandSpec:
     needs_registration: bool = True
 
 
+@dataclass(frozen=True)
+class ButtonSpec:
+    """A button prefix: its typed schema (actions, arguments, roles) and its handler."""
+
+    schema: ButtonSchema
+    handler: ButtonHandler
+
+
 COMMANDS: dict[str, CommandSpec] = {}
-BUTTONS: dict[str, ButtonHandler] = {}
+BUTTONS: dict[str, ButtonSpec] = {}
 
 
 def command(
@@ -49,11 +57,12 @@ def command(
     return wrap
 
 
-def button(prefix: str) -> Callable[[ButtonHandler], ButtonHandler]:
-    """Declare the handler of a callback-data prefix."""
+def button(schema: ButtonSchema) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Declare the handler of a callback-data prefix; the dispatcher reads presses through
+    its schema and checks the action's roles before the handler runs."""
 
     def wrap(fn: ButtonHandler) -> ButtonHandler:
-        BUTTONS[prefix] = fn
+        BUTTONS[schema.prefix] = ButtonSpec(schema, fn)
         return fn
 
     return wrap

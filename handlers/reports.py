@@ -4,15 +4,16 @@ for the office on the due date (000 一(三)1(2))."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.monthly import MONTHLY_FORM
 from conversations.replies import Button, Outcome, Reply
-from handlers import forms
+from handlers import deployment, forms
+from handlers.buttons import MONTHLY_REPORT_BUTTONS
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError, Refused
+from handlers.errors import Refused
 from handlers.events import Inbound
 from handlers.notify import Build, notify_many
 from handlers.registry import button, command
@@ -22,7 +23,9 @@ from workflow.reporting import (
     ReportWindow,
     live_windows,
     next_window,
+    reminder_stages,
     reporting_period,
+    unit_owes,
     window,
 )
 from workflow.roles import Role
@@ -48,16 +51,13 @@ def report(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
     return Outcome(_open(s, uow, actor, event, unit, period))
 
 
-@button("mr")
+@button(MONTHLY_REPORT_BUTTONS)
 def report_button(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
     """The 填写月报 button of a reminder."""
     unit = _unit_of(s, actor)
-    period = data.args[0] if data.args else ""
-    if not re.fullmatch(r"\d{4}-\d{2}", period):
-        raise HandlerError("common#stale_button")
-    return Outcome(_open(s, uow, actor, event, unit, period))
+    return Outcome(_open(s, uow, actor, event, unit, data.arg_str(0)))
 
 
 def _open(
@@ -119,7 +119,11 @@ def finish_report(
     ]
 
 
-forms.register(forms.FormDefinition(MONTHLY_FORM, finish_report))
+forms.register(
+    forms.FormDefinition(
+        MONTHLY_FORM, finish_report, roles=frozenset({Role.UNIT_REPORTER, Role.UNIT_HEAD})
+    )
+)
 
 
 def departments(text: str | None) -> list[str]:
@@ -142,15 +146,19 @@ def office_hours(s: Services, now: datetime) -> bool:
 
 def monthly_reports(s: Services, uow: UnitOfWork) -> int:
     """Open each period, remind 3 and 1 days before the due date and daily once late, escalate
-    to the unit's head, and give the office the aggregate on the due date — each exactly once."""
+    to the unit's head, and give the office the aggregate on the due date — each exactly once.
+    Only periods from the deployment's first, and a unit only once someone reports for it."""
     now = s.clock()
     today = now.astimezone(s.timezone).date()
     quiet = not office_hours(s, now)
     sent = 0
-    for w in live_windows(today, s.policy.deadlines):
+    windows = live_windows(today, s.policy.deadlines, since=deployment.reporting_since(s, uow))
+    joined = {} if quiet or not windows else _joined(s, uow)
+    for w in windows:
         if not quiet:
             for unit in s.policy.member_units():
-                sent += _nag(s, uow, w, unit.id, today)
+                if unit_owes(w, joined.get(unit.id)):
+                    sent += _nag(s, uow, w, unit.id, today)
         if today >= w.due_on:
             from handlers.report_aggregate import send_aggregate
 
@@ -163,6 +171,7 @@ def _nag(s: Services, uow: UnitOfWork, w: ReportWindow, unit: str, today: date) 
     if report_row is not None and report_row.submitted_at is not None:
         return 0
     key = f"mr:{unit}:{w.period}"
+    stages: tuple[int, ...] = ()
     if today >= w.escalate_on:
         heads = [p.id for p in uow.people.holders(Role.UNIT_HEAD.value, unit) if p.id]
         notify_many(
@@ -172,31 +181,47 @@ def _nag(s: Services, uow: UnitOfWork, w: ReportWindow, unit: str, today: date) 
         if today >= next_window(w, s.policy.deadlines).opens_on:
             return 0  # the next month's report has opened: the head has been told
         kind, dedupe = "reports#late", f"{key}:late:{today}"
-    elif today >= _working_day_before(s, w.reminder_on(1)):
-        kind, dedupe = "reports#reminder", f"{key}:d1"
-    elif today >= _working_day_before(s, w.reminder_on(3)):
-        kind, dedupe = "reports#reminder", f"{key}:d3"
+    elif stages := reminder_stages(w, today, s.calendar.is_working_day):
+        # Stages moved onto one working day (before a weekend or holiday) go out as one
+        # message that says so, keyed by the latest; each stage is recorded as done.
+        kind, dedupe = "reports#reminder", f"{key}:d{stages[-1]}"
+        if len(stages) > 1:
+            together = "+".join(f"d{n}" for n in stages)
+            for n in stages:
+                uow.first_run(f"{key}:d{n}", result=f"sent together: {together}")
     else:
         kind, dedupe = "reports#opening", f"{key}:open"
     return notify_many(
-        s, uow, _reporters(uow, unit), _message(s, kind, w, unit), dedupe_key=dedupe
+        s,
+        uow,
+        _reporters(uow, unit),
+        _message(s, kind, w, unit, merged=stages if len(stages) > 1 else ()),
+        dedupe_key=dedupe,
     )
 
 
-def _working_day_before(s: Services, day: date) -> date:
-    """The day itself if it is a working day, else the working day before: a reminder due on
-    a quiet day goes out before it, never not at all."""
-    while not s.calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
+def _joined(s: Services, uow: UnitOfWork) -> dict[str, date | None]:
+    """Per member unit, the first day someone who reports for it could be reached."""
+    out: dict[str, date | None] = {}
+    for unit in s.policy.member_units():
+        people = _reporters(uow, unit.id)  # its reporters, else its heads
+        out[unit.id] = deployment.earliest_joined(
+            s, uow, people, Role.UNIT_REPORTER, unit.id
+        ) or deployment.earliest_joined(s, uow, people, Role.UNIT_HEAD, unit.id)
+    return out
 
 
-def _message(s: Services, template: str, w: ReportWindow, unit: str) -> Build:
+def _message(
+    s: Services, template: str, w: ReportWindow, unit: str, merged: tuple[int, ...] = ()
+) -> Build:
     name = s.policy.unit(unit).name
+    extra = {"merged": list(merged)} if merged else {}
 
     def build(locale: str) -> Reply:
-        text = s.renderer.message(locale, template, period=w.period, unit=name, due=w.due_on)
+        text = s.renderer.message(
+            locale, template, period=w.period, unit=name, due=w.due_on, **extra
+        )
         label = s.renderer.message(locale, "reports#btn_fill")
-        return Reply(text, ((Button(label, encode("mr", "fill", w.period)),),))
+        return Reply(text, ((Button(label, MONTHLY_REPORT_BUTTONS.encode("fill", w.period)),),))
 
     return build

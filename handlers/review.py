@@ -3,11 +3,12 @@ live progress card with 催办, and closing the round with the 评审意见表."
 
 from __future__ import annotations
 
-from conversations.callbacks import CallbackData, encode
+from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.review import OPINION_FORM
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.events import Inbound
@@ -92,7 +93,8 @@ def _opinion(
     op = uow.reviews.opinion(data.arg_int(0))
     rnd = uow.reviews.round(op.round_id) if op else None
     if op is None or rnd is None:
-        raise HandlerError("common#stale_button")
+        # As for someone else's opinion: a press cannot tell which ids exist.
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
     return op, rnd
 
 
@@ -110,7 +112,7 @@ def can_act(uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> bool:
     )
 
 
-@button("rv")
+@button(REVIEWER_BUTTONS)
 def reviewer_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -119,11 +121,7 @@ def reviewer_action(
     if data.action == "all":
         return _all_opinions(s, uow, actor, op, rnd)
     if not can_act(uow, actor, op):
-        raise Refused(
-            "review#not_your_dimension",
-            audit_action="refused:review_dimension",
-            dimension=s.policy.dimension(op.dimension_id).name,
-        )
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
     if data.action == "plan":
         return Outcome([plan_reply(s, uow, rnd, actor.locale)])
     if rnd.closed_at is not None:
@@ -195,9 +193,7 @@ def finish_opinion(
     op = uow.reviews.opinion(int(op_id))
     rnd = uow.reviews.round(op.round_id) if op else None
     if op is None or rnd is None or not can_act(uow, actor, op):
-        raise Refused(
-            "review#not_your_dimension", audit_action="refused:review_dimension", dimension=""
-        )
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
     if rnd.closed_at is not None:
         raise HandlerError("review#round_closed")
     verdict = VERDICT_OF_ACTION.get(action)
@@ -217,7 +213,9 @@ def finish_opinion(
     ]
 
 
-forms.register(forms.FormDefinition(OPINION_FORM, finish_opinion))
+forms.register(
+    forms.FormDefinition(OPINION_FORM, finish_opinion, roles=frozenset({Role.REVIEWER}))
+)
 
 
 def _transfer_choices(s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> Outcome:
@@ -229,7 +227,7 @@ def _transfer_choices(s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpin
     people = [uow.people.get(r.person_id) for r in dict((r.person_id, r) for r in rows).values()]
     if not people:
         raise HandlerError("review#no_colleague", unit=s.policy.unit(op.unit_id).name)
-    buttons = [Button(p.name, encode("rv", "to", op.id, p.id)) for p in people if p]
+    buttons = [Button(p.name, REVIEWER_BUTTONS.encode("to", op.id, p.id)) for p in people if p]
     return Outcome(
         [Reply(s.renderer.message(actor.locale, "review#transfer_choose"), keyboard(buttons, 2))]
     )
@@ -293,7 +291,7 @@ def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> R
     )
 
 
-@button("rp")
+@button(PROGRESS_BUTTONS)
 def progress_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from conversations.callbacks import encode
 from conversations.replies import Button, Keyboard, Reply, keyboard
+from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.context import Services
 from storage.tables import Project, ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
@@ -49,25 +49,32 @@ def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) 
         closed=closed,
         sector=_sector(s, project),
     )
-    plan = Button(_label(s, locale, "btn_plan"), encode("rv", "plan", op.id))
+    plan = Button(_label(s, locale, "btn_plan"), REVIEWER_BUTTONS.encode("plan", op.id))
     if closed:
         buttons: Keyboard = (
-            (plan, Button(_label(s, locale, "btn_all"), encode("rv", "all", op.id))),
+            (plan, Button(_label(s, locale, "btn_all"), REVIEWER_BUTTONS.encode("all", op.id))),
         )
     elif op.verdict is None:
         buttons = keyboard(
             [
-                Button(_label(s, locale, "btn_agree"), encode("rv", "ok", op.id)),
-                Button(_label(s, locale, "btn_conditional"), encode("rv", "cond", op.id)),
-                Button(_label(s, locale, "btn_disagree"), encode("rv", "no", op.id)),
-                Button(_label(s, locale, "btn_comment"), encode("rv", "cmt", op.id)),
+                Button(_label(s, locale, "btn_agree"), REVIEWER_BUTTONS.encode("ok", op.id)),
+                Button(
+                    _label(s, locale, "btn_conditional"), REVIEWER_BUTTONS.encode("cond", op.id)
+                ),
+                Button(_label(s, locale, "btn_disagree"), REVIEWER_BUTTONS.encode("no", op.id)),
+                Button(_label(s, locale, "btn_comment"), REVIEWER_BUTTONS.encode("cmt", op.id)),
                 plan,
-                Button(_label(s, locale, "btn_transfer"), encode("rv", "tr", op.id)),
+                Button(_label(s, locale, "btn_transfer"), REVIEWER_BUTTONS.encode("tr", op.id)),
             ],
             2,
         )
     else:
-        buttons = ((Button(_label(s, locale, "btn_change"), encode("rv", "edit", op.id)), plan),)
+        buttons = (
+            (
+                Button(_label(s, locale, "btn_change"), REVIEWER_BUTTONS.encode("edit", op.id)),
+                plan,
+            ),
+        )
     return Reply(text, buttons, card=reviewer_card_key(op.id))
 
 
@@ -123,14 +130,18 @@ def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -
     pending = [r for r in rows if not r["verdict"]]
     buttons: list[Button] = []
     if pending:
-        buttons.append(Button(_label(s, locale, "btn_urge_all"), encode("rp", "urge", rnd.id)))
+        buttons.append(
+            Button(_label(s, locale, "btn_urge_all"), PROGRESS_BUTTONS.encode("urge", rnd.id))
+        )
         buttons += [
             Button(
                 s.renderer.message(locale, "review#btn_urge_one", dimension=r["dimension"]),
-                encode("rp", "u1", r["id"]),
+                PROGRESS_BUTTONS.encode("u1", r["id"]),
             )
             for r in pending
         ]
     else:
-        buttons.append(Button(_label(s, locale, "btn_close"), encode("rp", "close", rnd.id)))
+        buttons.append(
+            Button(_label(s, locale, "btn_close"), PROGRESS_BUTTONS.encode("close", rnd.id))
+        )
     return Reply(text, keyboard(buttons, 2), card=progress_card_key(rnd.id))

@@ -15,7 +15,7 @@ from handlers.errors import HandlerError
 from handlers.events import Inbound
 from handlers.notify import notify_many, notify_role
 from handlers.stages import check, move
-from storage.tables import Agreement, Project, StoredFile
+from storage.tables import Agreement, Project
 from storage.uow import UnitOfWork
 from workflow.roles import Role
 
@@ -100,15 +100,10 @@ def finish_scan(
     agreement = uow.decisions.agreement(int(subject)) if project else None
     if project is None or agreement is None:
         raise HandlerError("common#stale_button")
-    f = draft.answers["scan"]
-    stored = StoredFile(
-        filename=f.get("file_name") or "scan",
-        messenger_file_id=f["file_id"],
-        mime_type=f.get("mime_type") or "application/octet-stream",
-        size=f.get("size"),
-    )
-    uow.session.add(stored)
-    uow.session.flush()
+    # The scan's bytes were kept when it was answered (handlers/forms.py keep_upload).
+    stored = s.files.find(uow.session, draft.answers["scan"]["sha256"])
+    if stored is None:
+        raise HandlerError("common#stale_button")
     agreement.scan_file_id, agreement.scan_uploaded_at = stored.id, s.clock()
     uow.session.add(agreement)
     late = s.today() > scan_due(s, agreement)
@@ -134,5 +129,7 @@ def finish_scan(
     ]
 
 
-forms.register(forms.FormDefinition(AGREEMENT_FORM, finish_agreement))
-forms.register(forms.FormDefinition(SCAN_FORM, finish_scan))
+forms.register(
+    forms.FormDefinition(AGREEMENT_FORM, finish_agreement, roles=frozenset({Role.OFFICE}))
+)
+forms.register(forms.FormDefinition(SCAN_FORM, finish_scan, roles=frozenset({Role.OFFICE})))

@@ -6,20 +6,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conversations.replies import Reply
+from handlers import deployment
 from handlers.context import Services
 from handlers.notify import Build, message, notify, notify_many, notify_role
 from handlers.review_cards import reviewer_card
 from handlers.signing import scan_due
 from storage.tables import Project, ReviewOpinion
 from storage.uow import UnitOfWork
+from workflow.notices import may_fire
 from workflow.roles import Role
 
 
 def review_deadlines(s: Services, uow: UnitOfWork) -> int:
-    """Remind pending reviewers before the deadline; escalate to the unit's head when overdue."""
+    """Remind pending reviewers before the deadline; escalate to the unit's head when overdue.
+    Nothing about a deadline from before the deployment started."""
     today = s.today()
+    started = deployment.started_on(s, uow)
     sent = 0
     for rnd in uow.reviews.open_rounds():
+        if not may_fire(rnd.deadline, started):
+            continue
         project = uow.projects.get(rnd.project_id)
         remind_from = rnd.deadline
         for _ in range(s.policy.deadlines.review_reminder_days_before):
@@ -87,14 +93,17 @@ def _previous_working_day(s: Services, day: date) -> date:
 
 def agreement_scans(s: Services, uow: UnitOfWork) -> int:
     """From day 10 after signing, remind the office daily of a missing scan; after 15, say
-    it is late (once)."""
+    it is late (once). Nothing for an agreement whose scan was due before the deployment."""
     today = s.today()
+    started = deployment.started_on(s, uow)
     start = s.policy.deadlines.agreement_scan_reminder_from_day
     sent = 0
     office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id]
     for agreement in uow.decisions.agreements_awaiting_scan():
-        project = uow.projects.get(agreement.project_id)
         due = scan_due(s, agreement)
+        if not may_fire(due, started):
+            continue
+        project = uow.projects.get(agreement.project_id)
         day = (today - agreement.signed_on).days
         if today > due:
             sent += notify_many(
@@ -129,6 +138,7 @@ def run_all(s: Services) -> int:
     from handlers.reports import monthly_reports, office_hours
 
     reminders = (review_deadlines, agreement_scans, checkins, forum_reminders)
+    deployment.ensure_started(s)  # a database made before `zhaoshang init` recorded it
     sweeps = (*(reminders if office_hours(s, s.clock()) else ()), monthly_reports, weekly_digest)
     total = 0
     for sweep in sweeps:

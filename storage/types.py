@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import BigInteger, DateTime, Dialect
+from sqlalchemy import BigInteger, Column, ColumnElement, DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
 
@@ -48,6 +49,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+Clock = Callable[[], datetime]
+"""A clock: each call returns the current time, aware, in UTC. Storage is always given one."""
+
+_STAMPED: Final = "stamped"
+
+
+def stamped_column(**kwargs: Any) -> Column[datetime]:
+    """A UTC timestamp column that the unit of work fills from its clock when a new row is
+    flushed with it still empty: storage never reads the wall clock, so a row's time and the
+    handlers' "now" come from one clock. Give the field `default=None`."""
+    return Column(UTCDateTime(), info={_STAMPED: True}, **kwargs)
+
+
+def is_stamped(column: ColumnElement[Any]) -> bool:
+    """Whether the unit of work stamps this column (see `stamped_column`)."""
+    return bool(getattr(column, "info", {}).get(_STAMPED))

@@ -1,11 +1,14 @@
-"""The unit of work: one transaction with its repositories; it rolls back unless committed."""
+"""The unit of work: one transaction with its repositories; it rolls back unless committed.
+It carries the clock: every timestamp that storage writes comes from it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.orm import Mapper, UOWTransaction
 from sqlmodel import Session, select
 
 from storage.repositories.decisions import DecisionRepository
@@ -17,6 +20,42 @@ from storage.repositories.reports import ReportRepository
 from storage.repositories.review import ReviewRepository
 from storage.repositories.service import ServiceRepository
 from storage.tables import AuditEntry, ProcessedUpdate, ScheduledRun
+from storage.types import Clock, is_stamped
+
+
+class ClockedSession(Session):
+    """A session that knows the unit of work's clock: new rows flushed with a stamped
+    timestamp still empty (`storage.types.stamped_column`) get the clock's time."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self.clock = clock
+
+
+_STAMPED_ATTRIBUTES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _stamped_attributes(model: type[Any]) -> tuple[str, ...]:
+    """The attributes of a table model that the unit of work stamps."""
+    found = _STAMPED_ATTRIBUTES.get(model)
+    if found is None:
+        mapper: Mapper[Any] = inspect(model)
+        found = tuple(
+            attr.key for attr in mapper.column_attrs if any(is_stamped(c) for c in attr.columns)
+        )
+        _STAMPED_ATTRIBUTES[model] = found
+    return found
+
+
+@event.listens_for(ClockedSession, "before_flush")
+def _stamp_new_rows(session: ClockedSession, _flush: UOWTransaction, _instances: Any) -> None:
+    if not session.new:
+        return
+    now = session.clock()
+    for row in session.new:
+        for name in _stamped_attributes(type(row)):
+            if getattr(row, name) is None:
+                setattr(row, name, now)
 
 
 class UnitOfWork:
@@ -32,22 +71,28 @@ class UnitOfWork:
     reports: ReportRepository
     service: ServiceRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine = engine
+        self._clock = clock
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self._engine, expire_on_commit=False)
-        self.people = PeopleRepository(self.session)
-        self.projects = ProjectRepository(self.session)
-        self.drafts = DraftRepository(self.session)
-        self.outbox = OutboxRepository(self.session)
-        self.reviews = ReviewRepository(self.session)
-        self.decisions = DecisionRepository(self.session)
-        self.reports = ReportRepository(self.session)
-        self.service = ServiceRepository(self.session)
+        self.session = ClockedSession(self._engine, self._clock)
+        now = self.now
+        self.people = PeopleRepository(self.session, now)
+        self.projects = ProjectRepository(self.session, now)
+        self.drafts = DraftRepository(self.session, now)
+        self.outbox = OutboxRepository(self.session, now)
+        self.reviews = ReviewRepository(self.session, now)
+        self.decisions = DecisionRepository(self.session, now)
+        self.reports = ReportRepository(self.session, now)
+        self.service = ServiceRepository(self.session, now)
         self._committed = False
         return self
+
+    def now(self) -> datetime:
+        """The current time on the unit of work's clock, aware, in UTC."""
+        return self._clock()
 
     def __exit__(
         self,
@@ -115,10 +160,12 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """Makes units of work on one engine; built once in the composition root."""
+    """Makes units of work on one engine and one clock; built once in the composition root,
+    which hands the same clock to the services."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
+        self.clock = clock
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.clock)

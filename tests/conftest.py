@@ -1,4 +1,5 @@
-"""Shared fixtures: the policy, the renderer, a fresh database per test (SQLite, PostgreSQL)."""
+"""Shared fixtures: the policy, the renderer, the clock, a fresh database per test (SQLite,
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,30 @@ from workflow.policy_file import load_default_policy
 
 PG_URL = os.environ.get("ZHAOSHANG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+class Clock:
+    """A clock the test moves by hand; the units of work and the services share it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+# Monday 2026-11-23, 10:00 in Asia/Shanghai: a working day in a year that chinese-calendar
+# knows. Every test runs at this time unless it sets its own, whatever the date of the run.
+TEST_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The test's clock, at TEST_NOW."""
+    return Clock(TEST_NOW)
 
 
 @pytest.fixture(scope="session")
@@ -62,10 +88,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def uow_factory(database_url: str) -> Iterator[UnitOfWorkFactory]:
-    """A migrated database and its unit-of-work factory."""
+def uow_factory(database_url: str, clock: Clock) -> Iterator[UnitOfWorkFactory]:
+    """A migrated database and its unit-of-work factory, on the test's clock."""
     migrate(database_url)
-    factory = UnitOfWorkFactory(make_engine(database_url))
+    factory = UnitOfWorkFactory(make_engine(database_url), clock)
     try:
         yield factory
     finally:
@@ -73,11 +99,11 @@ def uow_factory(database_url: str) -> Iterator[UnitOfWorkFactory]:
 
 
 @pytest.fixture
-def sqlite_uow_factory(tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
+def sqlite_uow_factory(tmp_path: Path, clock: Clock) -> Iterator[UnitOfWorkFactory]:
     """A migrated SQLite database only, for tests that are not about the backend."""
     url = f"sqlite:///{tmp_path / 'zhaoshang.db'}"
     migrate(url)
-    factory = UnitOfWorkFactory(make_engine(url))
+    factory = UnitOfWorkFactory(make_engine(url), clock)
     try:
         yield factory
     finally:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Final
 
 from conversations.fields import Check, Field, FormSpec, Kind
+from conversations.files import MAX_FILE_SIZE
 
 AGREEMENT_FORM: Final = FormSpec(
     id="agreement",
@@ -45,5 +46,5 @@ AGREEMENT_FORM: Final = FormSpec(
 SCAN_FORM: Final = FormSpec(
     id="agreement_scan",
     template="forms/agreement",
-    fields=(Field("scan", Kind.FILE, max_size=50 * 1024 * 1024),),
+    fields=(Field("scan", Kind.FILE, max_size=MAX_FILE_SIZE),),
 )

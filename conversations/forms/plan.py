@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Final, Protocol
 
 from conversations.fields import Check, Choice, Field, FormSpec, Kind, Values
+from conversations.files import MAX_FILE_SIZE
 
 D = Decimal
 YES_NO_UNSURE: Final = ("yes", "no", "unsure")
@@ -182,7 +183,7 @@ PLAN_FORM: Final = FormSpec(
         Field("encouraged_category", Kind.CHOICE, choices=YES_NO_UNSURE),
         _yes_no("expansion"),
         Field("eco_red_line", Kind.CHOICE, choices=YES_NO_UNSURE),
-        Field("feasibility_report", Kind.FILE, required=False, max_size=20 * 1024 * 1024),
+        Field("feasibility_report", Kind.FILE, required=False, max_size=MAX_FILE_SIZE),
     ),
     checks=(
         _at_most("fixed_investment", "total_investment"),

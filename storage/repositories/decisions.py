@@ -15,13 +15,15 @@ from storage.tables import (
     MeetingAttendee,
     MeetingItem,
 )
+from storage.types import Clock
 
 
 class DecisionRepository:
     """Queries and changes on meetings, city cases and agreements."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def add(
         self, row: Meeting | MeetingItem | MeetingAttendee | CityCase | CityAction | Agreement

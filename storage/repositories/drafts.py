@@ -8,14 +8,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.tables import FormDraft
-from storage.types import utcnow
+from storage.types import Clock
 
 
 class DraftRepository:
     """The stored form drafts of each person and chat."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def active(self, person_id: int, chat_id: str) -> FormDraft | None:
         """The draft that takes this person's next message in this chat."""
@@ -68,7 +69,7 @@ class DraftRepository:
             )
         draft.data = data
         draft.active = active
-        draft.updated_at = utcnow()
+        draft.updated_at = self.now()
         self.session.add(draft)
         self.session.flush()
         return draft

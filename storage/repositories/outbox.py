@@ -11,14 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.tables import CardMessage, OutboxMessage, StoredFile
-from storage.types import utcnow
+from storage.types import Clock
 
 
 class OutboxRepository:
     """Queue, claim and settle notifications."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def enqueue(
         self,
@@ -59,7 +60,7 @@ class OutboxRepository:
             file_id=file_id,
             dedupe_key=dedupe_key,
             messenger=messenger,
-            next_attempt_at=not_before or utcnow(),
+            next_attempt_at=not_before or self.now(),
         )
         self.session.add(msg)
         self.session.flush()

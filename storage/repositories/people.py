@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.tables import Appointment, Invitation, MessengerAccount, Person, PersonRole
-from storage.types import utcnow
+from storage.types import Clock
 
 
 class PeopleRepository:
     """Queries and changes on people and what they may do."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def get(self, person_id: int) -> Person | None:
         """The person with this id."""
@@ -165,5 +166,5 @@ class PeopleRepository:
     ) -> None:
         """Mark an invitation used by a person."""
         invitation.used_by = person_id
-        invitation.used_at = now or utcnow()
+        invitation.used_at = now or self.now()
         self.session.add(invitation)

@@ -16,15 +16,16 @@ from storage.tables import (
     SerialCounter,
     StageChange,
 )
-from storage.types import utcnow
+from storage.types import Clock
 from workflow.pipeline import format_serial
 
 
 class ProjectRepository:
     """Queries and changes on projects, always by index."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def next_serial(self, prefix: str, year: int) -> str:
         """Issue the next serial number of the year, safely under concurrency."""
@@ -92,6 +93,7 @@ class ProjectRepository:
         note: str | None = None,
     ) -> StageChange:
         """Change a project's stage and record it in the history (guards are the caller's)."""
+        now = self.now()
         change = StageChange(
             project_id=project.id or 0,
             from_stage=project.stage,
@@ -99,9 +101,10 @@ class ProjectRepository:
             transition=transition,
             actor_id=actor_id,
             note=note,
+            at=now,
         )
         project.stage = to_stage
-        project.updated_at = utcnow()
+        project.updated_at = now
         self.session.add(project)
         self.session.add(change)
         return change
@@ -116,7 +119,7 @@ class ProjectRepository:
             to_stage=project.stage,
             transition="submit",
             actor_id=actor_id,
-            at=at or utcnow(),
+            at=at or self.now(),
         )
         self.session.add(change)
         return change

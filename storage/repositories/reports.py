@@ -9,13 +9,15 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage.tables import MonthlyReport, MonthlyReportRow
+from storage.types import Clock
 
 
 class ReportRepository:
     """Queries and changes on monthly reports."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def get(self, unit_id: str, period: str) -> MonthlyReport | None:
         """A unit's report for a period."""

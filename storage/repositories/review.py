@@ -8,13 +8,15 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, col, func, select
 
 from storage.tables import ReviewOpinion, ReviewRound
+from storage.types import Clock
 
 
 class ReviewRepository:
     """Queries and changes on review rounds, always by index."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def open_round(
         self, project_id: int, deadline: date, opened_by: int | None, level: str = "district"

@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from storage.tables import LiaisonAssignment, ProblemItem
+from storage.types import Clock
 
 
 class ServiceRepository:
     """Queries and changes on liaison assignments and open problems."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: Clock) -> None:
         self.session = session
+        self.now = now
 
     def assignment(self, project_id: int, unit_id: str) -> LiaisonAssignment | None:
         """A unit's liaison assignment for a project."""

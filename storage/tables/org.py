@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime, stamped_column
 
 
 class Unit(SQLModel, table=True):
@@ -33,7 +33,7 @@ class Person(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=10)
     from_roster: bool = False
     consent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class MessengerAccount(SQLModel, table=True):
@@ -49,7 +49,7 @@ class MessengerAccount(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=64)
     language_code: str | None = Field(default=None, max_length=16)
     blocked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    linked_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    linked_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class PersonRole(SQLModel, table=True):
@@ -64,7 +64,7 @@ class PersonRole(SQLModel, table=True):
     dimension_id: str | None = Field(default=None, max_length=40)
     delegate_of: int | None = Field(default=None, foreign_key="person.id")
     granted_by: int | None = Field(default=None, foreign_key="person.id")
-    granted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    granted_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class Appointment(SQLModel, table=True):
@@ -87,7 +87,7 @@ class Invitation(SQLModel, table=True):
     dimension_id: str | None = Field(default=None, max_length=40)
     person_id: int | None = Field(default=None, foreign_key="person.id")
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_by: int | None = Field(default=None, foreign_key="person.id")
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

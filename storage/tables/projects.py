@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import Fixed2, UTCDateTime, utcnow
+from storage.types import Fixed2, stamped_column
 
 
 class Project(SQLModel, table=True):
@@ -34,8 +34,8 @@ class Project(SQLModel, table=True):
     findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
+    updated_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class SerialCounter(SQLModel, table=True):
@@ -56,7 +56,7 @@ class StageChange(SQLModel, table=True):
     transition: str = Field(max_length=30)
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     note: str | None = None
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class FormDraft(SQLModel, table=True):
@@ -74,7 +74,7 @@ class FormDraft(SQLModel, table=True):
     subject: str = Field(default="", max_length=40)  # e.g. the project a plan re-edits
     active: bool = True  # the draft that gets this chat's next message
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    updated_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class ProjectNote(SQLModel, table=True):
@@ -85,7 +85,7 @@ class ProjectNote(SQLModel, table=True):
     kind: str = Field(max_length=20)  # negotiation, returned, resubmitted, city_return, ...
     text: str
     author_id: int | None = Field(default=None, foreign_key="person.id")
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class PlanVersion(SQLModel, table=True):
@@ -97,7 +97,7 @@ class PlanVersion(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     version: int
     plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class NegotiationTeamMember(SQLModel, table=True):

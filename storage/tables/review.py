@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import Fixed2, UTCDateTime, utcnow
+from storage.types import Fixed2, UTCDateTime, stamped_column
 
 
 class ReviewRound(SQLModel, table=True):
@@ -21,7 +21,7 @@ class ReviewRound(SQLModel, table=True):
     number: int = 1
     level: str = Field(default="district", max_length=10)  # district, or city (recalled)
     opened_by: int | None = Field(default=None, foreign_key="person.id")
-    opened_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    opened_at: datetime = Field(default=None, sa_column=stamped_column())
     deadline: date
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     outcome: str | None = Field(default=None, max_length=10)
@@ -55,7 +55,7 @@ class Meeting(SQLModel, table=True):
     kind: str = Field(default="joint", max_length=10)  # joint (联席会议), forum (座谈会), visit
     project_id: int | None = Field(default=None, foreign_key="project.id")  # a visit's company
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class MeetingItem(SQLModel, table=True):
@@ -89,7 +89,7 @@ class CityCase(SQLModel, table=True):
     route: str = Field(max_length=20)  # filing, approval, two_level
     step: int = 0  # index into the route's approvers
     status: str = Field(default="pending", max_length=20)  # pending, cleared, returned, recalled
-    submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    submitted_at: datetime = Field(default=None, sa_column=stamped_column())
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
@@ -101,7 +101,7 @@ class CityAction(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     action: str = Field(max_length=20)  # acknowledge, approve, return, recall
     note: str | None = None
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class Agreement(SQLModel, table=True):

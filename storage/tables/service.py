@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime, stamped_column
 
 
 class LiaisonAssignment(SQLModel, table=True):
@@ -21,7 +21,7 @@ class LiaisonAssignment(SQLModel, table=True):
     duties: str | None = Field(default=None, max_length=200)  # 主要负责业务
     leader_id: int | None = Field(default=None, foreign_key="person.id")
     officer_id: int | None = Field(default=None, foreign_key="person.id")
-    assigned_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    assigned_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class MonthlyReport(SQLModel, table=True):
@@ -57,7 +57,7 @@ class ProblemItem(SQLModel, table=True):
     raised_by: int | None = Field(default=None, foreign_key="person.id")
     text: str
     units: str | None = Field(default=None, max_length=300)  # unit ids, comma-separated
-    raised_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    raised_at: datetime = Field(default=None, sa_column=stamped_column())
     closed_by: int | None = Field(default=None, foreign_key="person.id")
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     resolution: str | None = None
@@ -74,4 +74,4 @@ class ForumOpinion(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     opinion: str
     problems: str | None = None
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())

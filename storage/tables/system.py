@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime, stamped_column
 
 
 class AuditEntry(SQLModel, table=True):
@@ -17,7 +17,7 @@ class AuditEntry(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    at: datetime = Field(default=None, sa_column=stamped_column())
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     actor_external: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=60)
@@ -38,7 +38,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     chat_id: str = Field(max_length=64)
     messenger: str = Field(default="telegram", max_length=20)
@@ -49,9 +49,7 @@ class OutboxMessage(SQLModel, table=True):
     # pending, sending, sent, failed; superseded: a newer edit of the same card replaced it
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0
-    next_attempt_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    next_attempt_at: datetime = Field(default=None, sa_column=stamped_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     message_id: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=300)
@@ -59,15 +57,18 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class StoredFile(SQLModel, table=True):
-    """A file we hold: a generated document, or an upload known by the messenger's file id."""
+    """A file we hold: a generated document, or an upload (storage/files.py), whose bytes are
+    in `content` or, with a files folder, in the file named by `sha256`; the messenger's file
+    id is only a shortcut for sending it again."""
 
     id: int | None = Field(default=None, primary_key=True)
     filename: str = Field(max_length=200)
     mime_type: str = Field(default="application/octet-stream", max_length=100)
     size: int | None = None
     content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    sha256: str | None = Field(default=None, max_length=64, index=True)
     messenger_file_id: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
 class CardMessage(SQLModel, table=True):
@@ -86,7 +87,7 @@ class ScheduledRun(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)  # e.g. nag:monthly:econ:2026-11:d3
-    ran_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    ran_at: datetime = Field(default=None, sa_column=stamped_column())
     result: str | None = Field(default=None, max_length=200)
 
 
@@ -94,4 +95,4 @@ class ProcessedUpdate(SQLModel, table=True):
     """A messenger update already handled: a redelivery after a crash changes nothing."""
 
     key: str = Field(primary_key=True, max_length=80)  # e.g. telegram:123456789
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), index=True))
+    at: datetime = Field(default=None, sa_column=stamped_column(index=True))

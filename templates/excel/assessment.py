@@ -158,6 +158,9 @@ class Assessment:
     as_of: date  # the day the figures were taken; commitments after it are not yet due
     units: list[UnitRecord]
     projects: list[ProjectFollowUp] = field(default_factory=list)
+    # The first period (YYYY-MM) counted when the bot came into use during the year: the
+    # months before it owe no report. None when every month of the year counts.
+    reports_from: str | None = None
 
 
 def _kept(due: date | None, done: date | None, as_of: date) -> Kept | None:
@@ -209,6 +212,11 @@ def _overview(wb: Workbook, a: Assessment, text: Texts) -> None:
     figures: list[tuple[str, object, str | None]] = [
         ("year", str(a.year), None),
         ("as_of", a.as_of, text("date_format")),
+        *(
+            [("reports_from", text("period", period=a.reports_from), None)]
+            if a.reports_from
+            else []
+        ),
         ("units", len(units), INTEGER),
         ("reports_due", due, INTEGER),
         ("reports_on_time", on_time, INTEGER),

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.ratelimit import RateLimiter, Throttled, is_group
-from storage.types import utcnow
+from tests.conftest import TEST_NOW
 
 
 class FakeClock:
@@ -21,7 +21,7 @@ class FakeClock:
 
     def __init__(self) -> None:
         self.t = 0.0
-        self.start = utcnow()
+        self.start = TEST_NOW
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._driver: asyncio.Task[None] | None = None

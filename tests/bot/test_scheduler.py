@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select as sql_select
 
+from bot.clock import utcnow
 from bot.scheduler import (
     JOB_FUNCTIONS,
     JOB_TABLE,
@@ -26,8 +27,8 @@ from bot.scheduler import (
 )
 from storage.db import make_engine
 from storage.tables import AuditEntry, ScheduledRun
-from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
+from tests.conftest import Clock
 
 TZ = "Asia/Shanghai"
 HOURLY = JobSpec("count:hourly", {"trigger": "interval", "hours": 1}, args=("count", "x"))
@@ -174,11 +175,11 @@ def test_failed_work_leaves_the_key_free_for_the_next_run(uow_factory: UnitOfWor
 
 
 def test_work_left_unfinished_by_a_dead_process_is_taken_over_once_stale(
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory, clock: Clock
 ):
     with uow_factory() as uow:
         uow.session.add(
-            ScheduledRun(key="old", result=RUNNING, ran_at=utcnow() - timedelta(hours=2))
+            ScheduledRun(key="old", result=RUNNING, ran_at=clock() - timedelta(hours=2))
         )
         uow.session.add(ScheduledRun(key="fresh", result=RUNNING))
         uow.commit()
@@ -201,7 +202,7 @@ def test_keyed_work_runs_once_when_two_engines_race(
         return "done"
 
     def race() -> None:
-        factory = UnitOfWorkFactory(make_engine(database_url))
+        factory = UnitOfWorkFactory(make_engine(database_url), uow_factory.clock)
         try:
             barrier.wait()
             outcomes.append(run_once(key, factory, work))

@@ -24,6 +24,7 @@ from conversations.fields import Check, Field, FormSpec, Kind
 from conversations.replies import Button
 
 TODAY = date(2026, 1, 15)
+SHA = "5" * 64  # the SHA-256 of a file the runtime fetched
 
 SAMPLE_FORM = FormSpec(
     id="sample",
@@ -115,9 +116,16 @@ class Driver:
         """Send a command."""
         return self.send(Command(name, arg))
 
-    def file(self, name: str = "report.pdf", size: int = 100) -> StepResult:
-        """Send a file."""
-        return self.send(FileInput("FILE-ID-1", name, "application/pdf", size))
+    def file(
+        self,
+        name: str = "report.pdf",
+        size: int = 100,
+        mime: str | None = "application/pdf",
+        *,
+        received: bool = True,
+    ) -> StepResult:
+        """Send a file (whose bytes the runtime fetched, unless `received` is False)."""
+        return self.send(FileInput("FILE-ID-1", name, mime, size, SHA if received else None))
 
     @property
     def out(self) -> str:

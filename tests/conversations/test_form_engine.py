@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from form_kit import SAMPLE_FORM, Driver, fill_sample
+from form_kit import SAMPLE_FORM, SHA, Driver, fill_sample
 
 from conversations.draft import Draft
 from conversations.engine import step
 from conversations.events import FormContext, TextInput
+from conversations.fields import Field, FormSpec, Kind
+from conversations.files import FILE_TYPES, MAX_FILE_SIZE
 
 
 def test_the_first_prompt_shows_progress_label_prompt_and_example(sample: Driver) -> None:
@@ -286,9 +288,88 @@ def test_files_are_kept_by_id_and_refused_where_text_is_asked(sample: Driver) ->
     sample.file("计划书.pdf", 512)
     assert sample.draft.answers["doc"] == {
         "file_id": "FILE-ID-1", "file_name": "计划书.pdf", "mime_type": "application/pdf",
-        "size": 512,
+        "size": 512, "sha256": SHA,
     }
-    assert "📎 计划书.pdf" in sample.out
+    assert "📎 计划书.pdf（1 KB）" in sample.out
+
+
+def test_a_file_question_names_the_accepted_types(sample: Driver) -> None:
+    fill_sample(sample)
+    sample.text("12")
+    assert "可接受的格式：pdf、doc、docx、wps、xls、xlsx、et、ppt、pptx、zip、rar、7z、jpg、png" \
+        in sample.out
+
+
+def test_a_program_or_a_disguised_file_is_refused_naming_the_accepted_types(
+    sample: Driver,
+) -> None:
+    fill_sample(sample)
+    sample.text("12")
+    for name, mime in (
+        ("setup.exe", "application/x-msdownload"),
+        ("setup.exe", "application/octet-stream"),
+        ("setup.exe", "application/pdf"),  # the MIME type does not make a program a document
+        ("报告.pdf", "application/x-msdownload"),  # nor the name
+        ("run.sh", None),
+        ("notes.txt", "text/plain"),
+        ("page.html", "text/html"),
+        ("README", "application/octet-stream"),
+    ):
+        result = sample.file(name, 100, mime)
+        assert not result.changed, name
+        assert "“附件”未能保存：不接受这类文件" in sample.out, name
+        assert "、".join(FILE_TYPES) in sample.out
+
+
+def test_documents_archives_and_scans_are_accepted(sample: Driver) -> None:
+    fill_sample(sample)
+    for name, mime in (
+        ("可行性研究报告.PDF", "application/pdf"),
+        ("报告.wps", "application/octet-stream"),  # phones rarely know WPS's own types
+        ("报表.et", None),
+        ("扫描件.jpeg", "image/jpeg"),
+        ("材料.7z", "application/x-7z-compressed"),
+        ("协议.docx", "application/zip"),
+        (None, "application/pdf"),  # no name: the MIME type alone decides
+    ):
+        sample.text("12")
+        result = sample.file(name, 100, mime)  # type: ignore[arg-type]
+        assert result.changed and sample.draft.current == "summary", name
+        assert sample.draft.answers["doc"]["file_name"] == name
+
+
+def test_sizes_under_a_megabyte_are_shown_in_kilobytes(sample: Driver) -> None:
+    fill_sample(sample)
+    sample.text("12")
+    sample.file("报告.pdf", 300)
+    assert "📎 报告.pdf（1 KB）" in sample.out
+    sample.text("12")
+    sample.file("报告.pdf", 1000)
+    assert "📎 报告.pdf（1 KB）" in sample.out
+
+
+def test_sizes_of_a_megabyte_and_more_are_shown_in_megabytes(sample: Driver) -> None:
+    only_a_file = FormSpec(
+        id="file_only", template="forms/sample",
+        fields=(Field("doc", Kind.FILE, max_size=MAX_FILE_SIZE),),
+    )
+    driver = Driver(only_a_file, sample.ctx)
+    driver.cmd("start")
+    driver.file("报告.pdf", 3 * 1024 * 1024 + 200 * 1024)
+    assert "📎 报告.pdf（3.2 MB）" in driver.out
+    driver.cmd("back")
+    driver.file("报告.pdf", 1024 * 1024 - 1)
+    assert "📎 报告.pdf（1,023 KB）" in driver.out
+
+
+def test_a_file_that_could_not_be_fetched_is_refused_and_asked_again(sample: Driver) -> None:
+    fill_sample(sample)
+    sample.text("12")
+    result = sample.file("报告.pdf", 100, received=False)
+    assert not result.changed
+    assert "文件未能接收完整，本项没有改动，请重新发送该文件" in sample.out
+    assert "请上传附件。" in sample.out  # the question is asked again
+    assert sample.file("报告.pdf", 100).changed
 
 
 def test_submit_happens_once(sample: Driver) -> None:

@@ -10,6 +10,7 @@ import pytest
 from conversations.parsers import (
     ParseError,
     canonical,
+    clean_text,
     parse_date,
     parse_money,
     parse_percent,
@@ -227,6 +228,43 @@ def test_a_number_that_is_no_mainland_phone_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("0086 138 1234 5678", "13812345678"),
+    ("008613812345678", "13812345678"),
+    ("+86 763 1234567", "0763-1234567"),
+    ("+86 (0763) 1234567", "0763-1234567"),
+    ("＋８６ １３８１２３４５６７８", "13812345678"),
+])
+def test_the_mainland_country_code_may_come_first(text: str, expected: str) -> None:
+    assert parse_phone(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("+1 415 555 0100", "+14155550100"),  # was read as the mainland mobile 14155550100
+    ("+1 (415) 555-0100", "+14155550100"),
+    ("001 415 555 0100", "+14155550100"),
+    ("+852 9123 4567", "+85291234567"),
+    ("00852 91234567", "+85291234567"),
+    ("+886 912 345 678", "+886912345678"),
+    ("+44 20 7946 0958", "+442079460958"),
+    ("+14155550100", "+14155550100"),  # a stored foreign number reads back as itself
+])
+def test_a_number_with_another_country_code_is_kept_as_a_foreign_number(
+    text: str, expected: str
+) -> None:
+    assert parse_phone(text) == expected
+    assert parse_phone(expected) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "+1 23", "+0 415 555 0100", "+1234567890123456", "138+12345678", "++8613812345678",
+    "+86 12812345678", "+",
+])
+def test_a_malformed_international_number_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="bad_phone"):
+        parse_phone(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("是", True), ("有", True), ("y", True), ("Y", True), ("yes", True), ("YES", True),
     ("是的", True), ("否", False), ("没有", False), ("无", False), ("n", False), ("no", False),
     ("不是", False), ("是。", True),
@@ -248,6 +286,29 @@ def test_short_text_is_trimmed_to_one_line_and_limited() -> None:
     assert err.value.params == {"max": 100, "length": 101}
     with pytest.raises(ParseError, match="empty"):
         parse_text(" \n ")
+
+
+@pytest.mark.parametrize("text", [
+    "\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060 \u200b", "\x00", "\x00\x01\x7f",
+    " \u3000\u200b\n", "\u202e", "\u3164", "\u00ad",
+])
+def test_an_answer_of_invisible_characters_only_is_empty(text: str) -> None:
+    for single_line in (True, False):
+        with pytest.raises(ParseError, match="empty"):
+            parse_text(text, single_line=single_line, max_length=2000)
+
+
+def test_nul_and_control_characters_are_removed_from_text() -> None:
+    assert parse_text("清远\x00项目\x07") == "清远项目"
+    assert parse_text("\u200b 清远项目 \ufeff") == "清远项目"
+    assert parse_text("第一行\x00\r\n第二行", single_line=False, max_length=2000) == \
+        "第一行\n第二行"
+    assert clean_text("a\x00b\tc\x1bd") == "ab\tcd"
+
+
+def test_invisible_characters_do_not_spoil_a_number_or_a_phone() -> None:
+    assert parse_quantity("1\u200b20亩", "mu") == D(120)
+    assert parse_phone("\u200b138\u200c1234\x005678") == "13812345678"
 
 
 def test_long_text_keeps_its_lines() -> None:

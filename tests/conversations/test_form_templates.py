@@ -18,6 +18,7 @@ from jinja2.runtime import Macro
 
 import conversations.forms
 from conversations.fields import FormSpec, Kind, Step
+from conversations.files import FILE_TYPES
 from conversations.forms.plan import PLAN_FORM
 from conversations.units import ALIASES
 from conversations.values import parse_input
@@ -52,6 +53,7 @@ ARGS: dict[str, Any] = {
     "rows": ROWS, "extra": "<b>筛查</b>", "final": True, "on": True, "pos": 7, "current": "x",
     "required": False, "kind": "decimal", "start": "2027-03", "end": "2027-01",
     "previous": "2027-05", "problem": "end_not_after_start", "day": 31, "latest": "2026-11-23",
+    "types": FILE_TYPES,
 }
 VALUES: list[tuple[str, Any, str | None]] = [
     ("money", Decimal(12000), "wan_yuan"), ("money", Decimal(500), "wan_yuan"),
@@ -60,6 +62,7 @@ VALUES: list[tuple[str, Any, str | None]] = [
     ("yes_no", False, None), ("choice", ["甲"], None), ("multi_choice", ["甲", "乙"], None),
     ("file", {"file_id": "x", "file_name": "a.pdf", "mime_type": None, "size": 2_000_000}, None),
     ("file", {"file_id": "x", "file_name": None, "mime_type": None, "size": None}, None),
+    ("file", {"file_id": "x", "file_name": "b.png", "mime_type": None, "size": 300}, None),
     ("long_text", "第一行\n" + "字" * 100, None), ("short_text", "<b>", None),
     ("phone", "13812345678", None), ("year_month", "2027-03", None),
     ("date", date(2026, 11, 20), None),

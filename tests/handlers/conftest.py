@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,28 +13,12 @@ from handlers.app import build_dispatcher
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.events import FileRef, Inbound, parse_command
+from storage.deployment import record_deployment_start
 from storage.seed import seed_policy
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
+from tests.conftest import Clock
 from workflow.policy import Policy
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
 
 
 def make_services(
@@ -44,8 +27,9 @@ def make_services(
     clock: Clock,
     admins: frozenset[str] = frozenset({"900"}),
 ) -> Services:
+    """Services on `clock`, with units of work on the same clock (one clock, as in the bot)."""
     return Services(
-        uow=uow_factory,
+        uow=UnitOfWorkFactory(uow_factory.engine, clock),
         policy=policy,
         renderer=Renderer(),
         clock=clock,
@@ -59,6 +43,7 @@ def make_services(
 def services(sqlite_uow_factory: UnitOfWorkFactory, policy: Policy, clock: Clock) -> Services:
     with sqlite_uow_factory() as uow:
         seed_policy(uow, policy)
+        record_deployment_start(uow, clock())  # as `zhaoshang init` does
         uow.commit()
     return make_services(sqlite_uow_factory, policy, clock)
 
@@ -111,9 +96,15 @@ class Person:
         """Press a button with exactly this callback data (forged or replayed)."""
         return self._send(callback_data=data, message_id="1")
 
-    def sends_file(self, name: str, mime: str, size: int) -> list[Reply]:
-        """Send a document."""
-        return self._send(file=FileRef(f"file-{name}", name, mime, size))
+    def sends_file(
+        self, name: str, mime: str, size: int, *, content: bytes | None = None,
+        received: bool = True,
+    ) -> list[Reply]:
+        """Send a document, whose bytes the runtime fetched (unless `received` is False)."""
+        ref = FileRef(f"file-{name}", name, mime, size)
+        if received:
+            ref = ref.received(content if content is not None else b"x" * size)
+        return self._send(file=ref)
 
     @property
     def text(self) -> str:

@@ -58,7 +58,7 @@ def test_two_months_of_monthly_reports(services: Services, clock: Clock) -> None
         if day == date(2026, 12, 3):  # the process restarts: a new engine on the same file
             s.uow.engine.dispose()
             s = make_services(
-                UnitOfWorkFactory(make_engine(str(s.uow.engine.url))), s.policy, clock
+                UnitOfWorkFactory(make_engine(str(s.uow.engine.url)), clock), s.policy, clock
             )
         day += timedelta(days=1)
 

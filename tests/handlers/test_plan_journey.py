@@ -97,7 +97,7 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
             # The process restarts: a new engine and dispatcher on the same database.
             restarted = True
             services.uow.engine.dispose()
-            factory = UnitOfWorkFactory(make_engine(str(services.uow.engine.url)))
+            factory = UnitOfWorkFactory(make_engine(str(services.uow.engine.url)), clock)
             services = make_services(factory, policy, clock)
             dispatcher = build_dispatcher(services)
             inv.dispatcher = dispatcher

@@ -12,8 +12,8 @@ from sqlmodel import SQLModel, select
 from storage.db import alembic_config, make_engine, migrate
 from storage.seed import seed_policy
 from storage.tables import AuditEntry, OutboxMessage, Person, PersonRole, Project, Unit
-from storage.types import utcnow
 from storage.uow import UnitOfWorkFactory
+from tests.conftest import Clock
 from workflow.policy import Policy
 
 
@@ -99,16 +99,18 @@ def test_a_project_keeps_exact_amounts_and_its_stage_history(uow_factory: UnitOf
         assert [x.serial for x in uow.projects.listing(stage="confirmed")] == ["QX-2026-0001"]
 
 
-def test_drafts_survive_a_new_engine_and_one_is_active_per_chat(database_url: str):
+def test_drafts_survive_a_new_engine_and_one_is_active_per_chat(
+    database_url: str, clock: Clock
+):
     migrate(database_url)
-    first = UnitOfWorkFactory(make_engine(database_url))
+    first = UnitOfWorkFactory(make_engine(database_url), clock)
     with first() as uow:
         person = uow.people.add(Person(name="投资人"))
         uow.drafts.save(person.id or 0, "42", "plan", {"step": "land_area"})
         uow.drafts.save(person.id or 0, "42", "opinion", {"step": "text"}, subject="7")
         uow.commit()
     first.engine.dispose()
-    second = UnitOfWorkFactory(make_engine(database_url))
+    second = UnitOfWorkFactory(make_engine(database_url), clock)
     try:
         with second() as uow:
             active = uow.drafts.active(1, "42")
@@ -119,8 +121,10 @@ def test_drafts_survive_a_new_engine_and_one_is_active_per_chat(database_url: st
         second.engine.dispose()
 
 
-def test_the_outbox_drops_a_duplicate_and_a_row_is_claimed_once(uow_factory: UnitOfWorkFactory):
-    now = utcnow()
+def test_the_outbox_drops_a_duplicate_and_a_row_is_claimed_once(
+    uow_factory: UnitOfWorkFactory, clock: Clock
+):
+    now = clock()
     with uow_factory() as uow:
         a = uow.outbox.enqueue("100", {"text": "hello"}, dedupe_key="nag:econ:2026-11")
         b = uow.outbox.enqueue("100", {"text": "hello"}, dedupe_key="nag:econ:2026-11")

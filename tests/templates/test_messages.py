@@ -193,7 +193,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "overdue": True,
     },
     "review#opinion_intro": {"action": "cond", "dimension": "环境影响"},
-    "review#not_your_dimension": {"dimension": "环境影响"},
+    "review#not_your_dimension": {},
     "review#no_colleague": {"unit": "区环境保护局"},
     "review#transferred": {"name": "钟雪军"},
     "review#plan_caption": {"project": PROJECT},
