@@ -147,6 +147,48 @@ def run(
     serve(settings)
 
 
+@app.command("backup")
+def backup_command(
+    folder: Annotated[Path, typer.Argument(help="Where backups go: a new folder is made in it.")],
+    keep: Annotated[
+        int | None, typer.Option(min=1, help="Then keep only the newest N backups there.")
+    ] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Write a consistent copy of the database and the stored files (safe while the bot runs)."""
+    from bot.backup import BackupError, backup, prune
+    from bot.clock import utcnow
+
+    settings = _settings(database_url)
+    try:
+        path = backup(
+            settings.database_url, folder, files_dir=settings.files_dir, now=utcnow()
+        )
+        removed = prune(folder, keep) if keep is not None else []
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    pruned = f" ({len(removed)} older removed)" if removed else ""
+    typer.echo(f"backup written to {path}{pruned}")
+
+
+@app.command("restore")
+def restore_command(
+    folder: Annotated[
+        Path, typer.Argument(help="A backup folder, or a folder of backups (the newest is used).")
+    ],
+    database_url: DbOption = None,
+) -> None:
+    """Bring a backup back into an empty database (and its files into ZHAOSHANG_FILES_DIR)."""
+    from bot.backup import BackupError, restore
+
+    settings = _settings(database_url)
+    try:
+        used = restore(settings.database_url, folder, files_dir=settings.files_dir)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    typer.echo(f"restored {used}")
+
+
 @app.command()
 def demo(
     database: Annotated[Path, typer.Option(help="Where the demo leaves its database.")] = Path(

@@ -7,6 +7,7 @@ import asyncio
 import html
 from typing import Any, Final, Protocol
 
+from bot.backup import BackupPlan
 from bot.bootstrap import build_services
 from bot.leader import Leadership
 from bot.leading import LeaderWork
@@ -60,6 +61,7 @@ class BotCore:
             settings.database_url,
             settings.timezone,
             settings.sweep_seconds,
+            backup=backup_plan(settings),
         )
         self._stop = asyncio.Event()
         self._leader_task: asyncio.Task[None] | None = None
@@ -93,6 +95,13 @@ class BotCore:
     async def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
         """A person blocked (or unblocked) the bot."""
         await asyncio.to_thread(self.dispatcher.account_blocked, messenger, user_id, blocked)
+
+
+def backup_plan(settings: Settings) -> BackupPlan | None:
+    """The daily backup the leader runs, when ZHAOSHANG_BACKUP_DIR is set."""
+    if settings.backup_dir is None:
+        return None
+    return BackupPlan(settings.backup_dir, settings.backup_keep, settings.files_dir)
 
 
 class CoreRuntime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -23,7 +24,7 @@ def to_inbound(
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    base = {
+    base: dict[str, Any] = {
         "update_id": str(update.update_id),
         "user_id": str(user.id),
         "chat_id": str(chat.id),

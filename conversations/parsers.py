@@ -214,7 +214,7 @@ def parse_phone(text: str) -> str:
     folded = fold(text)
     if not folded:
         raise ParseError("empty")
-    if not re.fullmatch(r"\+?[\d\-()]+", folded):
+    if not re.fullmatch(r"\+?[0-9\-()]+", folded):  # ASCII digits (NFKC made full-width ones so)
         raise ParseError("bad_phone")
     digits = re.sub(r"\D", "", folded)
     international = folded.startswith(("+", "00"))  # no mainland number begins with 00

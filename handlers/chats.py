@@ -92,10 +92,14 @@ def not_read(services: Services, uow: UnitOfWork, actor: Actor, event: Inbound) 
 def open_question(
     services: Services, uow: UnitOfWork, actor: Actor, chat_id: str
 ) -> Question | None:
-    """Where the actor's open form in this chat stands; None when no form is open."""
-    row = uow.drafts.active(actor.person_id, chat_id) if actor.person is not None else None
-    if row is None:
+    """Where the actor's open form in this chat stands ("paused" when only a paused one is
+    left to /continue); None when no form is open."""
+    if actor.person is None:
         return None
+    row = uow.drafts.active(actor.person_id, chat_id)
+    if row is None:
+        paused = any(d.chat_id == chat_id for d in uow.drafts.of_person(actor.person_id))
+        return Question("paused") if paused else None
     form = forms.definition(row.form_id)
     draft = repair(form.spec, Draft.model_validate(row.data))
     if draft.paused:

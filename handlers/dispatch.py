@@ -151,7 +151,9 @@ class Dispatcher:
         except CallbackDataError:
             raise Refused("common#stale_button", audit_action="refused:bad_callback") from None
         spec = BUTTONS.get(raw.prefix)
-        schema = FORM_BUTTONS if raw.prefix == FORM_BUTTONS.prefix else spec and spec.schema
+        schema = spec.schema if spec is not None else None
+        if raw.prefix == FORM_BUTTONS.prefix:
+            schema = FORM_BUTTONS
         action = schema.action(raw.action) if schema else None
         if schema is None or action is None:
             raise Refused("common#stale_button", audit_action="refused:unknown_button")

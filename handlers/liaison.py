@@ -242,20 +242,21 @@ def checkins(s: Services, uow: UnitOfWork) -> int:
             s,
             uow,
             a.officer_id,
-            lambda loc, a=a, project=project: Reply(
-                s.renderer.message(loc, "liaison#checkin", project=project),
-                (
-                    (
-                        Button(
-                            s.renderer.message(loc, "liaison#btn_checkin"),
-                            LIAISON_BUTTONS.encode("in", a.id),
-                        ),
-                    ),
-                ),
-            ),
+            _checkin_request(s, project, a.id or 0),
             dedupe_key=f"lz:checkin:{a.id}:{n}",
         )
     return sent
+
+
+def _checkin_request(s: Services, project: Project, assignment_id: int) -> Build:
+    def build(locale: str) -> Reply:
+        label = s.renderer.message(locale, "liaison#btn_checkin")
+        return Reply(
+            s.renderer.message(locale, "liaison#checkin", project=project),
+            ((Button(label, LIAISON_BUTTONS.encode("in", assignment_id)),),),
+        )
+
+    return build
 
 
 def _officer_action(

@@ -110,9 +110,7 @@ def agreement_scans(s: Services, uow: UnitOfWork) -> int:
                 s,
                 uow,
                 office,
-                lambda loc, project=project, due=due: Reply(
-                    s.renderer.message(loc, "signing#scan_late", project=project, due=due)
-                ),
+                message(s, "signing#scan_late", project=project, due=due),
                 dedupe_key=f"scan:late:{agreement.id}",
             )
         elif day >= start:
@@ -120,9 +118,7 @@ def agreement_scans(s: Services, uow: UnitOfWork) -> int:
                 s,
                 uow,
                 office,
-                lambda loc, project=project, due=due: Reply(
-                    s.renderer.message(loc, "signing#scan_reminder", project=project, due=due)
-                ),
+                message(s, "signing#scan_reminder", project=project, due=due),
                 dedupe_key=f"scan:remind:{agreement.id}:{today}",
             )
     return sent

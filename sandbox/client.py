@@ -120,6 +120,95 @@ class SandboxClient:
             "send_photo", user_id=user_id, content_base64=encoded, caption=caption, chat_id=chat_id
         )
 
+    async def send_media(
+        self,
+        user_id: int,
+        kind: str,
+        content: bytes = b"sandbox-media",
+        caption: str | None = None,
+        chat_id: int | None = None,
+        emoji: str = "👍",
+    ) -> dict[str, Any]:
+        """Send a sticker, voice message, audio, video, video note or animation; return the
+        Message."""
+        return await self._call_dict(
+            "send_media",
+            user_id=user_id,
+            kind=kind,
+            content_base64=base64.b64encode(content).decode("ascii"),
+            caption=caption,
+            chat_id=chat_id,
+            emoji=emoji,
+        )
+
+    async def send_sticker(
+        self, user_id: int, emoji: str = "👍", chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """Send a sticker; return the Message."""
+        return await self.send_media(user_id, "sticker", chat_id=chat_id, emoji=emoji)
+
+    async def send_location(
+        self,
+        user_id: int,
+        latitude: float,
+        longitude: float,
+        chat_id: int | None = None,
+        live_period: int | None = None,
+    ) -> dict[str, Any]:
+        """Share a location; return the Message."""
+        return await self._call_dict(
+            "send_location",
+            user_id=user_id,
+            latitude=latitude,
+            longitude=longitude,
+            chat_id=chat_id,
+            live_period=live_period,
+        )
+
+    async def send_contact(
+        self,
+        user_id: int,
+        phone_number: str,
+        first_name: str,
+        last_name: str | None = None,
+        contact_user_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Share a contact; return the Message."""
+        return await self._call_dict(
+            "send_contact",
+            user_id=user_id,
+            phone_number=phone_number,
+            first_name=first_name,
+            last_name=last_name,
+            contact_user_id=contact_user_id,
+            chat_id=chat_id,
+        )
+
+    async def send_poll(
+        self, user_id: int, question: str, options: list[str], chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """Send a poll; return the Message."""
+        return await self._call_dict(
+            "send_poll", user_id=user_id, question=question, options=options, chat_id=chat_id
+        )
+
+    async def send_dice(
+        self, user_id: int, emoji: str = "🎲", chat_id: int | None = None, value: int | None = None
+    ) -> dict[str, Any]:
+        """Throw a dice; return the Message."""
+        return await self._call_dict(
+            "send_dice", user_id=user_id, emoji=emoji, chat_id=chat_id, value=value
+        )
+
+    async def edit_message(
+        self, user_id: int, chat_id: int, message_id: int, text: str
+    ) -> dict[str, Any]:
+        """Edit the text or caption of a message this user sent; return the Message."""
+        return await self._call_dict(
+            "edit_message", user_id=user_id, chat_id=chat_id, message_id=message_id, text=text
+        )
+
     async def press(
         self,
         user_id: int,

@@ -91,6 +91,60 @@ async def _send_photo(sb: SandboxServer, b: dict[str, Any]) -> Any:
     return sb.send_photo(int(b["user_id"]), content, b.get("caption"), _opt_int(b, "chat_id"))
 
 
+@route("send_media")
+async def _send_media(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    content = base64.b64decode(b.get("content_base64") or base64.b64encode(b"sandbox-media"))
+    return sb.send_media(
+        int(b["user_id"]),
+        b["kind"],
+        content,
+        b.get("caption"),
+        _opt_int(b, "chat_id"),
+        b.get("emoji", "👍"),
+    )
+
+
+@route("send_location")
+async def _send_location(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    return sb.send_location(
+        int(b["user_id"]),
+        float(b["latitude"]),
+        float(b["longitude"]),
+        _opt_int(b, "chat_id"),
+        _opt_int(b, "live_period"),
+    )
+
+
+@route("send_contact")
+async def _send_contact(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    return sb.send_contact(
+        int(b["user_id"]),
+        str(b["phone_number"]),
+        b["first_name"],
+        b.get("last_name"),
+        _opt_int(b, "contact_user_id"),
+        _opt_int(b, "chat_id"),
+    )
+
+
+@route("send_poll")
+async def _send_poll(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    options = [str(o) for o in b.get("options", [])]
+    return sb.send_poll(int(b["user_id"]), b["question"], options, _opt_int(b, "chat_id"))
+
+
+@route("send_dice")
+async def _send_dice(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    return sb.send_dice(
+        int(b["user_id"]), b.get("emoji", "🎲"), _opt_int(b, "chat_id"), _opt_int(b, "value")
+    )
+
+
+@route("edit_message")
+async def _edit_message(sb: SandboxServer, b: dict[str, Any]) -> Any:
+    return sb.edit_message(int(b["user_id"]), int(b["chat_id"]), int(b["message_id"]), b["text"])
+
+
 @route("press")
 async def _press(sb: SandboxServer, b: dict[str, Any]) -> Any:
     return sb.press(

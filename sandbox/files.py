@@ -134,6 +134,18 @@ class FileStore:
         stored.width, stored.height = size
         return stored
 
+    def add_media(
+        self,
+        content: bytes,
+        kind: str,
+        suffix: str,
+        mime_type: str | None,
+        file_name: str | None = None,
+    ) -> StoredFile:
+        """Store a sticker, voice message, audio, video, video note or animation."""
+        prefix = {"sticker": "CAAC", "voice": "AwAC", "video_note": "DQAC"}.get(kind, "BAAC")
+        return self._add(content, kind, prefix, f"{kind}s", suffix, file_name, mime_type)
+
     def _add(
         self,
         content: bytes,

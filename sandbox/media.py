@@ -110,18 +110,24 @@ def contact_fields(
 
 
 def poll_fields(question: str, options: list[str]) -> dict[str, Any]:
-    """The Message fields of a new anonymous regular poll."""
+    """The Message fields of a new anonymous regular poll (Bot API 9.6: options carry a
+    persistent id; a poll says whether votes may change and who may vote)."""
     if not question or not 2 <= len(options) <= 10:
         raise SandboxError("a poll has a question and 2 to 10 options")
     poll = {
         "id": str(5_000_000_000_000_000_000 + secrets.randbelow(10**18)),
         "question": question,
-        "options": [{"text": text, "voter_count": 0} for text in options],
+        "options": [
+            {"persistent_id": str(n), "text": text, "voter_count": 0}
+            for n, text in enumerate(options)
+        ],
         "total_voter_count": 0,
         "is_closed": False,
         "is_anonymous": True,
         "type": "regular",
         "allows_multiple_answers": False,
+        "allows_revoting": True,
+        "members_only": False,
     }
     return {"poll": poll}
 

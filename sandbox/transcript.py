@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.markup import inline_buttons
+from sandbox.media import content_label
 from sandbox.state import SandboxState
 
 
@@ -20,6 +21,7 @@ class TranscriptEntry:
     text: str | None = None
     document: str | None = None
     photo: bool = False
+    media: str | None = None  # a sticker, a location, a voice message, …: "sticker 👍"
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     keyboard: list[list[str]] = field(default_factory=list)
     edited: bool = False
@@ -84,6 +86,7 @@ def build_transcript(state: SandboxState, chat_id: int) -> list[TranscriptEntry]
                 text=data.get("text", data.get("caption")),
                 document=document,
                 photo="photo" in data,
+                media=content_label(data),
                 buttons=_buttons(data),
                 keyboard=keyboard,
                 edited=stored.edited,
@@ -123,6 +126,8 @@ def render_entries(
             lines.append(f"📎 {entry.document}")
         if entry.photo:
             lines.append("🖼 photo")
+        if entry.media and not entry.document:
+            lines.append(f"🧩 {entry.media}")
         if entry.text:
             lines.append(entry.text)
         body = "\n".join(lines) if lines else ""

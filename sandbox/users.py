@@ -8,6 +8,13 @@ from typing import Any
 from sandbox.errors import SandboxError
 from sandbox.formatting import command_entities
 from sandbox.markup import inline_buttons
+from sandbox.media import (
+    contact_fields,
+    dice_fields,
+    location_fields,
+    media_fields,
+    poll_fields,
+)
 from sandbox.messages import add_message
 from sandbox.state import CallbackQueryRecord, SandboxChat, SandboxState, SandboxUser
 
@@ -131,6 +138,101 @@ class UserSideMixin:
         if caption:
             fields["caption"] = caption
         return self._user_message(user, chat, fields, None)
+
+    def send_media(
+        self,
+        user_id: int,
+        kind: str,
+        content: bytes = b"sandbox-media",
+        caption: str | None = None,
+        chat_id: int | None = None,
+        emoji: str = "👍",
+    ) -> dict[str, Any]:
+        """Send a sticker, voice message, audio, video, video note or animation as a user (the
+        bytes are stored and downloadable); return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        fields = media_fields(self.state.files, kind, content, emoji=emoji)
+        if caption and kind not in ("sticker", "video_note"):
+            fields["caption"] = caption
+        return self._user_message(user, chat, fields, None)
+
+    def send_sticker(
+        self, user_id: int, emoji: str = "👍", chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """Send a sticker as a user; return the Message."""
+        return self.send_media(
+            user_id, "sticker", b"RIFF\x00\x00\x00\x00WEBP", None, chat_id, emoji
+        )
+
+    def send_location(
+        self,
+        user_id: int,
+        latitude: float,
+        longitude: float,
+        chat_id: int | None = None,
+        live_period: int | None = None,
+    ) -> dict[str, Any]:
+        """Share a location (live when live_period is given) as a user; return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        return self._user_message(
+            user, chat, location_fields(latitude, longitude, live_period), None
+        )
+
+    def send_contact(
+        self,
+        user_id: int,
+        phone_number: str,
+        first_name: str,
+        last_name: str | None = None,
+        contact_user_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Share a contact as a user; return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        fields = contact_fields(phone_number, first_name, last_name, contact_user_id)
+        return self._user_message(user, chat, fields, None)
+
+    def send_poll(
+        self, user_id: int, question: str, options: list[str], chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """Send a poll as a user; return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        return self._user_message(user, chat, poll_fields(question, options), None)
+
+    def send_dice(
+        self, user_id: int, emoji: str = "🎲", chat_id: int | None = None, value: int | None = None
+    ) -> dict[str, Any]:
+        """Throw a dice as a user; return the Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        return self._user_message(user, chat, dice_fields(emoji, value), None)
+
+    def edit_message(
+        self, user_id: int, chat_id: int, message_id: int, text: str
+    ) -> dict[str, Any]:
+        """Edit the text (or the caption) of a message this user sent, as the Telegram app
+        lets one; the bot gets an edited_message update. Return the edited Message."""
+        user, chat = self._chat_for_user(user_id, chat_id)
+        stored = self.state.message(chat.id, message_id)
+        if stored is None or stored.sender != "user" or stored.user_id != user.id:
+            raise SandboxError(f"user {user_id} sent no message {message_id} in chat {chat.id}")
+        if not text:
+            raise SandboxError("the Telegram app does not save an empty edit")
+        data = dict(stored.data)  # the update of the original message keeps its words
+        if "text" in data:
+            data["text"] = text
+            data.pop("entities", None)
+            entities = command_entities(text)
+            if entities:
+                data["entities"] = entities
+        elif any(k in data for k in ("document", "photo", "audio", "video", "animation", "voice")):
+            data["caption"] = text
+        else:
+            raise SandboxError("only a text or a caption can be edited")
+        data["edit_date"] = int(time.time())
+        stored.data, stored.edited = data, True
+        self.state.updates.push("edited_message", dict(data))
+        self.state.changed.notify()
+        return dict(data)
 
     def press(
         self,

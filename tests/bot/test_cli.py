@@ -88,3 +88,31 @@ def test_every_command_has_help():
 def test_an_unknown_runtime_is_one_clear_line(tmp_path: Path):
     out = run("demo", "--runtime", "telethon", "--database", str(tmp_path / "d.db"))
     assert out.returncode == 2 and out.stderr.startswith("error: unknown runtime 'telethon'")
+
+
+def test_init_records_the_start_once_and_the_office_may_set_the_first_report(tmp_path: Path):
+    from datetime import UTC, datetime
+
+    from storage.db import make_engine
+    from storage.deployment import deployment_start
+    from storage.uow import UnitOfWorkFactory
+
+    db = f"sqlite:///{tmp_path / 'z.db'}"
+
+    def start():
+        factory = UnitOfWorkFactory(make_engine(db), lambda: datetime(2026, 11, 23, tzinfo=UTC))
+        try:
+            with factory() as uow:
+                return deployment_start(uow)
+        finally:
+            factory.engine.dispose()
+
+    assert run("init", db=db).returncode == 0
+    first = start()
+    assert first is not None and first.reporting_from is None
+    out = run("init", "--reporting-from", "2026-11", db=db)
+    assert out.returncode == 0 and "from 2026-11 on" in out.stdout
+    again = start()
+    assert again is not None and (again.at, again.reporting_from) == (first.at, "2026-11")
+    bad = run("init", "--reporting-from", "2026-13", db=db)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("error: --reporting-from")

@@ -82,7 +82,8 @@ async def test_a_failed_download_asks_for_the_file_again_and_changes_nothing(
     sandbox.inject_fault(500, method="getFile", times=3)
     await user.send_file("可行性研究报告.pdf", "application/pdf", REPORT)
     await sandbox.wait_idle(idle_ms=200, timeout=20)
-    assert "文件未能接收完整，本项没有改动，请重新发送该文件" in sandbox.render_transcript(INVESTOR)
+    transcript = sandbox.render_transcript(INVESTOR)
+    assert "文件未能接收完整，本项没有改动，请重新发送该文件" in transcript
     assert current_step(uow_factory, INVESTOR) == "feasibility_report"
     assert stored_files(uow_factory) == []
 

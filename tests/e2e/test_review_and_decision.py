@@ -192,7 +192,7 @@ async def test_review_and_decision_for_three_projects(
         f"rv:ok:{env_op}",
     )
     denial = await land._answer(mark)
-    assert "不是“环境影响”维度的评审人" in denial["text"]
+    assert "不是您负责评审的维度" in denial["text"]
     assert env_card
 
     # Everyone agrees on two projects; 环境影响 disagrees on the first: a one-vote veto.

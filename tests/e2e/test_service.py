@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import initialise
 from bot.demo import ChatUser
 from bot.runtimes import Runtime, make_runtime
 from bot.settings import Settings
@@ -27,7 +28,8 @@ async def service_bot(
     settings: Settings, uow_factory: UnitOfWorkFactory, tmp_path: Path
 ) -> AsyncIterator[Runtime]:
     """The bot with a county policy whose report is due on the 1st (so last month's aggregate
-    is always due) and deadlines looked at every second."""
+    is always due), deadlines looked at every second, and reporting from last month on (a
+    fresh deployment would otherwise ask only for periods that open after it started)."""
     policy = tmp_path / "county.yaml"
     policy.write_text(
         DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
@@ -35,9 +37,9 @@ async def service_bot(
         ),
         encoding="utf-8",
     )
-    runtime = make_runtime(
-        settings.model_copy(update={"policy_file": policy, "sweep_seconds": 1.0}), uow_factory
-    )
+    county = settings.model_copy(update={"policy_file": policy, "sweep_seconds": 1.0})
+    initialise(county, reporting_from=_periods()[0])  # `zhaoshang init --reporting-from`
+    runtime = make_runtime(county, uow_factory)
     await runtime.start()
     try:
         yield runtime

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,9 @@ async def test_two_processes_send_each_notice_once_and_the_second_takes_over(
         policy_file=policy,
         _env_file=None,
     )
-    initialise(settings)
+    today = date.today()  # the bots below run on the real clock
+    last_month = f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
+    initialise(settings, reporting_from=last_month)  # a fresh bot would not ask for it
     uow_factory = build_uow_factory(settings)
     sandbox.add_user(OFFICE, "办公室王")
     with uow_factory() as uow:  # the office, whose monthly aggregate the scheduler sends

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -64,14 +65,14 @@ class Person:
     seen: list[Reply] = field(default_factory=list)
     last: Outcome | None = None
 
-    def _send(self, **kw: object) -> list[Reply]:
+    def _send(self, **kw: Any) -> list[Reply]:
         event = Inbound(
             user_id=self.user_id,
             chat_id=self.user_id,
             display_name=self.name,
             language_code=self.language,
             **kw,
-        )  # type: ignore[arg-type]
+        )
         self.last = self.dispatcher.handle(event)
         self.seen += self.last.replies
         return self.last.replies

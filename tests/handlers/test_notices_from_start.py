@@ -207,9 +207,7 @@ def test_a_forum_on_monday_is_reminded_on_friday(services: Services, clock: Cloc
     assert len(reminders()) == 1
     assert "明天" not in reminders()[0] and "2026-12-14" in reminders()[0]
     with services.uow() as uow:
-        sent = uow.session.exec(
-            select(OutboxMessage).where(OutboxMessage.chat_id == "101")
-        ).all()
+        sent = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "101")).all()
         friday = [m for m in sent if m.payload["text"].startswith("⏰")]
         assert friday[0].created_at.astimezone(TZ).date() == date(2026, 12, 11)
 
@@ -285,7 +283,7 @@ def test_the_assessment_of_a_november_deployment_counts_one_period_not_eleven(
     clock.now = at(date(2026, 12, 20))
     office = person(build_dispatcher(s), "800", "办公室王")
     reply = office.says("/assessment 2026")[-1]
-    assert reply.document is not None
+    assert reply.document is not None and reply.document.content is not None
     sheets = xlsx_rows(reply.document.content)
     rows = sheets["成员单位考核"]
     due = [dict(zip(rows[0], row, strict=True))["应报月报"] for row in rows[1:]]

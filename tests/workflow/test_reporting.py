@@ -121,9 +121,7 @@ def test_a_due_date_on_monday_brings_both_reminders_on_friday(policy: Policy):
 def test_the_assessment_counts_only_periods_the_bot_was_in_use(policy: Policy):
     d = policy.deadlines
     since = first_period(date(2026, 11, 10), d)  # deployed in November: 1 period, not 11
-    assert [w.period for w in periods_due(2026, date(2026, 12, 31), d, since=since)] == [
-        "2026-11"
-    ]
+    assert [w.period for w in periods_due(2026, date(2026, 12, 31), d, since=since)] == ["2026-11"]
     assert periods_due(2026, date(2026, 12, 4), d, since=since) == []  # not due yet
     since = first_period(date(2026, 10, 20), d)
     assert [w.period for w in periods_due(2026, date(2026, 12, 31), d, since=since)] == [
@@ -131,6 +129,4 @@ def test_the_assessment_counts_only_periods_the_bot_was_in_use(policy: Policy):
         "2026-11",
     ]
     assert len(periods_due(2026, date(2026, 12, 31), d, since="2026-01")) == 11
-    assert [w.period for w in periods_due(2027, date(2027, 3, 1), d, since=since)] == [
-        "2027-01"
-    ]
+    assert [w.period for w in periods_due(2027, date(2027, 3, 1), d, since=since)] == ["2027-01"]
