@@ -141,6 +141,7 @@ def step_cost(projects: int, steps: int) -> float:
     with factory() as uow:
         seed_policy(uow, policy)
         investor = uow.people.add(Person(name="投资人"))
+        assert investor.id is not None
         uow.session.add(MessengerAccount(person_id=investor.id, external_id="1", chat_id="1"))
         uow.session.add(PersonRole(person_id=investor.id, role="investor"))
         uow.session.bulk_save_objects(

@@ -12,7 +12,7 @@ from bot.bootstrap import build_services
 from bot.leader import Leadership
 from bot.leading import LeaderWork
 from bot.messenger import MessengerClient
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, SystemClock
 from bot.respond import Responder
 from bot.sender import OutboxSender
 from bot.settings import Settings
@@ -52,7 +52,7 @@ class BotCore:
         self.sender = OutboxSender(
             client,
             uow_factory,
-            RateLimiter(),
+            RateLimiter(SystemClock(uow_factory.clock)),
             on_failure=lambda uow, rows: report_undeliverable(self.services, uow, rows),
         )
         self._work = LeaderWork(

@@ -7,6 +7,7 @@ import asyncio
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime
 from typing import Final, Protocol
 
@@ -36,11 +37,15 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real clock."""
+    """The real clock; `now` may be given, so that the sender tells the time by the same clock
+    as the units of work."""
+
+    def __init__(self, now: Callable[[], datetime] = utcnow) -> None:
+        self._now = now
 
     def now(self) -> datetime:
         """The current time, aware, in UTC."""
-        return utcnow()
+        return self._now()
 
     def monotonic(self) -> float:
         """Seconds on a clock that never goes back."""

@@ -7,6 +7,8 @@ import os
 
 # python-telegram-bot 22 warns on int retry_after unless time periods are timedeltas.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +23,22 @@ from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.policy import Policy
 from workflow.policy_file import load_default_policy
+
+
+def _sleep_on_a_timed_wait(seconds: float) -> None:
+    """time.sleep, waiting on a lock instead of clock_nanosleep."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    threading.Event().wait(seconds)
+
+
+# .ci/run also runs the suite under `faketime` with FAKETIME_DONT_FAKE_MONOTONIC=1 (only the
+# calendar moves). libfaketime 0.9.10 then fails every time.sleep with EINVAL (its
+# clock_nanosleep on an absolute monotonic deadline); timed waits on locks are unaffected.
+try:
+    time.sleep(1e-6)
+except OSError:
+    time.sleep = _sleep_on_a_timed_wait  # type: ignore[assignment]
 
 PG_URL = os.environ.get("ZHAOSHANG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +21,16 @@ OFFICE_ID = 900
 
 
 RUNTIMES = ["ptb", "aiogram"]
+
+
+def bot_today() -> date:
+    """Today as the bot sees it: these bots run on the real clock, in Asia/Shanghai."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def this_years_serial(n: int) -> str:
+    """The n-th serial number the bot issues this year."""
+    return f"QX-{bot_today().year}-{n:04d}"
 
 
 def settings_for(sb: SandboxServer, tmp_path: Path, runtime: str = "ptb") -> Settings:
@@ -47,7 +59,7 @@ def settings(request: pytest.FixtureRequest, sandbox: SandboxServer, tmp_path: P
 
 
 @pytest.fixture
-def uow_factory(settings: Settings) -> UnitOfWorkFactory:
+def uow_factory(settings: Settings) -> Iterator[UnitOfWorkFactory]:
     factory = build_uow_factory(settings)
     yield factory
     factory.engine.dispose()

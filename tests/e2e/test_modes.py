@@ -13,7 +13,7 @@ from bot.bootstrap import build_uow_factory
 from bot.runtimes import make_runtime
 from bot.settings import Settings
 from sandbox import SandboxServer
-from tests.e2e.conftest import subprocess_env
+from tests.e2e.conftest import subprocess_env, this_years_serial
 
 
 def free_port() -> int:
@@ -92,5 +92,5 @@ def test_the_demo_prints_the_whole_journey(tmp_path: Path, settings: Settings):
     assert out.returncode == 0, out.stderr[-2000:]
     text = out.stdout
     assert "👤" in text and "🤖" in text and "[ ✅ 提交 ]" in text
-    assert "请核对投资项目计划书" in text and "QX-2026-0001" in text
+    assert "请核对投资项目计划书" in text and this_years_serial(1) in text
     assert (tmp_path / "demo.db").exists()

@@ -9,6 +9,7 @@ from bot.runtimes import Runtime
 from sandbox import SandboxServer
 from storage.tables import Project
 from storage.uow import UnitOfWorkFactory
+from tests.e2e.conftest import this_years_serial
 
 
 async def test_an_investor_fills_in_the_whole_plan_in_telegram(
@@ -17,11 +18,11 @@ async def test_an_investor_fills_in_the_whole_plan_in_telegram(
     await play_investor(sandbox, uow_factory)
     transcript = sandbox.render_transcript(INVESTOR_ID)
     assert "第 1/" in transcript and "请核对投资项目计划书" in transcript
-    assert "QX-2026-0001" in transcript
+    assert this_years_serial(1) in transcript
     assert sandbox.unanswered_callback_queries() == []  # every press was answered
     with uow_factory() as uow:
         project = uow.session.exec(select(Project)).one()
-        assert (project.serial, project.stage) == ("QX-2026-0001", "lead")
+        assert (project.serial, project.stage) == (this_years_serial(1), "lead")
         assert project.plan["contact_phone"] == "0763-5812345"
     commands = {c["command"] for c in sandbox.effective_commands(INVESTOR_ID, INVESTOR_ID)}
     assert {"new", "my", "project"} <= commands  # the investor's own menu

@@ -4,7 +4,7 @@ and one vetoed on 环境影响 — with every refusal the documents require."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from sandbox import SandboxServer
 from storage.tables import Project
 from storage.uow import UnitOfWorkFactory
 from templates.word import docx_text
-from tests.e2e.conftest import OFFICE_ID
+from tests.e2e.conftest import OFFICE_ID, bot_today, this_years_serial
 from workflow.policy_file import load_default_policy
 from workflow.screening import PlanFigures, screen
 
@@ -94,10 +94,10 @@ def add_project(
         sector="new_materials",
     )
     with uow_factory() as uow:
-        serial = uow.projects.next_serial("QX", 2026)
+        number = uow.projects.next_serial("QX", bot_today().year)
         p = uow.projects.add(
             Project(
-                serial=serial,
+                serial=number,
                 name=name,
                 investor_name=plan["investor"],
                 stage="lead",
@@ -112,7 +112,7 @@ def add_project(
         )
         uow.projects.record_creation(p, investor_id)
         uow.commit()
-        return serial
+        return number
 
 
 def stage_of(uow_factory: UnitOfWorkFactory, serial: str) -> str:
@@ -148,18 +148,18 @@ async def test_review_and_decision_for_three_projects(
 
     # The investor submits one plan in chat; two more of theirs are already in the library.
     await play_investor(sb, uow_factory, INVESTOR)
-    vetoed = "QX-2026-0001"  # 6.5亿, from the form
+    vetoed = this_years_serial(1)  # 6.5亿, from the form
     with uow_factory() as uow:
         investor_id = uow.people.by_account("telegram", str(INVESTOR)).id
     filed = add_project(uow_factory, investor_id, "新材料二期项目", 20000)  # 2亿
     big = add_project(uow_factory, investor_id, "新能源汽车零部件产业园项目", 120000)  # 12亿
     await settle(sb, bot)
-    assert "QX-2026-0001" in newest(sb, OFFICE, "新的投资项目")["text"]
+    assert vetoed in newest(sb, OFFICE, "新的投资项目")["text"]
 
     # A joint meeting is scheduled; an unreviewed project cannot go on its agenda.
     await office.say("/meeting")
     await office.press("➕ 安排新的联席会议")
-    await office.say((date.today() + timedelta(days=10)).isoformat())
+    await office.say((bot_today() + timedelta(days=10)).isoformat())
     await office.press("14:30")
     await office.say("区政府第一会议室")
     await office.press("✅ 提交")
@@ -276,8 +276,8 @@ async def test_review_and_decision_for_three_projects(
         "今天",
         "区长",
         "张仁建 区长",
-        "2027-03",
-        "2028-06",
+        f"{bot_today().year + 1}-03",  # construction starts and ends after today
+        f"{bot_today().year + 2}-06",
         "400",
         "9亿",
         "5000万元",

@@ -99,9 +99,7 @@ def test_a_project_keeps_exact_amounts_and_its_stage_history(uow_factory: UnitOf
         assert [x.serial for x in uow.projects.listing(stage="confirmed")] == ["QX-2026-0001"]
 
 
-def test_drafts_survive_a_new_engine_and_one_is_active_per_chat(
-    database_url: str, clock: Clock
-):
+def test_drafts_survive_a_new_engine_and_one_is_active_per_chat(database_url: str, clock: Clock):
     migrate(database_url)
     first = UnitOfWorkFactory(make_engine(database_url), clock)
     with first() as uow:
