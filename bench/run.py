@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from conversations.inbound import Inbound
 from handlers.app import build_dispatcher
 from handlers.context import Services
-from handlers.events import Inbound
 from storage.db import make_engine, migrate
 from storage.seed import seed_policy
 from storage.tables import MessengerAccount, Person, PersonRole, Project

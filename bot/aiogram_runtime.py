@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.aiogram_client import AiogramClient
 from bot.core import BotCore, CoreRuntime, message_event, other_kind, replies_to
 from bot.settings import Settings
-from handlers.events import FileRef, Inbound
+from conversations.inbound import FileRef, Inbound
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

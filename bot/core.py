@@ -16,9 +16,9 @@ from bot.ratelimit import RateLimiter, SystemClock
 from bot.respond import Responder
 from bot.sender import OutboxSender
 from bot.settings import Settings
+from conversations.inbound import FileRef, Inbound, parse_command
 from handlers.app import build_dispatcher
 from handlers.dispatch import Dispatcher
-from handlers.events import FileRef, Inbound, parse_command
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
 

@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.core import BotCore, CoreRuntime, message_event, other_kind, replies_to
 from bot.ptb_client import PtbClient
 from bot.settings import Settings
-from handlers.events import FileRef, Inbound
+from conversations.inbound import FileRef, Inbound
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

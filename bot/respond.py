@@ -32,9 +32,9 @@ from bot.messenger import (
     Transient,
 )
 from conversations.files import MAX_FILE_SIZE, file_type
+from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
 from handlers.dispatch import Dispatcher
-from handlers.events import Inbound
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer, normalize_locale
 

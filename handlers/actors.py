@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from conversations.inbound import Inbound
 from handlers.context import Actor, Services
-from handlers.events import Inbound
 from handlers.notify import locale_of
 from storage.tables import Person
 from storage.uow import UnitOfWork

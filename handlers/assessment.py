@@ -7,11 +7,11 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
 from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError
-from handlers.events import Inbound
 from handlers.registry import command
 from storage.uow import UnitOfWork
 from templates.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment

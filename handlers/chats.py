@@ -22,11 +22,11 @@ from markupsafe import Markup
 from conversations.draft import Draft, repair
 from conversations.events import FormContext
 from conversations.fields import SUMMARY, Kind
+from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
 from conversations.views import View, plain
 from handlers import forms
 from handlers.context import Actor, Services
-from handlers.events import Inbound
 from handlers.notify import locale_of
 from storage.uow import UnitOfWork
 from templates.renderer import normalize_locale

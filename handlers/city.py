@@ -10,12 +10,12 @@ from typing import Final
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.notes import CITY_COMMENT
+from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import notify_many, notify_role
 from handlers.plans import plan_figures
 from handlers.registry import button

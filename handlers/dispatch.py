@@ -8,13 +8,13 @@ import re
 
 from conversations.callbacks import CallbackDataError, decode
 from conversations.events import TEXT_COMMANDS, ButtonInput, Command, FileInput, TextInput
+from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
 from conversations.views import FORM_BUTTONS
 from handlers import chats, forms
 from handlers.actors import resolve_actor
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.registry import BUTTONS, COMMANDS, commands_for
 from storage.uow import UnitOfWork
 

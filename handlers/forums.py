@@ -10,12 +10,12 @@ from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.forum import FORUM_OPINION_FORM
 from conversations.forms.meeting import MEETING_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import deployment, forms
 from handlers.buttons import FORUM_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import Build, message, notify_many
 from handlers.registry import button, command
 from storage.tables import ForumOpinion, Meeting, MeetingAttendee

@@ -10,12 +10,12 @@ from decimal import Decimal
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.liaison import CHECKIN_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import deployment, forms
 from handlers.buttons import LIAISON_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import Build, notify, notify_many
 from handlers.registry import button
 from handlers.review_sheet import DOCX

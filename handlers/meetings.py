@@ -9,12 +9,12 @@ from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.meeting import MEETING_FORM
 from conversations.forms.notes import DEFER_CONDITIONS
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import MEETING_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.minutes import minutes_document
 from handlers.notify import message, notify_many
 from handlers.registry import button, command

@@ -11,13 +11,13 @@ from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.events import Command
 from conversations.forms.registration import REGISTRATION_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.actors import link_person
 from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
-from handlers.events import Inbound
 from handlers.notify import message, notify
 from handlers.registry import button, command, commands_for
 from storage.tables import Invitation

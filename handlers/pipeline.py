@@ -7,12 +7,12 @@ from collections.abc import Callable
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import LIAISON_BUTTONS, PIPELINE_BUTTONS, PLAN_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import notify
 from handlers.registry import button, command
 from handlers.stages import facts, move

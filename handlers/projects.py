@@ -9,12 +9,12 @@ from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.events import Command
 from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import PLAN_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import notify_role
 from handlers.plans import findings_json, findings_of, summary_findings
 from handlers.registry import button, command

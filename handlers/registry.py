@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conversations.callbacks import ButtonSchema, CallbackData
+from conversations.inbound import Inbound
 from conversations.replies import Outcome
 from handlers.context import Actor, Services
-from handlers.events import Inbound
 from storage.uow import UnitOfWork
 from workflow.roles import Role
 

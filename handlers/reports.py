@@ -9,12 +9,12 @@ from datetime import date, datetime, time
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.monthly import MONTHLY_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply
 from handlers import deployment, forms
 from handlers.buttons import MONTHLY_REPORT_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
-from handlers.events import Inbound
 from handlers.notify import Build, notify_many
 from handlers.registry import button, command
 from storage.tables import MonthlyReportRow

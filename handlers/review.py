@@ -6,12 +6,12 @@ from __future__ import annotations
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.review import OPINION_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.events import Inbound
 from handlers.notify import message, notify, notify_many
 from handlers.registry import button
 from handlers.review_cards import progress_card, reviewer_card

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from conversations.draft import Draft
 from conversations.forms.agreement import AGREEMENT_FORM, SCAN_FORM
+from conversations.inbound import Inbound
 from conversations.replies import Reply
 from handlers import forms
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError
-from handlers.events import Inbound
 from handlers.notify import notify_many, notify_role
 from handlers.stages import check, move
 from storage.tables import Agreement, Project

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.inbound import FileRef, Inbound, parse_command
 from conversations.replies import Outcome, Reply
 from handlers.app import build_dispatcher
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
-from handlers.events import FileRef, Inbound, parse_command
 from storage.deployment import record_deployment_start
 from storage.seed import seed_policy
 from storage.uow import UnitOfWorkFactory

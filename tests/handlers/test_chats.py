@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
+from conversations.inbound import Inbound
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
-from handlers.events import Inbound
 from storage.tables import AuditEntry, FormDraft, MessengerAccount, Person
 from tests.handlers.conftest import person
 

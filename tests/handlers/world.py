@@ -14,10 +14,10 @@ import pytest
 from sqlmodel import select
 
 from conversations.forms.registration import REGISTRATION_FORM
+from conversations.inbound import Inbound, parse_command
 from handlers.app import build_dispatcher
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
-from handlers.events import Inbound, parse_command
 from storage.db import make_engine, migrate
 from storage.deployment import record_deployment_start
 from storage.seed import seed_policy

@@ -1,4 +1,5 @@
-"""Inbound events: what a runtime adapter makes of a messenger update."""
+"""The one inbound event type: what a runtime adapter (Telegram, WeCom, the web) makes of an
+update, and the one command parser."""
 
 from __future__ import annotations
 
