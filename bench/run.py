@@ -19,15 +19,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from conversations.inbound import Inbound
-from handlers.app import build_dispatcher
-from handlers.context import Services
-from storage.db import make_engine, migrate
-from storage.seed import seed_policy
-from storage.tables import MessengerAccount, Person, PersonRole, Project
-from storage.uow import UnitOfWorkFactory
 from templates.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
-from templates.renderer import Renderer
 from templates.word import (
     AgendaItem,
     Attendee,
@@ -38,6 +30,16 @@ from templates.word import (
     meeting_minutes,
     review_opinion_sheet,
 )
+
+from bot.bootstrap import routes
+from conversations.inbound import Inbound
+from handlers.context import Services
+from handlers.dispatch import Dispatcher
+from storage.db import make_engine, migrate
+from storage.seed import seed_policy
+from storage.tables import MessengerAccount, Person, PersonRole, Project
+from storage.uow import UnitOfWorkFactory
+from templates.renderer import Renderer
 from workflow.policy_file import load_default_policy
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -167,8 +169,9 @@ def step_cost(projects: int, steps: int) -> float:
         renderer=Renderer(),
         clock=factory.clock,
         timezone=ZoneInfo("Asia/Shanghai"),
+        routes=routes(),
     )
-    dispatcher = build_dispatcher(services)
+    dispatcher = Dispatcher(services)
     seq = iter(range(10**9))
 
     def event(**kw: object) -> Inbound:

@@ -1,5 +1,5 @@
 """The composition root: settings, engine, unit-of-work factory with the clock, policy,
-renderer."""
+renderer, and the routers of every capability composed into one table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.settings import Settings
+from handlers import drafts
+from handlers.aftercare import router as aftercare
 from handlers.context import Services
+from handlers.decision import router as decision
+from handlers.intake import router as intake
+from handlers.pipeline import router as pipeline
+from handlers.reporting import router as reporting
+from handlers.review import router as review
+from handlers.routing import Routes, compose
 from storage.db import make_engine, migrate
 from storage.deployment import record_deployment_start
 from storage.files import FileStore
@@ -16,6 +24,20 @@ from storage.types import Clock
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.policy_file import load_policy
+
+
+def routes() -> Routes:
+    """Every capability's commands, buttons, forms and sweeps; the order is the command
+    menu's and the sweep's."""
+    return compose(
+        intake.router(),
+        drafts.router(),
+        pipeline.router(),
+        review.router(),
+        decision.router(),
+        aftercare.router(),
+        reporting.router(),
+    )
 
 
 def build_uow_factory(settings: Settings, clock: Clock = utcnow) -> UnitOfWorkFactory:
@@ -55,4 +77,5 @@ def build_services(
         admins=frozenset(settings.admins),
         bot_username=bot_username,
         files=FileStore(settings.files_dir),
+        routes=routes(),
     )

@@ -100,7 +100,7 @@ def open_question(
     if row is None:
         paused = any(d.chat_id == chat_id for d in uow.drafts.of_person(actor.person_id))
         return Question("paused") if paused else None
-    form = forms.definition(row.form_id)
+    form = forms.definition(services, row.form_id)
     draft = repair(form.spec, Draft.model_validate(row.data))
     if draft.paused:
         return Question("paused")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from handlers.routing import Routes
 from handlers.workdays import WorkCalendar
 from storage.files import FileStore
 from storage.tables import MessengerAccount, Person, PersonRole
@@ -29,6 +30,8 @@ class Services:
     bot_username: str = "zhaoshang_bot"
     messenger: str = "telegram"
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    routes: Routes = field(default_factory=Routes)
+    """The composed routers: commands, buttons, forms, sweeps."""
     files: FileStore = field(default_factory=FileStore)
     """Where the bytes of uploads are kept: the database, or the files folder."""
 

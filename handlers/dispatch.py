@@ -15,7 +15,6 @@ from handlers import chats, forms
 from handlers.actors import resolve_actor
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.registry import BUTTONS, COMMANDS, commands_for
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -84,7 +83,7 @@ class Dispatcher:
         r = self.services.renderer
         return [
             (c.name, html.unescape(r.message(actor.locale, "commands#describe", command=c.name)))
-            for c in commands_for(actor.roles, bool(actor.roles))
+            for c in self.services.routes.commands_for(actor.roles, bool(actor.roles))
         ]
 
     def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
@@ -118,7 +117,7 @@ class Dispatcher:
                 return forms.feed(s, uow, actor, draft, file)
             return forms.feed(s, uow, actor, draft, TextInput(event.text or ""))
         if not actor.roles:
-            return COMMANDS["start"].handler(s, uow, actor, event)
+            return s.routes.commands["start"].handler(s, uow, actor, event)
         return Outcome([Reply(s.renderer.message(actor.locale, "common#unknown_text"))])
 
     def _command(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
@@ -134,11 +133,11 @@ class Dispatcher:
                     draft,
                     Command(TEXT_COMMANDS.get(name, name), event.args or None),
                 )
-        spec = COMMANDS.get(name)
+        spec = s.routes.commands.get(name)
         if spec is None:
             raise HandlerError("common#unknown_command", command=name)
         if spec.needs_registration and not actor.roles:
-            return COMMANDS["start"].handler(s, uow, actor, event)
+            return s.routes.commands["start"].handler(s, uow, actor, event)
         if spec.roles is not None and not (spec.roles & actor.roles):
             raise Refused("common#not_allowed", audit_action=f"refused:/{name}")
         return spec.handler(s, uow, actor, event)
@@ -150,7 +149,7 @@ class Dispatcher:
             raw = decode(event.callback_data or "")
         except CallbackDataError:
             raise Refused("common#stale_button", audit_action="refused:bad_callback") from None
-        spec = BUTTONS.get(raw.prefix)
+        spec = s.routes.buttons.get(raw.prefix)
         schema = spec.schema if spec is not None else None
         if raw.prefix == FORM_BUTTONS.prefix:
             schema = FORM_BUTTONS

@@ -2,54 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from conversations.draft import Draft, new_draft
 from conversations.engine import step
 from conversations.events import Command, Event, FileInput, FormContext
-from conversations.fields import SUMMARY, Choice, FormSpec
+from conversations.fields import SUMMARY
 from conversations.replies import Outcome, Reply
 from handlers.context import Actor, Services
 from handlers.errors import Refused
+from handlers.routing import FormDefinition
 from storage.tables import FormDraft
 from storage.uow import UnitOfWork
-from workflow.roles import Role
-
-OnSubmit = Callable[[Services, UnitOfWork, Actor, Draft, str], list[Reply]]
-SummaryExtra = Callable[[Services, Mapping[str, Any], str], str | None]
 
 
-@dataclass(frozen=True)
-class FormDefinition:
-    """A form the bot can run: its spec, its run-time choices, and what submitting does."""
-
-    spec: FormSpec
-    on_submit: OnSubmit
-    options: Callable[[Services], Mapping[str, Sequence[Choice]]] = lambda _s: {}
-    summary_extra: SummaryExtra | None = None
-    roles: frozenset[Role] | None = None
-    """Who may fill it in (None: anyone, as a visitor registering)."""
-
-    def check_allowed(self, actor: Actor) -> None:
-        """Refuse an actor who may not fill in (or submit) this form."""
-        if self.roles is not None and not (self.roles & actor.roles):
-            raise Refused("common#not_allowed", audit_action=f"refused:form:{self.spec.id}")
+def check_allowed(form: FormDefinition, actor: Actor) -> None:
+    """Refuse an actor who may not fill in (or submit) this form."""
+    if form.roles is not None and not (form.roles & actor.roles):
+        raise Refused("common#not_allowed", audit_action=f"refused:form:{form.id}")
 
 
-_FORMS: dict[str, FormDefinition] = {}
-
-
-def register(definition: FormDefinition) -> FormDefinition:
-    """Make a form known to the dispatcher (done once per module, by its use case)."""
-    _FORMS[definition.spec.id] = definition
-    return definition
-
-
-def definition(form_id: str) -> FormDefinition:
-    """A registered form."""
-    return _FORMS[form_id]
+def definition(services: Services, form_id: str) -> FormDefinition:
+    """A form the composed routers bring."""
+    return services.routes.form(form_id)
 
 
 def context(services: Services, actor: Actor, form: FormDefinition, draft: Draft) -> FormContext:
@@ -78,8 +54,8 @@ def start(
 ) -> list[Reply]:
     """Open a fresh draft (optionally pre-filled) and show its first question, or its summary
     when a complete earlier version is being revised."""
-    form = definition(form_id)
-    form.check_allowed(actor)
+    form = definition(services, form_id)
+    check_allowed(form, actor)
     draft = new_draft(form.spec)
     if answers:
         draft = draft.model_copy(update={"answers": dict(answers)})
@@ -101,7 +77,7 @@ def feed(
     services: Services, uow: UnitOfWork, actor: Actor, row: FormDraft, event: Event
 ) -> Outcome:
     """Give one event to a stored draft."""
-    form = definition(row.form_id)
+    form = definition(services, row.form_id)
     draft = Draft.model_validate(row.data)
     return feed_draft(services, uow, actor, row.chat_id, form, draft, event, row.subject)
 
@@ -122,7 +98,7 @@ def feed_draft(
         keep_upload(services, uow, event, result.draft.answers)
     replies = list(result.replies)
     if result.status == "submitted":
-        form.check_allowed(actor)  # roles may have been withdrawn since the form was opened
+        check_allowed(form, actor)  # roles may have been withdrawn since the form was opened
         # The use case says what submitting did; the engine's generic notice is its fallback.
         replies = form.on_submit(services, uow, actor, result.draft, subject) or replies
         row = uow.drafts.find(actor.person_id, chat_id, form.spec.id, subject)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 
-from workflow.notices import WorkingDay, working_day_on_or_before
+from workflow.calendar import WorkingDay
+from workflow.notices import working_day_on_or_before
 from workflow.policy import Deadlines
 
 ESCALATE_AFTER_DAYS = 3  # days late before the unit's head is told
@@ -78,6 +81,11 @@ def unit_owes(w: ReportWindow, joined_on: date | None) -> bool:
     return joined_on is not None and joined_on <= w.due_on
 
 
+def submitted_late(submitted_on: date | None, due_on: date) -> bool:
+    """Whether a report came in after its due date; one never submitted is missing, not late."""
+    return submitted_on is not None and submitted_on > due_on
+
+
 def reminder_stages(
     w: ReportWindow,
     today: date,
@@ -111,3 +119,11 @@ def reporting_period(today: date, deadlines: Deadlines) -> str:
     if today.day >= deadlines.monthly_report_open_day:
         return period_of(today)
     return period_of(today.replace(day=1) - timedelta(days=1))
+
+
+DEPARTMENT_SEPARATORS: Final = re.compile(r"[、,，;；/\s]+")
+
+
+def departments(text: str | None) -> list[str]:
+    """The departments named in a monthly report row's 需要协调的部门."""
+    return [d for d in DEPARTMENT_SEPARATORS.split(text or "") if d]

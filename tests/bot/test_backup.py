@@ -32,6 +32,7 @@ from bot.backup import (
     restore,
     scheduled_backup,
 )
+from bot.bootstrap import routes
 from bot.leading import daily_backup, jobs
 from handlers.context import Services
 from storage.db import make_engine, migrate
@@ -327,6 +328,7 @@ def test_the_leader_backs_up_once_a_day_when_a_backup_folder_is_set(
     services = Services(
         uow=uow_factory, policy=policy, renderer=Renderer(), clock=lambda: clock["now"],
         timezone=ZoneInfo("Asia/Shanghai"),
+        routes=routes(),
     )
     plan = BackupPlan(tmp_path / "backups", keep=2)
     try:

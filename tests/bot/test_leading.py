@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.bootstrap import routes
 from bot.leading import jobs, prune_updates
 from handlers.context import Services
 from storage.tables import ProcessedUpdate
@@ -33,6 +34,7 @@ def test_handled_update_ids_older_than_a_week_are_forgotten(
         renderer=Renderer(),
         clock=lambda: now,
         timezone=ZoneInfo("Asia/Shanghai"),
+        routes=routes(),
     )
     assert prune_updates(services) == 1
     with uow_factory() as uow:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.bootstrap import routes
 from conversations.inbound import FileRef, Inbound, parse_command
 from conversations.replies import Outcome, Reply
-from handlers.app import build_dispatcher
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from storage.deployment import record_deployment_start
@@ -20,6 +20,8 @@ from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from tests.conftest import Clock
 from workflow.policy import Policy
+
+ROUTES = routes()  # the routers composed as the bot composes them
 
 
 def make_services(
@@ -37,6 +39,7 @@ def make_services(
         timezone=ZoneInfo("Asia/Shanghai"),
         admins=admins,
         bot_username="zhaoshang_test_bot",
+        routes=ROUTES,
     )
 
 
@@ -51,7 +54,7 @@ def services(sqlite_uow_factory: UnitOfWorkFactory, policy: Policy, clock: Clock
 
 @pytest.fixture
 def dispatcher(services: Services) -> Dispatcher:
-    return build_dispatcher(services)
+    return Dispatcher(services)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from handlers.context import Services
-from handlers.plans import findings_json, findings_of
+from handlers.intake.plans import findings_json, findings_of
 from storage.tables import MessengerAccount, Person, Project
 from workflow.roles import Role
 

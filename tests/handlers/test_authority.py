@@ -16,8 +16,8 @@ import pytest
 
 from conversations.views import FORM_BUTTONS
 from handlers.context import Services
-from handlers.onboarding import INVITABLE
-from handlers.registry import BUTTONS, COMMANDS
+from handlers.intake.onboarding import INVITABLE
+from tests.handlers.conftest import ROUTES
 from tests.handlers.world import (
     AUTHORITY,
     CITY,
@@ -51,7 +51,7 @@ class Row:
 
 def cmd(name: str, allowed: frozenset[str], args: str = "") -> Row:
     """A command that needs registration: the unregistered are asked to register."""
-    spec = COMMANDS[name]
+    spec = ROUTES.commands[name]
     register = UNREGISTERED if spec.needs_registration else frozenset()
     return Row(f"/{name}", lambda w: f"/{name} {args}".strip(), allowed - register, register)
 
@@ -156,11 +156,11 @@ ROWS: tuple[Row, ...] = (
 
 def test_every_command_and_button_action_has_a_row():
     commands = {r.key for r in ROWS if r.key.startswith("/")}
-    assert commands == {f"/{name}" for name in COMMANDS}
+    assert commands == {f"/{name}" for name in ROUTES.commands}
     actions = {r.key for r in ROWS if not r.key.startswith("/")}
     declared = {
         f"{spec.schema.prefix}:{action}"
-        for spec in BUTTONS.values()
+        for spec in ROUTES.buttons.values()
         for action in spec.schema.actions
     }
     declared |= {f"{FORM_BUTTONS.prefix}:{a}" for a in ("pause", "help")}

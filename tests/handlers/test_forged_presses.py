@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from conversations.callbacks import MAX_CALLBACK_BYTES
 from conversations.views import FORM_BUTTONS
 from handlers.context import Services
-from handlers.registry import BUTTONS
 from storage.tables import ProcessedUpdate
+from tests.handlers.conftest import ROUTES
 from tests.handlers.world import COLUMNS, Copy, World, copy_of, event, template
 
 __all__ = ["template"]  # the module's fixture
@@ -90,7 +90,7 @@ def test_arbitrary_bytes_as_callback_data_never_raise_nor_change_anything(
 def _payloads() -> st.SearchStrategy[str]:
     """Well-shaped presses with arguments that may be anything: ids of real objects, other
     numbers, words, odd digits."""
-    schemas = [spec.schema for spec in BUTTONS.values()] + [FORM_BUTTONS]
+    schemas = [spec.schema for spec in ROUTES.buttons.values()] + [FORM_BUTTONS]
     argument = st.one_of(
         st.integers(min_value=0, max_value=40).map(str),
         st.integers(min_value=2**31 - 2, max_value=2**70).map(str),

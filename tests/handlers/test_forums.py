@@ -8,8 +8,8 @@ from datetime import date
 from sqlmodel import select
 
 from conversations.replies import Reply
-from handlers.app import build_dispatcher
 from handlers.context import Services
+from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.tables import OutboxMessage
 from tests.handlers.conftest import Clock, person
@@ -27,7 +27,7 @@ def inbox(s: Services, chat: str) -> list[Reply]:
 def test_a_forum_invites_signed_investors_and_its_summary_reaches_the_leaders(
     services: Services, clock: Clock
 ) -> None:
-    d = build_dispatcher(services)
+    d = Dispatcher(services)
     official(services, "800", "办公室王", Role.OFFICE, "office")
     official(services, "330", "张国力", Role.LEADER, "district_gov")
     investor = person(d, "101", "李明")
@@ -62,7 +62,7 @@ def test_a_forum_invites_signed_investors_and_its_summary_reaches_the_leaders(
 
 
 def test_a_visit_is_to_one_signed_company(services: Services, clock: Clock) -> None:
-    d = build_dispatcher(services)
+    d = Dispatcher(services)
     official(services, "330", "张国力", Role.LEADER, "district_gov")
     investor = person(d, "101", "李明")
     register(investor)

@@ -4,13 +4,13 @@ every two weeks, and problems that stay open until someone closes them."""
 from __future__ import annotations
 
 from sqlmodel import select
+from documents.word import docx_text
 
 from conversations.replies import Reply
-from handlers.app import build_dispatcher
 from handlers.context import Services
+from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.tables import OutboxMessage, ProblemItem
-from templates.word import docx_text
 from tests.handlers.conftest import Clock, person
 from tests.handlers.flows import official, project
 from workflow.roles import Role
@@ -29,7 +29,7 @@ def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clo
     official(services, "320", "住建局许局长", Role.UNIT_HEAD, "housing")
     official(services, "330", "张国力", Role.LEADER, "district_gov")
     pid = project(services, "QX-2026-0002", 20000, stage="signed")
-    d = build_dispatcher(services)
+    d = Dispatcher(services)
     office = person(d, "800", "办公室王")
     office.says("/project QX-2026-0002")
     card = office.press("🤝 联络员")
@@ -80,8 +80,9 @@ def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
     from datetime import date
     from decimal import Decimal
 
+    from documents.excel import xlsx_rows
+
     from storage.tables import Agreement, Project
-    from templates.excel import xlsx_rows
 
     official(services, "800", "办公室王", Role.OFFICE, "office")
     pid = project(services, "QX-2026-0002", 20000, stage="construction")
@@ -98,7 +99,7 @@ def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
         p = uow.session.get(Project, pid)
         p.invested_wan = Decimal(15000)
         uow.commit()
-    office = person(build_dispatcher(services), "800", "办公室王")
+    office = person(Dispatcher(services), "800", "办公室王")
     reply = office.says("/assessment 2026")[0]
     assert reply.document is not None and reply.document.filename.endswith(".xlsx")
     sheets = xlsx_rows(reply.document.content)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from handlers.app import build_dispatcher
 from handlers.context import Services
+from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.db import make_engine
 from storage.tables import MonthlyReport, OutboxMessage
@@ -46,7 +46,7 @@ def test_two_months_of_monthly_reports(services: Services, clock: Clock) -> None
             run_all(s)
             run_all(s)  # a duplicate start changes nothing
         if day == date(2026, 11, 26):  # 环保局 reports on time; 经信局 never does
-            reporter = person(build_dispatcher(s), "302", "环保局报送员")
+            reporter = person(Dispatcher(s), "302", "环保局报送员")
             reporter.says("/report")
             reporter.press("有事项需报告")
             for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
@@ -86,7 +86,7 @@ def test_two_months_of_monthly_reports(services: Services, clock: Clock) -> None
 
 
 def test_stall_colours_follow_the_policys_days_per_stage() -> None:
-    from handlers.digest import stall_colour
+    from handlers.reporting.digest import stall_colour
 
     assert [stall_colour(d, 10) for d in (10, 11, 20, 21)] == ["green", "amber", "amber", "red"]
     assert stall_colour(400, None) == "green"
@@ -95,13 +95,14 @@ def test_stall_colours_follow_the_policys_days_per_stage() -> None:
 def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
     services: Services, clock: Clock
 ) -> None:
+    from documents.excel import xlsx_rows
+
     from storage.tables import StoredFile
-    from templates.excel import xlsx_rows
 
     official(services, "302", "环保局报送员", Role.UNIT_REPORTER, "environment")
     official(services, "800", "办公室王", Role.OFFICE, "office")
     clock.now = at(date(2026, 11, 26), 10)
-    reporter = person(build_dispatcher(services), "302", "环保局报送员")
+    reporter = person(Dispatcher(services), "302", "环保局报送员")
     reporter.says("/report")
     reporter.press("有事项需报告")
     for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):

@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
+from documents.excel import xlsx_rows
 
 from conversations.replies import Reply
-from handlers.app import build_dispatcher
 from handlers.context import Services
+from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.deployment import deployment_start, record_deployment_start
 from storage.seed import seed_policy
@@ -26,7 +27,6 @@ from storage.tables import (
     ScheduledRun,
 )
 from storage.uow import UnitOfWorkFactory
-from templates.excel import xlsx_rows
 from tests.conftest import Clock
 from tests.handlers.conftest import make_services, person
 from tests.handlers.flows import official, project
@@ -184,7 +184,7 @@ def test_two_reminders_on_the_working_day_before_national_day_are_one_message(
 
 
 def test_a_forum_on_monday_is_reminded_on_friday(services: Services, clock: Clock) -> None:
-    d = build_dispatcher(services)
+    d = Dispatcher(services)
     official(services, "800", "办公室王", Role.OFFICE, "office")
     investor = person(d, "101", "李明")
     register(investor)
@@ -281,7 +281,7 @@ def test_the_assessment_of_a_november_deployment_counts_one_period_not_eleven(
     s = deployed(sqlite_uow_factory, policy, clock, date(2026, 11, 10))
     official(s, "800", "办公室王", Role.OFFICE, "office")
     clock.now = at(date(2026, 12, 20))
-    office = person(build_dispatcher(s), "800", "办公室王")
+    office = person(Dispatcher(s), "800", "办公室王")
     reply = office.says("/assessment 2026")[-1]
     assert reply.document is not None and reply.document.content is not None
     sheets = xlsx_rows(reply.document.content)

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot import demo_plan
 from conversations.draft import Draft
-from handlers.app import build_dispatcher
+from handlers.dispatch import Dispatcher
 from storage.db import make_engine
 from storage.tables import OutboxMessage, Project
 from storage.uow import UnitOfWorkFactory
@@ -66,7 +66,7 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
         seed_policy(uow, policy)
         uow.commit()
     services = make_services(sqlite_uow_factory, policy, clock)
-    dispatcher = build_dispatcher(services)
+    dispatcher = Dispatcher(services)
     office = person(dispatcher, "900", "办公室")  # an administrator, made office by invitation
     _make_office(office, dispatcher)
 
@@ -99,7 +99,7 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
             services.uow.engine.dispose()
             factory = UnitOfWorkFactory(make_engine(str(services.uow.engine.url)), clock)
             services = make_services(factory, policy, clock)
-            dispatcher = build_dispatcher(services)
+            dispatcher = Dispatcher(services)
             inv.dispatcher = dispatcher
             office.dispatcher = dispatcher
             assert current_step(services.uow, "101") == "materials_equipment"

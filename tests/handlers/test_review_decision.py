@@ -298,8 +298,8 @@ def test_negotiation_notes_move_a_confirmed_project_to_negotiation(services: Ser
 def test_the_city_returns_a_project_with_a_comment(
     services: Services, dispatcher: Dispatcher, office
 ):
-    from handlers.city import send_to_city
     from handlers.context import Actor
+    from handlers.decision.city import send_to_city
 
     official(services, "701", "市常务副组长", Role.CITY_EXEC_DEPUTY, "city_group")
     pid = project(services, "QX-2026-0001", 50000, stage="city")
@@ -320,8 +320,8 @@ def test_the_city_returns_a_project_with_a_comment(
 def test_the_city_may_recall_a_project_for_its_own_review(
     services: Services, dispatcher: Dispatcher, office, reviewers
 ):
-    from handlers.city import send_to_city
     from handlers.context import Actor
+    from handlers.decision.city import send_to_city
 
     official(services, "700", "市办刘", Role.CITY_OFFICE, "city_office")
     pid = project(services, "QX-2026-0002", 20000, stage="city")

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlmodel import select
 
 from conversations.draft import Draft
-from handlers.app import build_dispatcher
 from handlers.context import Services
+from handlers.dispatch import Dispatcher
 from storage.files import FileStore
 from storage.tables import StoredFile
 from storage.uow import UnitOfWorkFactory
@@ -23,7 +23,7 @@ REPORT = b"%PDF-1.4\n" + bytes(range(256)) * 10
 
 def at_the_report(services: Services, user_id: str = "101") -> Person:
     """A registered investor whose open plan asks for the feasibility report."""
-    inv = person(build_dispatcher(services), user_id, "李明")
+    inv = person(Dispatcher(services), user_id, "李明")
     register(inv)
     inv.says("/new")
     with services.uow() as uow:

@@ -15,7 +15,6 @@ from sqlmodel import select
 
 from conversations.forms.registration import REGISTRATION_FORM
 from conversations.inbound import Inbound, parse_command
-from handlers.app import build_dispatcher
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from storage.db import make_engine, migrate
@@ -205,7 +204,7 @@ def template(
         record_deployment_start(uow, NOW - timedelta(days=90))
         uow.commit()
     s = make_services(factory, policy, Clock(NOW), admins=frozenset({PEOPLE["admin"]}))
-    world = build_world(s, build_dispatcher(s))
+    world = build_world(s, Dispatcher(s))
     factory.engine.dispose()
     yield path, world, s
 
@@ -252,7 +251,7 @@ def copy_of(template: tuple[Path, World, Services], into: Path) -> Copy:
     shutil.copy(template[0], into)
     factory = UnitOfWorkFactory(make_engine(f"sqlite:///{into}"), Clock(NOW))
     s = replace(template[2], uow=factory)  # the same renderer: templates compile once
-    return Copy(into, s, build_dispatcher(s))
+    return Copy(into, s, Dispatcher(s))
 
 
 def event(who: str, payload: str, n: int) -> Inbound:

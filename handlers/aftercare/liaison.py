@@ -12,16 +12,15 @@ from conversations.draft import Draft
 from conversations.forms.liaison import CHECKIN_FORM
 from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
+from documents.word.liaison import Contact, LiaisonRow, LiaisonTable, liaison_table
 from handlers import deployment, forms
 from handlers.buttons import LIAISON_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.notify import Build, notify, notify_many
-from handlers.registry import button
-from handlers.review_sheet import DOCX
+from handlers.review.sheet import DOCX
 from storage.tables import ProblemItem, Project
 from storage.uow import UnitOfWork
-from templates.word.liaison import Contact, LiaisonRow, LiaisonTable, liaison_table
 from workflow.notices import may_fire
 from workflow.pipeline import Stage
 from workflow.roles import Role
@@ -88,7 +87,6 @@ def _name(uow: UnitOfWork, person_id: int | None) -> str | None:
     return person.name if person else None
 
 
-@button(LIAISON_BUTTONS)
 def liaison_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -337,6 +335,3 @@ def finish_checkin(
         dedupe_key=f"problem:{item.id}",
     )
     return [Reply(s.renderer.message(actor.locale, "liaison#problem_raised"))]
-
-
-forms.register(forms.FormDefinition(CHECKIN_FORM, finish_checkin, roles=frozenset({Role.LIAISON})))

@@ -9,14 +9,12 @@ from decimal import Decimal
 
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
+from documents.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
 from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError
-from handlers.registry import command
 from storage.uow import UnitOfWork
-from templates.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
 from workflow.reporting import periods_due
-from workflow.roles import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,7 +106,6 @@ def follow_ups(s: Services, uow: UnitOfWork) -> list[ProjectFollowUp]:
     return out
 
 
-@command("assessment", roles={Role.OFFICE, Role.LEADER})
 def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """The year's assessment of the member units and the follow-up figures, as Excel."""
     today = s.today()

@@ -12,19 +12,18 @@ from conversations.draft import Draft
 from conversations.forms.notes import CITY_COMMENT
 from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
+from documents.word import CityAction as FormAction
+from documents.word import CityFiling, approval_form, filing_form
 from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
+from handlers.intake.plans import plan_figures
 from handlers.notify import notify_many, notify_role
-from handlers.plans import plan_figures
-from handlers.registry import button
-from handlers.review_sheet import DOCX
+from handlers.review.sheet import DOCX
 from handlers.stages import move
 from storage.tables import CityAction, CityCase, Project
 from storage.uow import UnitOfWork
-from templates.word import CityAction as FormAction
-from templates.word import CityFiling, approval_form, filing_form
 from workflow.policy import RouteKind
 from workflow.roles import CITY_ROLES, Role
 
@@ -152,7 +151,6 @@ def _position_of(s: Services, uow: UnitOfWork, person_id: int | None) -> str | N
     return next((p for p, role in POSITION_ROLE.items() if role.value in roles), None)
 
 
-@button(CITY_BUTTONS)
 def city_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -263,6 +261,3 @@ def _tell_office(
         office,
         lambda loc: Reply(s.renderer.message(loc, template, project=project, **params)),
     )
-
-
-forms.register(forms.FormDefinition(CITY_COMMENT, finish_city_comment, roles=CITY_ROLES))

@@ -3,8 +3,7 @@ for the office on the due date (000 一(三)1(2))."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import date
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
@@ -16,7 +15,8 @@ from handlers.buttons import MONTHLY_REPORT_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.notify import Build, notify_many
-from handlers.registry import button, command
+from handlers.reporting.aggregate import send_aggregate
+from handlers.sweeps import office_hours
 from storage.tables import MonthlyReportRow
 from storage.uow import UnitOfWork
 from workflow.reporting import (
@@ -30,9 +30,6 @@ from workflow.reporting import (
 )
 from workflow.roles import Role
 
-QUIET_BEFORE, QUIET_AFTER = time(9, 0), time(18, 0)  # reminders only in office hours
-DEPARTMENT_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-
 
 def _unit_of(s: Services, actor: Actor) -> str:
     units = actor.units(Role.UNIT_REPORTER) | actor.units(Role.UNIT_HEAD)
@@ -43,7 +40,6 @@ def _unit_of(s: Services, actor: Actor) -> str:
     return mine[0]
 
 
-@command("report", roles={Role.UNIT_REPORTER, Role.UNIT_HEAD})
 def report(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Fill in (or correct) this period's monthly report of my unit."""
     unit = _unit_of(s, actor)
@@ -51,7 +47,6 @@ def report(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
     return Outcome(_open(s, uow, actor, event, unit, period))
 
 
-@button(MONTHLY_REPORT_BUTTONS)
 def report_button(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -119,16 +114,6 @@ def finish_report(
     ]
 
 
-forms.register(
-    forms.FormDefinition(
-        MONTHLY_FORM, finish_report, roles=frozenset({Role.UNIT_REPORTER, Role.UNIT_HEAD})
-    )
-)
-
-
-def departments(text: str | None) -> list[str]:
-    """The departments named in a row's 需要协调的部门."""
-    return [d for d in DEPARTMENT_SEPARATORS.split(text or "") if d]
 
 
 def _reporters(uow: UnitOfWork, unit: str) -> list[int]:
@@ -136,12 +121,6 @@ def _reporters(uow: UnitOfWork, unit: str) -> list[int]:
         Role.UNIT_HEAD.value, unit
     )
     return [p.id for p in people if p.id]
-
-
-def office_hours(s: Services, now: datetime) -> bool:
-    """Reminders go out on working days, in office hours, never at night or on holidays."""
-    local = now.astimezone(s.timezone)
-    return s.calendar.is_working_day(local.date()) and QUIET_BEFORE <= local.time() < QUIET_AFTER
 
 
 def monthly_reports(s: Services, uow: UnitOfWork) -> int:
@@ -160,8 +139,6 @@ def monthly_reports(s: Services, uow: UnitOfWork) -> int:
                 if unit_owes(w, joined.get(unit.id)):
                     sent += _nag(s, uow, w, unit.id, today)
         if today >= w.due_on:
-            from handlers.report_aggregate import send_aggregate
-
             sent += send_aggregate(s, uow, w)
     return sent
 

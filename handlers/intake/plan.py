@@ -8,20 +8,19 @@ from typing import Any
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.events import Command
-from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.forms.plan import PLAN_FORM
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import PLAN_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
+from handlers.intake.plans import findings_json, findings_of
 from handlers.notify import notify_role
-from handlers.plans import findings_json, findings_of, summary_findings
-from handlers.registry import button, command
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import Stage
-from workflow.roles import OFFICIAL_ROLES, Role
+from workflow.roles import Role
 
 
 def _msg(s: Services, actor: Actor, name: str, **params: Any) -> str:
@@ -125,18 +124,8 @@ def _dec(raw: Any) -> Decimal | None:
     return None if raw in (None, "") else Decimal(str(raw))
 
 
-forms.register(
-    forms.FormDefinition(
-        PLAN_FORM,
-        submit_plan,
-        options=lambda s: plan_options(s.policy),
-        summary_extra=summary_findings,
-        roles=frozenset({Role.INVESTOR}),
-    )
-)
 
 
-@command("new", roles={Role.INVESTOR})
 def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Start a plan; an unfinished one is offered first."""
     existing = uow.drafts.find(actor.person_id, event.chat_id, PLAN_FORM.id)
@@ -152,7 +141,6 @@ def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
     return Outcome([intro, *forms.start(s, uow, actor, event.chat_id, PLAN_FORM.id)])
 
 
-@button(PLAN_BUTTONS)
 def plan_choice(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -187,22 +175,6 @@ def plan_choice(
     raise HandlerError("common#stale_button")
 
 
-@command("continue")
-def continue_form(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """Go on with the form paused most recently."""
-    rows = [r for r in uow.drafts.of_person(actor.person_id) if r.chat_id == event.chat_id]
-    if not rows:
-        raise HandlerError("projects#nothing_to_continue")
-    return forms.feed(s, uow, actor, rows[0], Command("resume"))
-
-
-@command("cancel")
-def cancel(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """Nothing is open to pause (an open form takes /cancel itself)."""
-    raise HandlerError("projects#nothing_to_cancel")
-
-
-@command("my", roles={Role.INVESTOR})
 def my_projects(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """My projects: stage, what happens next, and a timeline."""
     projects = uow.projects.of_investor(actor.person_id)
@@ -223,49 +195,3 @@ def my_projects(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> O
     )
 
 
-@command("project")
-def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """A project's detail; an investor sees only their own projects."""
-    serial = event.args.strip().split(" ")[0] if event.args.strip() else ""
-    if not serial:
-        raise HandlerError("projects#project_usage")
-    project = uow.projects.by_serial(serial)
-    official = bool(actor.roles & OFFICIAL_ROLES)
-    if project is None or (not official and project.investor_person_id != actor.person_id):
-        # The same answer whether the serial exists or not; the attempt is audited.
-        raise Refused(
-            "common#project_not_found", audit_action="refused:view_project", serial=serial
-        )
-    if actor.has(Role.OFFICE):
-        from handlers.pipeline import office_card
-
-        return Outcome([office_card(s, uow, actor, project)])
-    history = uow.projects.history(project.id or 0)
-    return Outcome(
-        [
-            Reply(
-                _msg(
-                    s,
-                    actor,
-                    "projects#detail",
-                    project=project,
-                    history=history,
-                    official=official,
-                    sector=_sector_name(s, project.sector),
-                    site=_site_name(s, project),
-                )
-            )
-        ]
-    )
-
-
-def _sector_name(s: Services, sector_id: str | None) -> str | None:
-    sector = s.policy.sector(sector_id) if sector_id else None
-    return sector.name if sector else None
-
-
-def _site_name(s: Services, project: Project) -> str | None:
-    if project.site == "other":
-        return project.plan.get("site_other")
-    site = next((x for x in s.policy.sites if x.id == project.site), None)
-    return site.name if site else None

@@ -17,7 +17,6 @@ from handlers.buttons import FORUM_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.notify import Build, message, notify_many
-from handlers.registry import button, command
 from storage.tables import ForumOpinion, Meeting, MeetingAttendee
 from storage.uow import UnitOfWork
 from workflow.notices import day_before_reminder_due, may_fire
@@ -28,13 +27,11 @@ SIGNED = (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION, Stage.PRODUCTION)
 ORGANISERS = frozenset({Role.OFFICE, Role.LEADER})
 
 
-@command("forum", roles={Role.OFFICE})
 def forum(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Schedule an investors' forum."""
     return Outcome(forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, "forum"))
 
 
-@command("visit", roles={Role.OFFICE, Role.LEADER})
 def visit(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Schedule a visit to a signed company: choose the company first."""
     projects = [p for st in SIGNED for p in uow.projects.listing(stage=st.value, limit=100)]
@@ -144,7 +141,6 @@ def forum_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> R
     return Reply(text, buttons, card=f"fo:{meeting.id}")
 
 
-@button(FORUM_BUTTONS)
 def forum_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -253,8 +249,3 @@ def reminders(s: Services, uow: UnitOfWork) -> int:
                 dedupe_key=f"fo:{m.id}:remind",
             )
     return sent
-
-
-forms.register(
-    forms.FormDefinition(FORUM_OPINION_FORM, finish_opinion, roles=frozenset({Role.INVESTOR}))
-)

@@ -9,8 +9,8 @@ from typing import Any
 
 from conversations.replies import Reply
 from handlers.context import Services
+from handlers.decision.signing import scan_due
 from handlers.notify import notify_many
-from handlers.signing import scan_due
 from storage.uow import UnitOfWork
 from workflow.pipeline import ACTIVE_STAGES
 from workflow.roles import Role

@@ -11,10 +11,10 @@ from conversations.fields import SUMMARY
 from conversations.forms.plan import PLAN_FORM, plan_options
 from conversations.replies import Document
 from conversations.views import View
+from documents.word import plan_sheet
 from handlers.context import Services
-from handlers.review_sheet import DOCX
+from handlers.review.sheet import DOCX
 from storage.tables import Project
-from templates.word import plan_sheet
 
 
 def _plain(value: object) -> str:

@@ -12,9 +12,11 @@ from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import LIAISON_BUTTONS, PIPELINE_BUTTONS, PLAN_BUTTONS
 from handlers.context import Actor, Services
+from handlers.decision.city import send_to_city
+from handlers.decision.signing import start_scan, start_signing
 from handlers.errors import HandlerError, Refused
 from handlers.notify import notify
-from handlers.registry import button, command
+from handlers.review.rounds import start_review
 from handlers.stages import facts, move
 from storage.tables import Project
 from storage.uow import UnitOfWork
@@ -87,7 +89,6 @@ def _team(uow: UnitOfWork, project_id: int) -> list[str]:
     ]
 
 
-@command("pipeline", roles={Role.OFFICE, Role.LEADER})
 def pipeline(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """The pipeline at a glance: counts by stage and the projects to act on."""
     counts = uow.projects.count_by_stage()
@@ -126,7 +127,6 @@ def _project(uow: UnitOfWork, data: CallbackData) -> Project:
     return project
 
 
-@button(PIPELINE_BUTTONS)
 def project_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -181,8 +181,6 @@ def _review(
     project: Project,
     data: CallbackData,
 ) -> Outcome:
-    from handlers.review import start_review
-
     return Outcome(start_review(s, uow, actor, project))
 
 
@@ -293,8 +291,6 @@ def _city(
     project: Project,
     data: CallbackData,
 ) -> Outcome:
-    from handlers.city import send_to_city
-
     move(s, uow, actor, project, "approve", note="resubmitted to the city")
     return Outcome(send_to_city(s, uow, actor, project))
 
@@ -307,8 +303,6 @@ def _sign(
     project: Project,
     data: CallbackData,
 ) -> Outcome:
-    from handlers.signing import start_signing
-
     return Outcome(start_signing(s, uow, actor, event, project))
 
 
@@ -320,8 +314,6 @@ def _scan(
     project: Project,
     data: CallbackData,
 ) -> Outcome:
-    from handlers.signing import start_scan
-
     return Outcome(start_scan(s, uow, actor, event, project))
 
 
@@ -391,9 +383,3 @@ def finish_return(
             dedupe_key=f"returned:{project.id}:{len(uow.projects.notes(project.id or 0))}",
         )
     return [office_card(s, uow, actor, project)]
-
-
-forms.register(
-    forms.FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note, roles=frozenset({Role.OFFICE}))
-)
-forms.register(forms.FormDefinition(RETURN_COMMENT, finish_return, roles=frozenset({Role.OFFICE})))

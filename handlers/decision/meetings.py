@@ -12,12 +12,14 @@ from conversations.forms.notes import DEFER_CONDITIONS
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
+from handlers.aftercare.forums import schedule
 from handlers.buttons import MEETING_BUTTONS
 from handlers.context import Actor, Services
+from handlers.decision.city import send_to_city
+from handlers.decision.minutes import minutes_document
 from handlers.errors import HandlerError, Refused
-from handlers.minutes import minutes_document
 from handlers.notify import message, notify_many
-from handlers.registry import button, command
+from handlers.stages import move
 from storage.tables import Meeting, MeetingAttendee, MeetingItem, Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import TRANSITIONS, Decision, Stage
@@ -63,7 +65,6 @@ def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) ->
     return Reply(text, keyboard(buttons, 3), card=f"mt:{meeting.id}")
 
 
-@command("meeting", roles={Role.OFFICE})
 def meetings(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Upcoming joint meetings, and scheduling a new one."""
     upcoming = uow.decisions.upcoming_meetings()
@@ -83,7 +84,6 @@ def meetings(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
     )
 
 
-@command("agenda", roles={Role.OFFICE})
 def agenda(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Put a project on the agenda by serial: /agenda <meeting id> <serial>."""
     parts = event.args.split()
@@ -118,7 +118,6 @@ def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Proj
         )
 
 
-@button(MEETING_BUTTONS)
 def meeting_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -192,9 +191,6 @@ def invite(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> int:
 def _decide(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
-    from handlers.city import send_to_city
-    from handlers.stages import move
-
     item = uow.decisions.item(data.arg_int(0))
     meeting = uow.decisions.meeting(item.meeting_id) if item else None
     project = uow.projects.get(item.project_id) if item else None
@@ -232,8 +228,6 @@ def finish_meeting_form(
 ) -> list[Reply]:
     """A meeting was scheduled."""
     if subject:  # the same form schedules investors' forums and company visits
-        from handlers.forums import schedule
-
         return schedule(s, uow, actor, draft, subject)
     a = draft.answers
     day = datetime.fromisoformat(a["date"]).date()
@@ -296,13 +290,3 @@ def minutes(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Rep
         file_id=stored.id,
     )
     return Reply(caption(actor.locale).text, document=doc)
-
-
-forms.register(
-    forms.FormDefinition(
-        MEETING_FORM, finish_meeting_form, roles=frozenset({Role.OFFICE, Role.LEADER})
-    )
-)
-forms.register(
-    forms.FormDefinition(DEFER_CONDITIONS, finish_deferral, roles=frozenset({Role.OFFICE}))
-)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conversations.replies import Document
+from documents.word import ReviewRow, ReviewSheet, review_opinion_sheet
 from handlers.context import Services
 from storage.tables import Project, ReviewRound
 from storage.uow import UnitOfWork
-from templates.word import ReviewRow, ReviewSheet, review_opinion_sheet
 from workflow.review import RoundResult
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

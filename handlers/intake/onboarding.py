@@ -19,7 +19,6 @@ from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.notify import message, notify
-from handlers.registry import button, command, commands_for
 from storage.tables import Invitation
 from storage.uow import UnitOfWork
 from workflow.roles import Role
@@ -46,7 +45,6 @@ def _say(s: Services, actor: Actor, template: str, **params: object) -> Reply:
     return Reply(s.renderer.message(actor.locale, template, **params))
 
 
-@command("start", menu=False, needs_registration=False)
 def start(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Welcome; a deep link may carry an invitation; a newcomer registers as an investor."""
     payload = event.args.strip() if event.command == "start" else ""
@@ -106,10 +104,8 @@ def finish_registration(
     return [_say(s, actor, "onboarding#registered", name=person.name), help_reply(s, actor)]
 
 
-forms.register(forms.FormDefinition(REGISTRATION_FORM, finish_registration))
 
 
-@command("help", needs_registration=False)
 def help_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """What this person can do."""
     return Outcome([help_reply(s, actor)])
@@ -117,7 +113,7 @@ def help_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> 
 
 def help_reply(s: Services, actor: Actor) -> Reply:
     """The list of commands open to this person."""
-    specs = commands_for(actor.roles, bool(actor.roles))
+    specs = s.routes.commands_for(actor.roles, bool(actor.roles))
     return Reply(
         s.renderer.message(
             actor.locale, "help", commands=[c.name for c in specs], registered=bool(actor.roles)
@@ -125,7 +121,6 @@ def help_reply(s: Services, actor: Actor) -> Reply:
     )
 
 
-@command("whoami")
 def whoami(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Who the bot thinks this person is: name, roles and units, positions."""
     assert actor.person is not None
@@ -164,7 +159,6 @@ def _unit_name(s: Services, unit_id: str | None) -> str | None:
         return unit_id
 
 
-@command("lang")
 def lang(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Choose the language of the bot."""
     buttons = keyboard(
@@ -182,7 +176,6 @@ def lang(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     return Outcome([Reply(s.renderer.message(actor.locale, "onboarding#lang_choose"), buttons)])
 
 
-@button(LANGUAGE_BUTTONS)
 def set_lang(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -198,7 +191,6 @@ def set_lang(
 # Invitations -------------------------------------------------------------------------------
 
 
-@command("invite", roles={Role.ADMIN, Role.OFFICE})
 def invite(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Start an invitation: choose the role."""
     buttons = [
@@ -240,7 +232,6 @@ def _units_for(s: Services, role: Role) -> list[str]:
     return [u.id for u in s.policy.units if u.kind not in ("city", "city_office", "government")]
 
 
-@button(INVITE_BUTTONS)
 def invite_step(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:

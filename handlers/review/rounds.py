@@ -9,13 +9,13 @@ from conversations.forms.review import OPINION_FORM
 from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from handlers import forms
-from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
+from handlers.buttons import REVIEWER_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
+from handlers.intake.plan_document import plan_document
 from handlers.notify import message, notify, notify_many
-from handlers.registry import button
-from handlers.review_cards import progress_card, reviewer_card
-from handlers.review_sheet import review_sheet_document
+from handlers.review.cards import progress_card, reviewer_card
+from handlers.review.sheet import review_sheet_document
 from handlers.stages import move
 from storage.tables import Project, ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
@@ -112,7 +112,6 @@ def can_act(uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> bool:
     )
 
 
-@button(REVIEWER_BUTTONS)
 def reviewer_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
@@ -213,9 +212,6 @@ def finish_opinion(
     ]
 
 
-forms.register(
-    forms.FormDefinition(OPINION_FORM, finish_opinion, roles=frozenset({Role.REVIEWER}))
-)
 
 
 def _transfer_choices(s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> Outcome:
@@ -281,8 +277,6 @@ def _all_opinions(
 
 def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:
     """The project's plan as a Word document."""
-    from handlers.plan_document import plan_document
-
     project = uow.projects.get(rnd.project_id)
     assert project is not None
     return Reply(
@@ -291,7 +285,6 @@ def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> R
     )
 
 
-@button(PROGRESS_BUTTONS)
 def progress_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:

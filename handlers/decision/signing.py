@@ -127,9 +127,3 @@ def finish_scan(
     return [
         Reply(s.renderer.message(actor.locale, "signing#scan_sent", project=project, late=late))
     ]
-
-
-forms.register(
-    forms.FormDefinition(AGREEMENT_FORM, finish_agreement, roles=frozenset({Role.OFFICE}))
-)
-forms.register(forms.FormDefinition(SCAN_FORM, finish_scan, roles=frozenset({Role.OFFICE})))

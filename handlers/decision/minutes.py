@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from conversations.replies import Document
+from documents.word import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
 from handlers.context import Services
-from handlers.review_sheet import DOCX
+from handlers.review.sheet import DOCX
 from storage.tables import Meeting
 from storage.uow import UnitOfWork
-from templates.word import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
 from workflow.review import Verdict
 from workflow.roles import Role
 

@@ -7,12 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 from conversations.replies import Reply
+from documents.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
 from handlers.context import Services
 from handlers.notify import notify_many
-from handlers.reports import departments
 from storage.uow import UnitOfWork
-from templates.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
-from workflow.reporting import ReportWindow
+from workflow.reporting import ReportWindow, departments
 from workflow.roles import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

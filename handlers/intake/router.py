@@ -1,0 +1,57 @@
+"""What intake brings: /start, /help, /whoami, /lang, /invite, the plan and its forms."""
+
+from __future__ import annotations
+
+from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.forms.registration import REGISTRATION_FORM
+from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS, PLAN_BUTTONS
+from handlers.context import Services
+from handlers.intake.onboarding import (
+    finish_registration,
+    help_command,
+    invite,
+    invite_step,
+    lang,
+    set_lang,
+    start,
+    whoami,
+)
+from handlers.intake.plan import my_projects, new_plan, plan_choice, submit_plan
+from handlers.intake.plans import summary_findings
+from handlers.routing import ButtonSpec, FormDefinition, Router, command
+from workflow.roles import Role
+
+
+def _plan_choices(s: Services) -> dict[str, object]:
+    return dict(plan_options(s.policy))
+
+
+def router() -> Router:
+    """Registration, invitations, language and the investor's plan."""
+    return Router(
+        "intake",
+        commands=(
+            command("start", start, menu=False, needs_registration=False),
+            command("help", help_command, needs_registration=False),
+            command("whoami", whoami),
+            command("lang", lang),
+            command("invite", invite, roles={Role.ADMIN, Role.OFFICE}),
+            command("new", new_plan, roles={Role.INVESTOR}),
+            command("my", my_projects, roles={Role.INVESTOR}),
+        ),
+        buttons=(
+            ButtonSpec(LANGUAGE_BUTTONS, set_lang),
+            ButtonSpec(INVITE_BUTTONS, invite_step),
+            ButtonSpec(PLAN_BUTTONS, plan_choice),
+        ),
+        forms=(
+            FormDefinition(REGISTRATION_FORM, finish_registration),
+            FormDefinition(
+                PLAN_FORM,
+                submit_plan,
+                options=_plan_choices,
+                summary_extra=summary_findings,
+                roles=frozenset({Role.INVESTOR}),
+            ),
+        ),
+    )

@@ -1,0 +1,57 @@
+"""A project's page in chat (/project QX-2026-0001): the office's card with its actions, an
+official's read-only detail, or the investor's own project; nobody else learns it exists."""
+
+from __future__ import annotations
+
+from conversations.inbound import Inbound
+from conversations.replies import Outcome, Reply
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.pipeline.card import office_card
+from storage.tables import Project
+from storage.uow import UnitOfWork
+from workflow.roles import OFFICIAL_ROLES, Role
+
+
+def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """A project's detail; an investor sees only their own projects."""
+    serial = event.args.strip().split(" ")[0] if event.args.strip() else ""
+    if not serial:
+        raise HandlerError("projects#project_usage")
+    project = uow.projects.by_serial(serial)
+    official = bool(actor.roles & OFFICIAL_ROLES)
+    if project is None or (not official and project.investor_person_id != actor.person_id):
+        # The same answer whether the serial exists or not; the attempt is audited.
+        raise Refused(
+            "common#project_not_found", audit_action="refused:view_project", serial=serial
+        )
+    if actor.has(Role.OFFICE):
+        return Outcome([office_card(s, uow, actor, project)])
+    history = uow.projects.history(project.id or 0)
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(
+                    actor.locale,
+                    "projects#detail",
+                    project=project,
+                    history=history,
+                    official=official,
+                    sector=_sector_name(s, project.sector),
+                    site=_site_name(s, project),
+                )
+            )
+        ]
+    )
+
+
+def _sector_name(s: Services, sector_id: str | None) -> str | None:
+    sector = s.policy.sector(sector_id) if sector_id else None
+    return sector.name if sector else None
+
+
+def _site_name(s: Services, project: Project) -> str | None:
+    if project.site == "other":
+        return project.plan.get("site_other")
+    site = next((x for x in s.policy.sites if x.id == project.site), None)
+    return site.name if site else None

@@ -1,0 +1,28 @@
+"""What the pipeline brings: /pipeline, /project, the project card's buttons and its forms."""
+
+from __future__ import annotations
+
+from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
+from handlers.buttons import PIPELINE_BUTTONS
+from handlers.pipeline.card import finish_negotiation_note, finish_return, pipeline, project_action
+from handlers.pipeline.project_view import project_detail
+from handlers.routing import ButtonSpec, FormDefinition, Router, command
+from workflow.roles import Role
+
+OFFICE = frozenset({Role.OFFICE})
+
+
+def router() -> Router:
+    """The office's pipeline and every project's page."""
+    return Router(
+        "pipeline",
+        commands=(
+            command("pipeline", pipeline, roles={Role.OFFICE, Role.LEADER}),
+            command("project", project_detail),
+        ),
+        buttons=(ButtonSpec(PIPELINE_BUTTONS, project_action),),
+        forms=(
+            FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note, roles=OFFICE),
+            FormDefinition(RETURN_COMMENT, finish_return, roles=OFFICE),
+        ),
+    )

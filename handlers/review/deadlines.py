@@ -1,0 +1,91 @@
+"""Review deadlines (评审时限): pending reviewers reminded before the deadline, the unit's head
+and the office told once it has passed. Each notice has a deterministic key, so any number of
+sweeps sends it once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from conversations.replies import Reply
+from handlers import deployment
+from handlers.context import Services
+from handlers.notify import Build, message, notify, notify_role
+from handlers.review.cards import reviewer_card
+from storage.tables import Project, ReviewOpinion
+from storage.uow import UnitOfWork
+from workflow.notices import may_fire
+from workflow.roles import Role
+
+
+def review_deadlines(s: Services, uow: UnitOfWork) -> int:
+    """Remind pending reviewers before the deadline; escalate to the unit's head when overdue.
+    Nothing about a deadline from before the deployment started."""
+    today = s.today()
+    started = deployment.started_on(s, uow)
+    sent = 0
+    for rnd in uow.reviews.open_rounds():
+        if not may_fire(rnd.deadline, started):
+            continue
+        project = uow.projects.get(rnd.project_id)
+        remind_from = rnd.deadline
+        for _ in range(s.policy.deadlines.review_reminder_days_before):
+            remind_from = _previous_working_day(s, remind_from)
+        for op in uow.reviews.opinions(rnd.id or 0):
+            if op.verdict or op.reviewer_id is None:
+                continue
+            dim = s.policy.dimension(op.dimension_id).name
+            if remind_from <= today <= rnd.deadline:
+                sent += notify(
+                    s,
+                    uow,
+                    op.reviewer_id,
+                    _reminder(s, uow, op, project, dim, rnd.deadline),
+                    dedupe_key=f"rv:remind:{op.id}:{rnd.deadline}",
+                )
+            elif today > rnd.deadline:
+                reviewer = uow.people.get(op.reviewer_id)
+                build = message(
+                    s,
+                    "review#overdue",
+                    project=project,
+                    dimension=dim,
+                    unit=s.policy.unit(op.unit_id).name,
+                    reviewer=reviewer.name if reviewer else None,
+                    deadline=rnd.deadline,
+                )
+                sent += notify_role(
+                    s,
+                    uow,
+                    Role.UNIT_HEAD,
+                    build,
+                    unit_id=op.unit_id,
+                    dedupe_key=f"rv:overdue:{op.id}",
+                )
+                sent += notify_role(
+                    s, uow, Role.OFFICE, build, dedupe_key=f"rv:overdue:{op.id}:office"
+                )
+    return sent
+
+
+def _reminder(
+    s: Services,
+    uow: UnitOfWork,
+    op: ReviewOpinion,
+    project: Project | None,
+    dimension: str,
+    deadline: date,
+) -> Build:
+    def build(locale: str) -> Reply:
+        text = s.renderer.message(
+            locale, "review#reminder", project=project, dimension=dimension, deadline=deadline
+        )
+        return Reply(text, reviewer_card(s, uow, op, locale).buttons)
+
+    return build
+
+
+def _previous_working_day(s: Services, day: date) -> date:
+    d = day - timedelta(days=1)
+    while not s.calendar.is_working_day(d):
+        d -= timedelta(days=1)
+    return d
