@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from conversations.forms.forum import FORUM_OPINION_FORM
 from conversations.forms.liaison import CHECKIN_FORM
+from handlers.aftercare.checkins import checkins, finish_checkin
 from handlers.aftercare.forums import finish_opinion, forum, forum_action, reminders, visit
-from handlers.aftercare.liaison import checkins, finish_checkin, liaison_action
+from handlers.aftercare.liaison import liaison_action
 from handlers.buttons import FORUM_BUTTONS, LIAISON_BUTTONS
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import Role

@@ -124,8 +124,6 @@ def _dec(raw: Any) -> Decimal | None:
     return None if raw in (None, "") else Decimal(str(raw))
 
 
-
-
 def new_plan(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Start a plan; an unfinished one is offered first."""
     existing = uow.drafts.find(actor.person_id, event.chat_id, PLAN_FORM.id)
@@ -193,5 +191,3 @@ def my_projects(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> O
             )
         ]
     )
-
-

@@ -6,16 +6,9 @@ from conversations.forms.plan import PLAN_FORM, plan_options
 from conversations.forms.registration import REGISTRATION_FORM
 from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS, PLAN_BUTTONS
 from handlers.context import Services
-from handlers.intake.onboarding import (
-    finish_registration,
-    help_command,
-    invite,
-    invite_step,
-    lang,
-    set_lang,
-    start,
-    whoami,
-)
+from handlers.intake.help import help_command, lang, set_lang, whoami
+from handlers.intake.invitations import invite, invite_step
+from handlers.intake.onboarding import finish_registration, start
 from handlers.intake.plan import my_projects, new_plan, plan_choice, submit_plan
 from handlers.intake.plans import summary_findings
 from handlers.routing import ButtonSpec, FormDefinition, Router, command

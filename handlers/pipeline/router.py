@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
 from handlers.buttons import PIPELINE_BUTTONS
-from handlers.pipeline.card import finish_negotiation_note, finish_return, pipeline, project_action
+from handlers.pipeline.actions import finish_negotiation_note, finish_return, project_action
+from handlers.pipeline.card import pipeline
 from handlers.pipeline.project_view import project_detail
 from handlers.routing import ButtonSpec, FormDefinition, Router, command
 from workflow.roles import Role

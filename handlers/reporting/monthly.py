@@ -114,8 +114,6 @@ def finish_report(
     ]
 
 
-
-
 def _reporters(uow: UnitOfWork, unit: str) -> list[int]:
     people = uow.people.holders(Role.UNIT_REPORTER.value, unit) or uow.people.holders(
         Role.UNIT_HEAD.value, unit

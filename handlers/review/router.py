@@ -6,7 +6,8 @@ from __future__ import annotations
 from conversations.forms.review import OPINION_FORM
 from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.review.deadlines import review_deadlines
-from handlers.review.rounds import finish_opinion, progress_action, reviewer_action
+from handlers.review.opinions import finish_opinion, reviewer_action
+from handlers.review.rounds import progress_action
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep
 from workflow.roles import Role
 

@@ -16,7 +16,7 @@ import pytest
 
 from conversations.views import FORM_BUTTONS
 from handlers.context import Services
-from handlers.intake.onboarding import INVITABLE
+from handlers.intake.invitations import INVITABLE
 from tests.handlers.conftest import ROUTES
 from tests.handlers.world import (
     AUTHORITY,

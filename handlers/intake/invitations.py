@@ -1,0 +1,229 @@
+"""Officials join by invitation: the office (or an administrator) picks the role, the unit
+and, for a reviewer, the dimension; the bot answers with a single-use link valid for 7 days.
+Only an administrator can invite another administrator."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Final, TypeVar
+
+from conversations.callbacks import CallbackData
+from conversations.inbound import Inbound
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers.actors import link_person
+from handlers.buttons import INVITE_BUTTONS
+from handlers.context import Actor, Services
+from handlers.errors import Refused
+from handlers.intake.help import help_reply, say, unit_name
+from handlers.notify import message, notify
+from storage.tables import Invitation
+from storage.uow import UnitOfWork
+from workflow.roles import Role
+
+T = TypeVar("T")
+
+INVITE_PREFIX: Final = "inv_"
+INVITE_DAYS: Final = 7
+INVITABLE: Final = (
+    Role.OFFICE,
+    Role.REVIEWER,
+    Role.UNIT_REPORTER,
+    Role.UNIT_HEAD,
+    Role.LIAISON,
+    Role.LEADER,
+    Role.CITY_OFFICE,
+    Role.CITY_EXEC_DEPUTY,
+    Role.CITY_LEADER,
+    Role.ADMIN,
+)
+
+
+def invite(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """Start an invitation: choose the role."""
+    buttons = [
+        Button(
+            s.renderer.message(actor.locale, "roles#name", role=r.value),
+            INVITE_BUTTONS.encode("r", i),
+        )
+        for i, r in enumerate(INVITABLE)
+        if r in invitable_by(actor)
+    ]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "onboarding#invite_role"), keyboard(buttons, 2))]
+    )
+
+
+def invitable_by(actor: Actor) -> tuple[Role, ...]:
+    """The roles this person may invite: only an administrator makes administrators."""
+    return tuple(r for r in INVITABLE if r is not Role.ADMIN or actor.has(Role.ADMIN))
+
+
+def _pick(items: Sequence[T], index: int) -> T:
+    """The item a press names by its position; a position the card never showed is stale."""
+    if index >= len(items):
+        raise Refused("common#stale_button", audit_action="refused:bad_callback")
+    return items[index]
+
+
+def _units_for(s: Services, role: Role) -> list[str]:
+    if role in (Role.CITY_OFFICE,):
+        return ["city_office"]
+    if role in (Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER):
+        return ["city_group"]
+    if role is Role.LEADER:
+        return ["district_gov"]
+    if role in (Role.OFFICE, Role.ADMIN):
+        return [s.policy.office().id]
+    if role is Role.REVIEWER:
+        return list(dict.fromkeys(u for d in s.policy.review_dimensions for u in d.units))
+    return [u.id for u in s.policy.units if u.kind not in ("city", "city_office", "government")]
+
+
+def invite_step(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """Role, then unit, then (for a reviewer) the dimension; then the link."""
+    if not actor.has(Role.ADMIN, Role.OFFICE):
+        raise Refused("common#not_allowed", audit_action="refused:invite")
+    role = _pick(INVITABLE, data.arg_int(0))
+    if role not in invitable_by(actor):
+        raise Refused("common#not_allowed", audit_action="refused:invite_role")
+    units = _units_for(s, role)
+    if data.action == "r" and len(units) > 1:
+        buttons = [
+            Button(s.policy.unit(u).short, INVITE_BUTTONS.encode("u", data.args[0], i))
+            for i, u in enumerate(units)
+        ]
+        return Outcome(
+            [
+                Reply(
+                    s.renderer.message(actor.locale, "onboarding#invite_unit", role=role.value),
+                    keyboard(buttons, 3),
+                    edit=True,
+                )
+            ]
+        )
+    unit = _pick(units, data.arg_int(1)) if data.action in ("u", "d") else units[0]
+    if role is Role.REVIEWER and data.action == "u":
+        dims = [d for d in s.policy.review_dimensions if unit in d.units]
+        buttons = [
+            Button(d.name, INVITE_BUTTONS.encode("d", data.args[0], data.args[1], i))
+            for i, d in enumerate(dims)
+        ]
+        return Outcome(
+            [
+                Reply(
+                    s.renderer.message(
+                        actor.locale, "onboarding#invite_dimension", unit=s.policy.unit(unit).name
+                    ),
+                    keyboard(buttons, 2),
+                    edit=True,
+                )
+            ]
+        )
+    dimension = None
+    if data.action == "d":
+        dims = [d for d in s.policy.review_dimensions if unit in d.units]
+        dimension = _pick(dims, data.arg_int(2)).id
+    inv = create_invitation(s, uow, actor, role, unit, dimension)
+    link = f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(
+                    actor.locale,
+                    "onboarding#invite_link",
+                    role=role.value,
+                    unit=s.policy.unit(unit).name,
+                    dimension=s.policy.dimension(dimension).name if dimension else None,
+                    link=link,
+                    expires=inv.expires_at,
+                ),
+                edit=True,
+            )
+        ]
+    )
+
+
+def create_invitation(
+    s: Services, uow: UnitOfWork, actor: Actor, role: Role, unit: str, dimension: str | None
+) -> Invitation:
+    """A single-use invitation valid for seven days."""
+    inv = uow.people.add_invitation(
+        Invitation(
+            code=secrets.token_urlsafe(12),
+            role=role.value,
+            unit_id=unit,
+            dimension_id=dimension,
+            created_by=actor.person.id if actor.person else None,
+            expires_at=s.clock() + timedelta(days=INVITE_DAYS),
+        )
+    )
+    uow.audit(
+        "invite",
+        "invitation",
+        inv.id,
+        actor_id=inv.created_by,
+        to_value=role.value,
+        note=f"{unit}/{dimension or ''}",
+    )
+    return inv
+
+
+def accept_invitation(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, code: str
+) -> Outcome:
+    """Bind whoever opened a valid invitation to its role and unit."""
+    inv = uow.people.invitation(code)
+    if inv is None:
+        raise Refused("onboarding#invite_unknown", audit_action="refused:invite_code")
+    if inv.used_at is not None:
+        raise Refused("onboarding#invite_used", audit_action="refused:invite_reused")
+    if inv.expires_at <= s.clock():
+        raise Refused("onboarding#invite_expired", audit_action="refused:invite_expired")
+    person = actor.person
+    if person is None:
+        roster = uow.people.get(inv.person_id) if inv.person_id else None
+        person = actor.person = link_person(uow, event, roster, inv.unit_id)
+    if person.unit_id is None:
+        person.unit_id = inv.unit_id
+        uow.session.add(person)
+    uow.people.grant(
+        actor.person_id,
+        inv.role,
+        unit_id=inv.unit_id,
+        dimension_id=inv.dimension_id,
+        granted_by=inv.created_by,
+    )
+    uow.people.use_invitation(inv, actor.person_id, s.clock())
+    uow.audit(
+        "accept_invitation",
+        "person",
+        actor.person_id,
+        actor_id=actor.person_id,
+        to_value=inv.role,
+        note=inv.unit_id,
+    )
+    actor.role_rows = list(uow.people.roles_of(actor.person_id))
+    if inv.created_by:
+        notify(
+            s,
+            uow,
+            inv.created_by,
+            message(s, "onboarding#invite_accepted_notice", name=person.name, role=inv.role),
+        )
+    return Outcome(
+        [
+            say(
+                s,
+                actor,
+                "onboarding#invite_welcome",
+                name=person.name,
+                role=inv.role,
+                unit=unit_name(s, inv.unit_id),
+            ),
+            help_reply(s, actor),
+        ]
+    )

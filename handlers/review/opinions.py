@@ -1,0 +1,221 @@
+"""A reviewer's opinion on their dimension (附件5): agree, agree with conditions, disagree or
+comment, change it while the round is open, transfer it to a colleague of the same unit, see the
+plan, and (after the round closes) every unit's opinions."""
+
+from __future__ import annotations
+
+from conversations.callbacks import CallbackData
+from conversations.draft import Draft
+from conversations.forms.review import OPINION_FORM
+from conversations.inbound import Inbound
+from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
+from handlers.buttons import REVIEWER_BUTTONS
+from handlers.context import Actor, Services
+from handlers.errors import HandlerError, Refused
+from handlers.intake.plan_document import plan_document
+from handlers.notify import notify
+from handlers.review.cards import progress_card, reviewer_card
+from handlers.review.rounds import update_progress
+from storage.tables import ReviewOpinion, ReviewRound
+from storage.uow import UnitOfWork
+from workflow.review import Verdict
+from workflow.roles import Role
+
+VERDICT_OF_ACTION = {"ok": Verdict.AGREE, "cond": Verdict.CONDITIONAL, "no": Verdict.DISAGREE}
+
+
+def _opinion(
+    s: Services, uow: UnitOfWork, actor: Actor, data: CallbackData
+) -> tuple[ReviewOpinion, ReviewRound]:
+    op = uow.reviews.opinion(data.arg_int(0))
+    rnd = uow.reviews.round(op.round_id) if op else None
+    if op is None or rnd is None:
+        # As for someone else's opinion: a press cannot tell which ids exist.
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
+    return op, rnd
+
+
+def can_act(uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> bool:
+    """The assigned reviewer, or the unit's delegate for them (A/B 岗)."""
+    if actor.person is None:
+        return False
+    if op.reviewer_id == actor.person_id:
+        return True
+    return any(
+        r.role == Role.REVIEWER.value
+        and r.unit_id == op.unit_id
+        and r.delegate_of == op.reviewer_id
+        for r in actor.role_rows
+    )
+
+
+def reviewer_action(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """A reviewer's button on their card."""
+    op, rnd = _opinion(s, uow, actor, data)
+    if data.action == "all":
+        return _all_opinions(s, uow, actor, op, rnd)
+    if not can_act(uow, actor, op):
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
+    if data.action == "plan":
+        return Outcome([plan_reply(s, uow, rnd, actor.locale)])
+    if rnd.closed_at is not None:
+        raise HandlerError("review#round_closed")
+    if data.action == "ok":
+        record(s, uow, actor, op, rnd, Verdict.AGREE, op.opinion, op.suggestion)
+        return Outcome(
+            [reviewer_card(s, uow, op, actor.locale).as_edit()],
+            toast=s.renderer.message(actor.locale, "review#recorded"),
+        )
+    if data.action in ("cond", "no", "cmt"):
+        subject = f"{op.id}:{data.action}"
+        intro = Reply(
+            s.renderer.message(
+                actor.locale,
+                "review#opinion_intro",
+                action=data.action,
+                dimension=s.policy.dimension(op.dimension_id).name,
+            )
+        )
+        return Outcome(
+            [intro, *forms.start(s, uow, actor, event.chat_id, OPINION_FORM.id, subject)]
+        )
+    if data.action == "edit":
+        card = reviewer_card(s, uow, op.model_copy(update={"verdict": None}), actor.locale)
+        return Outcome([card.as_edit()])
+    if data.action == "tr":
+        return _transfer_choices(s, uow, actor, op)
+    if data.action == "to":
+        return _transfer(s, uow, actor, op, rnd, data.arg_int(1))
+    raise HandlerError("common#stale_button")
+
+
+def record(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    op: ReviewOpinion,
+    rnd: ReviewRound,
+    verdict: Verdict | None,
+    opinion: str | None,
+    suggestion: str | None,
+) -> None:
+    """Record a verdict (None: a comment only), audit it, and update the progress card."""
+    before = op.verdict
+    if verdict is not None:
+        op.verdict = verdict.value
+    op.opinion, op.suggestion = opinion, suggestion
+    op.decided_by, op.decided_at = actor.person_id, s.clock()
+    uow.session.add(op)
+    uow.session.flush()
+    uow.audit(
+        "review_opinion",
+        "review_opinion",
+        op.id,
+        actor_id=actor.person_id,
+        from_value=before,
+        to_value=op.verdict,
+        note=op.dimension_id,
+    )
+    update_progress(s, uow, rnd)
+
+
+def finish_opinion(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """The opinion form was submitted: record it and show the card again."""
+    op_id, _, action = subject.partition(":")
+    op = uow.reviews.opinion(int(op_id))
+    rnd = uow.reviews.round(op.round_id) if op else None
+    if op is None or rnd is None or not can_act(uow, actor, op):
+        raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
+    if rnd.closed_at is not None:
+        raise HandlerError("review#round_closed")
+    verdict = VERDICT_OF_ACTION.get(action)
+    record(
+        s,
+        uow,
+        actor,
+        op,
+        rnd,
+        verdict if verdict else None,
+        draft.answers.get("opinion"),
+        draft.answers.get("suggestion"),
+    )
+    return [
+        Reply(s.renderer.message(actor.locale, "review#recorded")),
+        reviewer_card(s, uow, op, actor.locale),
+    ]
+
+
+def _transfer_choices(s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> Outcome:
+    rows = [
+        r
+        for r in uow.people.role_rows(Role.REVIEWER.value, op.unit_id)
+        if r.person_id != op.reviewer_id and uow.people.has_account(r.person_id)
+    ]
+    people = [uow.people.get(r.person_id) for r in dict((r.person_id, r) for r in rows).values()]
+    if not people:
+        raise HandlerError("review#no_colleague", unit=s.policy.unit(op.unit_id).name)
+    buttons = [Button(p.name, REVIEWER_BUTTONS.encode("to", op.id, p.id)) for p in people if p]
+    return Outcome(
+        [Reply(s.renderer.message(actor.locale, "review#transfer_choose"), keyboard(buttons, 2))]
+    )
+
+
+def _transfer(
+    s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound, to_id: int
+) -> Outcome:
+    colleague = uow.people.get(to_id)
+    same_unit = any(
+        r.person_id == to_id for r in uow.people.role_rows(Role.REVIEWER.value, op.unit_id)
+    )
+    if colleague is None or not same_unit:
+        raise Refused("review#transfer_other_unit", audit_action="refused:review_transfer")
+    before = op.reviewer_id
+    op.reviewer_id = to_id
+    uow.session.add(op)
+    uow.audit(
+        "review_transfer",
+        "review_opinion",
+        op.id,
+        actor_id=actor.person_id,
+        from_value=before,
+        to_value=to_id,
+    )
+    notify(s, uow, to_id, lambda loc: reviewer_card(s, uow, op, loc))
+    update_progress(s, uow, rnd)
+    return Outcome(
+        [
+            Reply(
+                s.renderer.message(actor.locale, "review#transferred", name=colleague.name),
+                edit=True,
+            )
+        ]
+    )
+
+
+def _all_opinions(
+    s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound
+) -> Outcome:
+    # Other units see the opinions only after the round closes; the office at any time.
+    if rnd.closed_at is None and not actor.has(Role.OFFICE):
+        raise Refused("review#opinions_confidential", audit_action="refused:review_opinions")
+    if not (
+        actor.has(Role.OFFICE, Role.LEADER)
+        or any(r.role == Role.REVIEWER.value for r in actor.role_rows)
+    ):
+        raise Refused("common#not_allowed", audit_action="refused:review_opinions")
+    return Outcome([progress_card(s, uow, rnd, actor.locale)])
+
+
+def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:
+    """The project's plan as a Word document."""
+    project = uow.projects.get(rnd.project_id)
+    assert project is not None
+    return Reply(
+        s.renderer.message(locale, "review#plan_caption", project=project),
+        document=plan_document(s, project),
+    )
