@@ -20,19 +20,12 @@ from conversations.answers import (
 )
 from conversations.callbacks import ArgValue, CallbackData
 from conversations.draft import Draft, repair
-from conversations.events import (
-    TEXT_COMMANDS,
-    ButtonInput,
-    Command,
-    Event,
-    FileInput,
-    FormContext,
-    StepResult,
-    TextInput,
-)
 from conversations.fields import SUMMARY, FormSpec, Kind, Step
+from conversations.inbound import FileRef, parse_command
+from conversations.inputs import TEXT_COMMANDS, ButtonInput, Command, Event, TextInput
 from conversations.parsers import ParseError
 from conversations.replies import Reply
+from conversations.step import FormContext, StepResult
 from conversations.values import check_stored, encode, file_answer, parse_input
 from conversations.views import PREFIX, View, plain
 
@@ -77,10 +70,9 @@ class _Run:
             return self.command(d, event.name, event.arg)
         if isinstance(event, ButtonInput):
             return self.button(d, event.data)
-        if isinstance(event, TextInput) and event.text.strip().startswith("/"):
-            head, _, arg = event.text.strip()[1:].partition(" ")
-            name = head.split("@", 1)[0].lower()
-            return self.command(d, TEXT_COMMANDS.get(name, name), arg.strip() or None)
+        typed = parse_command(event.text.strip()) if isinstance(event, TextInput) else None
+        if typed is not None:
+            return self.command(d, typed[0], typed[1] or None)
         if d.paused:
             return self.paused(d)
         if d.current == SUMMARY:
@@ -88,7 +80,7 @@ class _Run:
             return self.summary_text(d, text)
         s = self.view.step(d)
         try:
-            if isinstance(event, FileInput):
+            if isinstance(event, FileRef):
                 raw: Any = file_answer(s.field, event)
             else:
                 choices = self.view.choices(s.field)

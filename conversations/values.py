@@ -10,9 +10,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from conversations.events import FileInput
 from conversations.fields import Choice, Field, Kind
 from conversations.files import FILE_TYPES, file_type
+from conversations.inbound import FileRef
 from conversations.parsers import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -78,7 +78,7 @@ def parse_input(f: Field, text: str, choices: Sequence[Choice], today: date) -> 
     return value
 
 
-def file_answer(f: Field, file: FileInput) -> dict[str, Any]:
+def file_answer(f: Field, file: FileRef) -> dict[str, Any]:
     """The stored answer for a file sent to a file field: refused unless it is one of the
     accepted types (conversations/files.py), within the field's size, and received (its
     bytes were fetched from the messenger: `sha256` names them)."""

@@ -13,11 +13,11 @@ from markupsafe import Markup
 from conversations.answers import decoded, get_answer, visible_steps
 from conversations.callbacks import EVERYONE, INDEX, TOKEN, ButtonAction, ButtonSchema
 from conversations.draft import Draft
-from conversations.events import FormContext
 from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Step, Values
 from conversations.files import FILE_TYPES
 from conversations.parsers import ParseError
 from conversations.replies import Button, Keyboard, Reply, keyboard, stack
+from conversations.step import FormContext
 from conversations.values import decode
 from templates.renderer import LOCALES, Renderer
 

@@ -20,10 +20,10 @@ from typing import Any
 from markupsafe import Markup
 
 from conversations.draft import Draft, repair
-from conversations.events import FormContext
 from conversations.fields import SUMMARY, Kind
 from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
+from conversations.step import FormContext
 from conversations.views import View, plain
 from handlers import forms
 from handlers.context import Actor, Services

@@ -7,8 +7,8 @@ import logging
 import re
 
 from conversations.callbacks import CallbackDataError, decode
-from conversations.events import TEXT_COMMANDS, ButtonInput, Command, FileInput, TextInput
 from conversations.inbound import Inbound
+from conversations.inputs import FORM_COMMANDS, ButtonInput, Command, TextInput
 from conversations.replies import Outcome, Reply
 from conversations.views import FORM_BUTTONS
 from handlers import chats, forms
@@ -19,8 +19,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Commands that steer the open form rather than start something new.
-FORM_COMMANDS = frozenset({"back", "skip", "cancel", "pause", "edit", "submit", "summary"})
 
 
 class Dispatcher:
@@ -112,9 +110,7 @@ class Dispatcher:
         draft = uow.drafts.active(actor.person_id, event.chat_id) if actor.person else None
         if draft is not None:
             if event.file is not None:
-                f = event.file
-                file = FileInput(f.file_id, f.file_name, f.mime_type, f.size, f.sha256, f.content)
-                return forms.feed(s, uow, actor, draft, file)
+                return forms.feed(s, uow, actor, draft, event.file)
             return forms.feed(s, uow, actor, draft, TextInput(event.text or ""))
         if not actor.roles:
             return s.routes.commands["start"].handler(s, uow, actor, event)
@@ -131,7 +127,7 @@ class Dispatcher:
                     uow,
                     actor,
                     draft,
-                    Command(TEXT_COMMANDS.get(name, name), event.args or None),
+                    Command(name, event.args or None),
                 )
         spec = s.routes.commands.get(name)
         if spec is None:

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from conversations.events import Command
 from conversations.inbound import Inbound
+from conversations.inputs import Command
 from conversations.replies import Outcome
 from handlers import forms
 from handlers.context import Actor, Services

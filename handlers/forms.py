@@ -7,9 +7,11 @@ from typing import Any
 
 from conversations.draft import Draft, new_draft
 from conversations.engine import step
-from conversations.events import Command, Event, FileInput, FormContext
 from conversations.fields import SUMMARY
+from conversations.inbound import FileRef
+from conversations.inputs import Command, Event
 from conversations.replies import Outcome, Reply
+from conversations.step import FormContext
 from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.routing import FormDefinition
@@ -94,7 +96,7 @@ def feed_draft(
 ) -> Outcome:
     """Step the engine, store the draft when it changed, and run the submission once."""
     result = step(form.spec, draft, event, context(services, actor, form, draft))
-    if isinstance(event, FileInput) and result.changed:
+    if isinstance(event, FileRef) and result.changed:
         keep_upload(services, uow, event, result.draft.answers)
     replies = list(result.replies)
     if result.status == "submitted":
@@ -117,7 +119,7 @@ def feed_draft(
 
 
 def keep_upload(
-    services: Services, uow: UnitOfWork, file: FileInput, answers: Mapping[str, Any]
+    services: Services, uow: UnitOfWork, file: FileRef, answers: Mapping[str, Any]
 ) -> None:
     """Keep the bytes of a file the form just accepted, in the same transaction as the answer
     that names it (by SHA-256), so no answer points at a file we do not hold."""

@@ -4,9 +4,9 @@ registration form is submitted, with their consent recorded)."""
 from __future__ import annotations
 
 from conversations.draft import Draft
-from conversations.events import Command
 from conversations.forms.registration import REGISTRATION_FORM
 from conversations.inbound import Inbound
+from conversations.inputs import Command
 from conversations.replies import Outcome, Reply
 from handlers import forms
 from handlers.actors import link_person

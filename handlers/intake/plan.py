@@ -7,9 +7,9 @@ from typing import Any
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
-from conversations.events import Command
 from conversations.forms.plan import PLAN_FORM
 from conversations.inbound import Inbound
+from conversations.inputs import Command
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import PLAN_BUTTONS

@@ -6,10 +6,10 @@ import html
 import re
 
 from conversations.draft import Draft
-from conversations.events import FormContext
 from conversations.fields import SUMMARY
 from conversations.forms.plan import PLAN_FORM, plan_options
 from conversations.replies import Document
+from conversations.step import FormContext
 from conversations.views import View
 from documents.word import plan_sheet
 from handlers.context import Services

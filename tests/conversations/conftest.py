@@ -11,9 +11,9 @@ import pytest
 from form_kit import POLICY, SAMPLE_FORM, TODAY, Driver
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from conversations.events import FormContext
 from conversations.fields import Choice
 from conversations.forms.plan import plan_options
+from conversations.step import FormContext
 from templates.renderer import Renderer
 
 HERE = Path(__file__).parent

@@ -11,17 +11,11 @@ from typing import Any
 from conversations.callbacks import decode
 from conversations.draft import Draft, new_draft
 from conversations.engine import step
-from conversations.events import (
-    ButtonInput,
-    Command,
-    Event,
-    FileInput,
-    FormContext,
-    StepResult,
-    TextInput,
-)
 from conversations.fields import Check, Field, FormSpec, Kind
+from conversations.inbound import FileRef
+from conversations.inputs import ButtonInput, Command, Event, TextInput
 from conversations.replies import Button
+from conversations.step import FormContext, StepResult
 
 TODAY = date(2026, 1, 15)
 SHA = "5" * 64  # the SHA-256 of a file the runtime fetched
@@ -125,7 +119,7 @@ class Driver:
         received: bool = True,
     ) -> StepResult:
         """Send a file (whose bytes the runtime fetched, unless `received` is False)."""
-        return self.send(FileInput("FILE-ID-1", name, mime, size, SHA if received else None))
+        return self.send(FileRef("FILE-ID-1", name, mime, size, SHA if received else None))
 
     @property
     def out(self) -> str:

@@ -12,9 +12,10 @@ from form_kit import Driver
 
 from conversations.draft import Draft
 from conversations.engine import step
-from conversations.events import FormContext, TextInput
 from conversations.fields import Field, FormSpec, Kind
+from conversations.inputs import TextInput
 from conversations.parsers import ParseError
+from conversations.step import FormContext
 from conversations.values import check_stored, decode, encode, parse_input
 
 TODAY = date(2026, 11, 23)

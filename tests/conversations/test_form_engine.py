@@ -10,9 +10,10 @@ from form_kit import SAMPLE_FORM, SHA, Driver, fill_sample
 
 from conversations.draft import Draft
 from conversations.engine import step
-from conversations.events import FormContext, TextInput
 from conversations.fields import Field, FormSpec, Kind
 from conversations.files import FILE_TYPES, MAX_FILE_SIZE
+from conversations.inputs import TextInput
+from conversations.step import FormContext
 
 
 def test_the_first_prompt_shows_progress_label_prompt_and_example(sample: Driver) -> None:

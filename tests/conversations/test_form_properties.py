@@ -20,7 +20,6 @@ from conversations.answers import (
     visible_steps,
 )
 from conversations.draft import Draft
-from conversations.events import FileInput, FormContext
 from conversations.fields import SUMMARY, Field, Kind, Step
 from conversations.files import (
     ACCEPTED,
@@ -31,7 +30,9 @@ from conversations.files import (
     mime_of,
 )
 from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.inbound import FileRef
 from conversations.parsers import ParseError, parse_phone
+from conversations.step import FormContext
 from conversations.values import parse_input
 from conversations.views import View
 from templates.renderer import Renderer
@@ -78,7 +79,7 @@ def same_answer(d: Driver, s: Step) -> None:
         ids = [c.id for c in View(PLAN_FORM, d.ctx).choices(s.field)]
         d.press(f"f:c:{s.id}:{ids.index(raw)}")
     elif s.field.kind is Kind.FILE:
-        d.send(FileInput(
+        d.send(FileRef(
             raw["file_id"], raw["file_name"], raw["mime_type"], raw["size"], raw["sha256"]
         ))
     else:
@@ -109,7 +110,7 @@ def act(d: Driver, data: st.DataObject, action: str, seen: list[str]) -> None:
             size = data.draw(st.integers(0, 30 * 1024 * 1024))
             name = data.draw(TEXT) + data.draw(st.sampled_from(["", ".pdf", ".exe", ".PNG"]))
             sha = data.draw(st.sampled_from([None, "a" * 64, "b" * 64]))
-            d.send(FileInput("file-1", name, "application/pdf", size, sha))
+            d.send(FileRef("file-1", name, "application/pdf", size, sha))
         elif action == "example":
             d.text(html.unescape(view.field_text("example", s)))
         else:
@@ -271,7 +272,7 @@ def test_a_file_question_keeps_only_accepted_files_it_received(
     ctx = FormContext("zh-Hans", renderer, TODAY, plan_options(POLICY))
     d = Driver(PLAN_FORM, ctx, Draft(form_id=PLAN_FORM.id, current="feasibility_report"))
     name = f"{stem}.{ext}"
-    result = d.send(FileInput("file-1", name, mime, size, "c" * 64 if received else None))
+    result = d.send(FileRef("file-1", name, mime, size, "c" * 64 if received else None))
     accepted = file_type(name, mime) is not None and size <= MAX_FILE_SIZE and received
     assert result.changed == accepted
     if accepted:

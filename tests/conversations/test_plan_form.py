@@ -11,9 +11,9 @@ import pytest
 from form_kit import POLICY, Driver
 
 from conversations.answers import form_values, visible_steps
-from conversations.events import FormContext
 from conversations.fields import SUMMARY, Choice, Kind
 from conversations.forms.plan import PLAN_FORM, plan_options
+from conversations.step import FormContext
 from conversations.views import View
 
 

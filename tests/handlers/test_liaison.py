@@ -4,9 +4,9 @@ every two weeks, and problems that stay open until someone closes them."""
 from __future__ import annotations
 
 from sqlmodel import select
-from documents.word import docx_text
 
 from conversations.replies import Reply
+from documents.word import docx_text
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
@@ -81,7 +81,6 @@ def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
     from decimal import Decimal
 
     from documents.excel import xlsx_rows
-
     from storage.tables import Agreement, Project
 
     official(services, "800", "办公室王", Role.OFFICE, "office")

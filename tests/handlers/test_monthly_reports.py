@@ -96,7 +96,6 @@ def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
     services: Services, clock: Clock
 ) -> None:
     from documents.excel import xlsx_rows
-
     from storage.tables import StoredFile
 
     official(services, "302", "环保局报送员", Role.UNIT_REPORTER, "environment")

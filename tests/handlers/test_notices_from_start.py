@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
-from documents.excel import xlsx_rows
 
 from conversations.replies import Reply
+from documents.excel import xlsx_rows
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
