@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from conversations.fields import Check, FormSpec, Kind, Step, Values, group_step_id
@@ -17,12 +19,17 @@ Answers = dict[str, Any]
 """Stored answers (JSON values) by field id; a group's answers are a list of dicts."""
 
 
-Walk = tuple[Answers, list[Step], dict[str, Any]]
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """One pass over the answers in form order: the answers kept, the visible steps and the
+    decoded values. Read-only, since one walk is shared by every caller with the same answers."""
+
+    kept: Mapping[str, Any]
+    steps: tuple[Step, ...]
+    values: Mapping[str, Any]
 
 
 def _walk(spec: FormSpec, answers: Mapping[str, Any]) -> Walk:
-    """One pass in form order: the answers kept, the visible steps, the decoded values.
-    Shared between callers: never mutate what it returns."""
     return _walk_json(spec, json.dumps(answers, sort_keys=True, ensure_ascii=False))
 
 
@@ -41,9 +48,7 @@ def _walk_json(spec: FormSpec, answers_json: str) -> Walk:
             count = kept.get(f.count_from or "", 0)
             item_ids = {item.id: item for item in f.items}
             for n in range(1, count + 1):
-                steps.extend(
-                    Step(group_step_id(f.id, n, item.id), item, f, n) for item in f.items
-                )
+                steps.extend(Step(group_step_id(f.id, n, item.id), item, f, n) for item in f.items)
             raw = answers.get(f.id)
             raw_rows = raw[:count] if isinstance(raw, list) else []
             rows = [_kept_row(row, item_ids) for row in raw_rows]
@@ -60,7 +65,7 @@ def _walk_json(spec: FormSpec, answers_json: str) -> Walk:
             except ParseError:
                 continue  # a malformed stored answer is dropped, and the question asked again
             kept[f.id] = answers[f.id]
-    return kept, steps, values
+    return Walk(MappingProxyType(kept), tuple(steps), MappingProxyType(values))
 
 
 def _kept_row(row: Any, items: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -80,18 +85,17 @@ def _kept_row(row: Any, items: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
 def normalize(spec: FormSpec, answers: Mapping[str, Any]) -> Answers:
     """The answers without those the form would not ask for (condition false, beyond a
     group's count, unknown field, malformed)."""
-    kept = _walk(spec, answers)[0]
-    return json.loads(json.dumps(kept))  # a deep copy: the walk's result is shared
+    return json.loads(json.dumps(dict(_walk(spec, answers).kept)))  # a deep copy
 
 
-def visible_steps(spec: FormSpec, answers: Mapping[str, Any]) -> list[Step]:
+def visible_steps(spec: FormSpec, answers: Mapping[str, Any]) -> tuple[Step, ...]:
     """The steps asked for these answers, in order."""
-    return list(_walk(spec, answers)[1])
+    return _walk(spec, answers).steps
 
 
 def decoded(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The visible answers as Python values (Decimal for numbers)."""
-    return dict(_walk(spec, answers)[2])
+    return dict(_walk(spec, answers).values)
 
 
 def form_values(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:

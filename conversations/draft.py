@@ -49,7 +49,12 @@ def repair(spec: FormSpec, draft: Draft) -> Draft:
     if current != SUMMARY and current not in ids:
         missing = missing_required(spec, answers)
         current = missing[0].id if missing else SUMMARY
-    return draft.model_copy(update={
-        "answers": answers, "back_stack": back, "forward": forward, "current": current,
-        "editing": editing,
-    })
+    return draft.model_copy(
+        update={
+            "answers": answers,
+            "back_stack": back,
+            "forward": forward,
+            "current": current,
+            "editing": editing,
+        }
+    )

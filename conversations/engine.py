@@ -25,7 +25,7 @@ from conversations.inbound import FileRef, parse_command
 from conversations.inputs import TEXT_COMMANDS, ButtonInput, Command, Event, TextInput
 from conversations.parsers import ParseError
 from conversations.replies import Reply
-from conversations.step import FormContext, StepResult
+from conversations.step import FormContext, Status, StepResult
 from conversations.values import check_stored, encode, file_answer, parse_input
 from conversations.views import PREFIX, View, plain
 
@@ -52,7 +52,7 @@ def step(spec: FormSpec, draft: Draft, event: Event, ctx: FormContext) -> StepRe
         return StepResult(draft, (view.notice("closed"),), "closed", False)
     out = _Run(spec, view, ctx).handle(repair(spec, draft), event)
     new = out.draft
-    status = "submitted" if new.submitted else "paused" if new.paused else "open"
+    status: Status = "submitted" if new.submitted else "paused" if new.paused else "open"
     return StepResult(new, tuple(out.replies), status, new != draft, out.toast)
 
 
@@ -172,8 +172,9 @@ class _Run:
             return self.keep(d, s)
         if action == "done":
             if get_answer(d.answers, s) is None and s.field.required:
-                return _Out(d, [self.view.invalid(s, ParseError("nothing_chosen")),
-                                self.view.prompt(d)])
+                return _Out(
+                    d, [self.view.invalid(s, ParseError("nothing_chosen")), self.view.prompt(d)]
+                )
             return self.advance(d, d.answers, s.id)
         choices = self.view.choices(s.field)
         raw = str(args[0]) if args else ""
@@ -228,7 +229,8 @@ class _Run:
     def advance(self, d: Draft, answers: dict[str, Any], done: str) -> _Out:
         """Move on from the step just answered: to the next question in order; during an edit
         from the summary, through the questions it made necessary, then back to the summary."""
-        back, forward, editing = (*d.back_stack, done), (), d.editing
+        back, editing = (*d.back_stack, done), d.editing
+        forward: tuple[str, ...] = ()
         if editing and d.forward and answers == d.answers:
             # Unchanged after « back: retrace the steps passed over, as a person expects.
             nxt, forward = d.forward[-1], d.forward[:-1]
@@ -242,10 +244,18 @@ class _Run:
             ids = [s.id for s in visible_steps(self.spec, answers)]
             position = ids.index(done) + 1 if done in ids else len(ids)
             nxt = ids[position] if position < len(ids) else SUMMARY
-        new = repair(self.spec, d.model_copy(update={
-            "answers": answers, "current": nxt, "back_stack": back, "forward": forward,
-            "editing": editing,
-        }))
+        new = repair(
+            self.spec,
+            d.model_copy(
+                update={
+                    "answers": answers,
+                    "current": nxt,
+                    "back_stack": back,
+                    "forward": forward,
+                    "editing": editing,
+                }
+            ),
+        )
         return _Out(new, self.show(new))
 
     def back(self, d: Draft) -> _Out:
@@ -254,20 +264,26 @@ class _Run:
             return _Out(d, [self.view.notice("first_step"), *self.show(d)])
         target = d.back_stack[-1]
         editing = d.editing and target != SUMMARY
-        new = d.model_copy(update={
-            "current": target,
-            "back_stack": d.back_stack[:-1],
-            "forward": (*d.forward, d.current) if editing else (),
-            "editing": editing,
-        })
+        new = d.model_copy(
+            update={
+                "current": target,
+                "back_stack": d.back_stack[:-1],
+                "forward": (*d.forward, d.current) if editing else (),
+                "editing": editing,
+            }
+        )
         return _Out(new, self.show(new))
 
     def jump(self, d: Draft, target: str) -> _Out:
         """Change one answer from the summary."""
-        new = d.model_copy(update={
-            "current": target, "back_stack": (*d.back_stack, SUMMARY), "forward": (),
-            "editing": True,
-        })
+        new = d.model_copy(
+            update={
+                "current": target,
+                "back_stack": (*d.back_stack, SUMMARY),
+                "forward": (),
+                "editing": True,
+            }
+        )
         return _Out(new, self.show(new))
 
     def submit(self, d: Draft) -> _Out:

@@ -29,25 +29,39 @@ def _wps(ext: str) -> str:
 ACCEPTED: Final[Mapping[str, frozenset[str]]] = {
     "pdf": frozenset({"application/pdf", "application/x-pdf", _wps("pdf")}),
     "doc": frozenset({"application/msword", _OLE, _wps("doc")}),
-    "docx": frozenset({
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ZIP, _wps("docx"),
-    }),
+    "docx": frozenset(
+        {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            _ZIP,
+            _wps("docx"),
+        }
+    ),
     "wps": frozenset({"application/kswps", "application/vnd.ms-works", _OLE, _wps("wps")}),
     "xls": frozenset({"application/vnd.ms-excel", _OLE, _wps("xls")}),
-    "xlsx": frozenset({
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP, _wps("xlsx"),
-    }),
+    "xlsx": frozenset(
+        {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            _ZIP,
+            _wps("xlsx"),
+        }
+    ),
     "et": frozenset({"application/kset", "application/vnd.ms-excel", _OLE, _wps("et")}),
     "ppt": frozenset({"application/vnd.ms-powerpoint", _OLE, _wps("ppt")}),
-    "pptx": frozenset({
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        _ZIP, _wps("pptx"),
-    }),
+    "pptx": frozenset(
+        {
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            _ZIP,
+            _wps("pptx"),
+        }
+    ),
     "zip": frozenset({"application/zip", "application/x-zip-compressed", "application/x-zip"}),
-    "rar": frozenset({
-        "application/vnd.rar", "application/x-rar-compressed", "application/x-rar",
-    }),
+    "rar": frozenset(
+        {
+            "application/vnd.rar",
+            "application/x-rar-compressed",
+            "application/x-rar",
+        }
+    ),
     "7z": frozenset({"application/x-7z-compressed"}),
     "jpg": frozenset({"image/jpeg", "image/pjpeg"}),
     "jpeg": frozenset({"image/jpeg", "image/pjpeg"}),
@@ -62,11 +76,18 @@ that every accepted file can be kept, not only pointed at."""
 FILE_TYPES: Final = tuple(ext for ext in ACCEPTED if ext != "jpeg")
 """The accepted types as a person is told them (jpeg is jpg)."""
 
-GENERIC_MIME: Final = frozenset({
-    "", "application/octet-stream", "binary/octet-stream", "application/binary",
-    "application/unknown", "application/x-download", "application/download",
-    "application/force-download",
-})
+GENERIC_MIME: Final = frozenset(
+    {
+        "",
+        "application/octet-stream",
+        "binary/octet-stream",
+        "application/binary",
+        "application/unknown",
+        "application/x-download",
+        "application/download",
+        "application/force-download",
+    }
+)
 """MIME types that say nothing about the content: the extension decides."""
 
 

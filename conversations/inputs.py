@@ -14,8 +14,15 @@ COMMANDS: Final = frozenset(
 )
 # Slash commands a person may type while filling in, mapped to engine commands.
 TEXT_COMMANDS: Final = {
-    "start": "start", "back": "back", "skip": "skip", "pause": "pause", "cancel": "pause",
-    "continue": "resume", "resume": "resume", "summary": "summary", "edit": "edit",
+    "start": "start",
+    "back": "back",
+    "skip": "skip",
+    "pause": "pause",
+    "cancel": "pause",
+    "continue": "resume",
+    "resume": "resume",
+    "summary": "summary",
+    "edit": "edit",
     "submit": "submit",
 }
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
 from conversations.fields import Field, FormSpec, Kind
 
 
-def _has_rows(values: dict[str, object]) -> bool:
+def _has_rows(values: Mapping[str, object]) -> bool:
     return values.get("content") == "rows"
 
 

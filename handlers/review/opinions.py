@@ -4,6 +4,9 @@ plan, and (after the round closes) every unit's opinions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Final
+
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.review import OPINION_FORM
@@ -23,6 +26,29 @@ from workflow.review import Verdict
 from workflow.roles import Role
 
 VERDICT_OF_ACTION = {"ok": Verdict.AGREE, "cond": Verdict.CONDITIONAL, "no": Verdict.DISAGREE}
+FORM_ACTIONS: Final = frozenset({"cond", "no", "cmt"})
+"""The card's buttons that open the opinion form: with conditions, disagree, a comment."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpinionSubject:
+    """What an open opinion form is about: one dimension's opinion, and the button that opened
+    it. A draft keeps its subject as text; this is the one place that reads and writes it."""
+
+    opinion_id: int
+    action: str
+
+    def key(self) -> str:
+        """The draft's subject."""
+        return f"{self.opinion_id}:{self.action}"
+
+    @classmethod
+    def parse(cls, subject: str) -> OpinionSubject | None:
+        """The subject a draft names, or None when it is not one of ours."""
+        number, _, action = subject.partition(":")
+        if not number.isascii() or not number.isdigit() or action not in FORM_ACTIONS:
+            return None
+        return cls(int(number), action)
 
 
 def _opinion(
@@ -69,8 +95,8 @@ def reviewer_action(
             [reviewer_card(s, uow, op, actor.locale).as_edit()],
             toast=s.renderer.message(actor.locale, "review#recorded"),
         )
-    if data.action in ("cond", "no", "cmt"):
-        subject = f"{op.id}:{data.action}"
+    if data.action in FORM_ACTIONS:
+        subject = OpinionSubject(op.id or 0, data.action).key()
         intro = Reply(
             s.renderer.message(
                 actor.locale,
@@ -126,14 +152,15 @@ def finish_opinion(
     s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
 ) -> list[Reply]:
     """The opinion form was submitted: record it and show the card again."""
-    op_id, _, action = subject.partition(":")
-    op = uow.reviews.opinion(int(op_id))
+    about = OpinionSubject.parse(subject)
+    op = uow.reviews.opinion(about.opinion_id) if about else None
     rnd = uow.reviews.round(op.round_id) if op else None
     if op is None or rnd is None or not can_act(uow, actor, op):
         raise Refused("review#not_your_dimension", audit_action="refused:review_dimension")
     if rnd.closed_at is not None:
         raise HandlerError("review#round_closed")
-    verdict = VERDICT_OF_ACTION.get(action)
+    assert about is not None  # checked with the opinion above
+    verdict = VERDICT_OF_ACTION.get(about.action)
     record(
         s,
         uow,
