@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from templates.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
-from templates.word import (
+from bot.bootstrap import routes
+from conversations.inbound import Inbound
+from documents.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
+from documents.word import (
     AgendaItem,
     Attendee,
     AttendeeGroup,
@@ -30,9 +32,6 @@ from templates.word import (
     meeting_minutes,
     review_opinion_sheet,
 )
-
-from bot.bootstrap import routes
-from conversations.inbound import Inbound
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from storage.db import make_engine, migrate

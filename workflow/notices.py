@@ -4,11 +4,9 @@ goes out on the last working day before it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
-WorkingDay = Callable[[date], bool]
-"""Whether a day is a working day (the statutory calendar, kept outside the domain)."""
+from workflow.calendar import WorkingDay
 
 _DAY = timedelta(days=1)
 

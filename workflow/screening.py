@@ -64,7 +64,8 @@ def _q(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _per_mu(amount_wan: Decimal | None, area: Decimal | None) -> Decimal | None:
+def per_mu(amount_wan: Decimal | None, area: Decimal | None) -> Decimal | None:
+    """An amount per 亩 (万元/亩), unrounded; None when either figure is missing or no land."""
     if amount_wan is None or area is None or area <= 0:
         return None
     return amount_wan / area
@@ -74,9 +75,9 @@ def land_ratios(plan: PlanFigures) -> dict[str, Decimal | None]:
     """The 附件2 per-mu figures in 万元/亩: investment intensity, output and tax."""
     output_wan = None if plan.annual_output_yi is None else plan.annual_output_yi * WAN_PER_YI
     return {
-        "investment_intensity": _per_mu(plan.fixed_asset_wan, plan.land_area_mu),
-        "output_per_mu": _per_mu(output_wan, plan.land_area_mu),
-        "tax_per_mu": _per_mu(plan.annual_tax_wan, plan.land_area_mu),
+        "investment_intensity": per_mu(plan.fixed_asset_wan, plan.land_area_mu),
+        "output_per_mu": per_mu(output_wan, plan.land_area_mu),
+        "tax_per_mu": per_mu(plan.annual_tax_wan, plan.land_area_mu),
     }
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from templates.excel.assessment import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
-from templates.excel.base import xlsx_rows
-from templates.excel.monthly import (
+from documents.excel.assessment import annual_assessment
+from documents.excel.base import xlsx_rows
+from documents.excel.monthly import (
     MonthlyAggregate,
     ReportRow,
     UnitReport,
     monthly_aggregate,
     split_departments,
 )
+
+# The assessment's records are the domain's (workflow.assessment); the builder takes them as given.
+from workflow.assessment import Assessment, ProjectFollowUp, UnitRecord
 
 __all__ = [
     "Assessment",

@@ -1,15 +1,13 @@
-"""The leading group's yearly assessment of its member units (000 四), with project follow-up."""
+"""The leading group's yearly assessment of its member units (000 四), with project follow-up:
+the figures of `workflow.assessment`, laid out as a workbook."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Final, Literal
+from typing import Final
 
 from openpyxl.workbook.workbook import Workbook
 
-from templates.excel.base import (
+from documents.excel.base import (
     CENTRE,
     INTEGER,
     MONEY,
@@ -19,162 +17,18 @@ from templates.excel.base import (
     WRAP,
     Column,
     TableSheet,
-    Texts,
     fit_height,
     key_value,
     new_workbook,
     percent,
-    ratio,
     to_bytes,
 )
+from documents.texts import Texts
 from templates.renderer import Renderer
+from workflow.assessment import Assessment, year_totals
 
-Kept = Literal["yes", "no", "pending"]
-Status = Literal["signed", "construction", "production", "lost"]
 TEMPLATE: Final = "excel_assessment.j2"
 NOTE_WIDTH: Final = 90  # the overview's two columns together, where the notes run
-
-
-def _not_negative(owner: str, **counts: int) -> None:
-    for name, value in counts.items():
-        if value < 0:
-            raise ValueError(f"{owner}: {name} is negative ({value})")
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRecord:
-    """A member unit's year: monthly reports, review opinions and follow-up service."""
-
-    unit: str
-    reports_due: int  # monthly reports (附件6) the unit owed in the year
-    reports_on_time: int
-    reports_late: int
-    review_days: list[int] = field(default_factory=list)  # working days each opinion took
-    overdue_reviews: int = 0  # opinions given after the round's deadline, or never given
-    projects_followed: int = 0  # signed projects it named liaison officers for (附件7)
-    open_problems: int = 0  # problems from its reports still unsolved at the year's end
-    closed_problems: int = 0
-    rating: str | None = None  # the office's preliminary rating, when it has written one
-
-    def __post_init__(self) -> None:
-        _not_negative(
-            self.unit,
-            reports_due=self.reports_due,
-            reports_on_time=self.reports_on_time,
-            reports_late=self.reports_late,
-            overdue_reviews=self.overdue_reviews,
-            projects_followed=self.projects_followed,
-            open_problems=self.open_problems,
-            closed_problems=self.closed_problems,
-        )
-        if self.reports_on_time + self.reports_late > self.reports_due:
-            raise ValueError(f"{self.unit}: more reports sent than were due")
-        if any(days < 0 for days in self.review_days):
-            raise ValueError(f"{self.unit}: a review took a negative number of days")
-
-    @property
-    def reports_missing(self) -> int:
-        """Reports due but never sent."""
-        return self.reports_due - self.reports_on_time - self.reports_late
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """Reports on time per report due, in per cent."""
-        return ratio(self.reports_on_time, self.reports_due)
-
-    @property
-    def review_opinions(self) -> int:
-        """Review opinions the unit gave."""
-        return len(self.review_days)
-
-    @property
-    def average_review_days(self) -> Decimal | None:
-        """Mean working days per review opinion, to one place."""
-        return _mean(sum(self.review_days), len(self.review_days))
-
-    @property
-    def close_rate(self) -> Decimal | None:
-        """Closed problems per problem raised, in per cent."""
-        return ratio(self.closed_problems, self.closed_problems + self.open_problems)
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectFollowUp:
-    """A signed project's commitments against what happened (000 一(三)2(3))."""
-
-    serial: str
-    name: str
-    unit: str  # 责任单位: the unit that follows it
-    signed_on: date
-    committed_wan: Decimal  # 协议投资额, 万元
-    actual_wan: Decimal  # 实际到位资金, 万元
-    start_due: date | None = None  # 约定开工日期
-    started_on: date | None = None
-    production_due: date | None = None  # 约定投产日期
-    in_production_on: date | None = None
-    lost: bool = False  # 项目流失
-
-    def __post_init__(self) -> None:
-        if self.committed_wan < 0 or self.actual_wan < 0:
-            raise ValueError(f"{self.serial}: a negative investment")
-
-    @property
-    def funding_rate(self) -> Decimal | None:
-        """资金到位率: investment in place per investment committed, in per cent."""
-        return ratio(self.actual_wan, self.committed_wan)
-
-    def start_kept(self, as_of: date) -> Kept | None:
-        """Whether the committed start date was kept; None when none was committed."""
-        return _kept(self.start_due, self.started_on, as_of)
-
-    def production_kept(self, as_of: date) -> Kept | None:
-        """Whether the committed production date was kept; None when none was committed."""
-        return _kept(self.production_due, self.in_production_on, as_of)
-
-    def kept(self, as_of: date) -> Kept | None:
-        """履约: every commitment that has come due was kept on time."""
-        found = [k for k in (self.start_kept(as_of), self.production_kept(as_of)) if k]
-        if "no" in found:
-            return "no"
-        if "yes" in found:
-            return "yes"
-        return "pending" if found else None
-
-    @property
-    def status(self) -> Status:
-        """Where the project stands; in production counts as a success."""
-        if self.in_production_on is not None:
-            return "production"
-        if self.lost:
-            return "lost"
-        return "construction" if self.started_on is not None else "signed"
-
-
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """The year's figures of every member unit and every signed project."""
-
-    year: int
-    as_of: date  # the day the figures were taken; commitments after it are not yet due
-    units: list[UnitRecord]
-    projects: list[ProjectFollowUp] = field(default_factory=list)
-    # The first period (YYYY-MM) counted when the bot came into use during the year: the
-    # months before it owe no report. None when every month of the year counts.
-    reports_from: str | None = None
-
-
-def _kept(due: date | None, done: date | None, as_of: date) -> Kept | None:
-    if due is None:
-        return None
-    if done is not None:
-        return "yes" if done <= due else "no"
-    return "no" if as_of > due else "pending"
-
-
-def _mean(total: int, count: int) -> Decimal | None:
-    if not count:
-        return None
-    return (Decimal(total) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def annual_assessment(a: Assessment, *, renderer: Renderer | None = None) -> bytes:
@@ -196,18 +50,7 @@ def _overview(wb: Workbook, a: Assessment, text: Texts) -> None:
     head.font, head.alignment = TITLE, CENTRE
     ws.row_dimensions[1].height = 24
 
-    units, projects = a.units, a.projects
-    due = sum(u.reports_due for u in units)
-    on_time = sum(u.reports_on_time for u in units)
-    days = [d for u in units for d in u.review_days]
-    open_problems = sum(u.open_problems for u in units)
-    closed = sum(u.closed_problems for u in units)
-    committed = sum((p.committed_wan for p in projects), Decimal(0))
-    actual = sum((p.actual_wan for p in projects), Decimal(0))
-    kept = [p.kept(a.as_of) for p in projects]
-    kept_due = sum(k in ("yes", "no") for k in kept)
-    kept_yes = kept.count("yes")
-    producing = sum(p.status == "production" for p in projects)
+    t = year_totals(a)
     missing = text("missing")
     figures: list[tuple[str, object, str | None]] = [
         ("year", str(a.year), None),
@@ -217,27 +60,27 @@ def _overview(wb: Workbook, a: Assessment, text: Texts) -> None:
             if a.reports_from
             else []
         ),
-        ("units", len(units), INTEGER),
-        ("reports_due", due, INTEGER),
-        ("reports_on_time", on_time, INTEGER),
-        ("reports_late", sum(u.reports_late for u in units), INTEGER),
-        ("reports_missing", sum(u.reports_missing for u in units), INTEGER),
-        ("on_time_rate", percent(ratio(on_time, due)), PERCENT),
-        ("review_opinions", len(days), INTEGER),
-        ("review_days", _mean(sum(days), len(days)), ONE_PLACE),
-        ("overdue_reviews", sum(u.overdue_reviews for u in units), INTEGER),
-        ("open_problems", open_problems, INTEGER),
-        ("closed_problems", closed, INTEGER),
-        ("close_rate", percent(ratio(closed, closed + open_problems)), PERCENT),
-        ("projects", len(projects), INTEGER),
-        ("committed", committed, MONEY),
-        ("actual", actual, MONEY),
-        ("funding_rate", percent(ratio(actual, committed)), PERCENT),
-        ("kept_due", kept_due, INTEGER),
-        ("kept", kept_yes, INTEGER),
-        ("kept_rate", percent(ratio(kept_yes, kept_due)), PERCENT),
-        ("in_production", producing, INTEGER),
-        ("success_rate", percent(ratio(producing, len(projects))), PERCENT),
+        ("units", t.units, INTEGER),
+        ("reports_due", t.reports_due, INTEGER),
+        ("reports_on_time", t.reports_on_time, INTEGER),
+        ("reports_late", t.reports_late, INTEGER),
+        ("reports_missing", t.reports_missing, INTEGER),
+        ("on_time_rate", percent(t.on_time_rate), PERCENT),
+        ("review_opinions", t.review_opinions, INTEGER),
+        ("review_days", t.review_days, ONE_PLACE),
+        ("overdue_reviews", t.overdue_reviews, INTEGER),
+        ("open_problems", t.open_problems, INTEGER),
+        ("closed_problems", t.closed_problems, INTEGER),
+        ("close_rate", percent(t.close_rate), PERCENT),
+        ("projects", t.projects, INTEGER),
+        ("committed", t.committed_wan, MONEY),
+        ("actual", t.actual_wan, MONEY),
+        ("funding_rate", percent(t.funding_rate), PERCENT),
+        ("kept_due", t.kept_due, INTEGER),
+        ("kept", t.kept, INTEGER),
+        ("kept_rate", percent(t.kept_rate), PERCENT),
+        ("in_production", t.in_production, INTEGER),
+        ("success_rate", percent(t.success_rate), PERCENT),
     ]
     for key, value, number_format in figures:
         shown, fmt = (missing, None) if value is None else (value, number_format)

@@ -1,4 +1,4 @@
-"""Shared pieces of the Excel workbooks: table sheets, rates, and reading a workbook back."""
+"""Shared pieces of the Excel workbooks: table sheets, number formats, reading a workbook back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final
 
 import openpyxl
@@ -17,17 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from templates.word.base import Texts
-
 __all__ = [
     "Column",
     "TableSheet",
-    "Texts",
     "fit_height",
     "key_value",
     "new_workbook",
     "percent",
-    "ratio",
     "to_bytes",
     "xlsx_rows",
 ]
@@ -150,13 +146,6 @@ def key_value(
         cell.alignment = Alignment(horizontal="left", vertical="top")
     widths = [ws.column_dimensions[letter].width or 10 for letter in "AB"]
     fit_height(ws, number, [label, value], widths)
-
-
-def ratio(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """A rate in per cent to one place (half up), or None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def percent(rate: Decimal | None) -> Decimal | None:

@@ -11,7 +11,7 @@ from typing import Final
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
-from templates.excel.base import (
+from documents.excel.base import (
     BAND_FILL,
     BODY,
     BOLD,
@@ -22,12 +22,13 @@ from templates.excel.base import (
     WRAP,
     Column,
     TableSheet,
-    Texts,
     key_value,
     new_workbook,
     to_bytes,
 )
+from documents.texts import Texts
 from templates.renderer import Renderer
+from workflow.reporting import submitted_late
 
 TEMPLATE: Final = "excel_monthly.j2"
 PERIOD: Final = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -91,10 +92,6 @@ def _clean(names: list[str]) -> list[str]:
     return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
-def _late(unit: UnitReport, due_on: date) -> bool:
-    return unit.submitted_on is not None and unit.submitted_on > due_on
-
-
 def _entries(report: MonthlyAggregate) -> Iterator[_Entry]:
     for unit in report.units:
         for row in unit.rows:
@@ -138,7 +135,7 @@ def _summary(
 
     submitted = [u for u in report.units if u.submitted_on is not None]
     missing = [u.unit for u in report.units if u.submitted_on is None]
-    late = [u.unit for u in submitted if _late(u, report.due_on)]
+    late = [u.unit for u in submitted if submitted_late(u.submitted_on, report.due_on)]
     figures: list[tuple[str, object, str | None]] = [
         ("period", text("period", value=report.period), None),
         ("due_on", report.due_on, date_format),
@@ -161,7 +158,7 @@ def _summary(
         cell = ws.cell(row=start, column=index, value=text("column", key=key))
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTRE
     for number, unit in enumerate(report.units, start=start + 1):
-        late_unit = _late(unit, report.due_on)
+        late_unit = submitted_late(unit.submitted_on, report.due_on)
         status = "missing" if unit.submitted_on is None else "late" if late_unit else "on_time"
         values = (
             unit.unit,
@@ -263,7 +260,11 @@ def _raw(wb: Workbook, report: MonthlyAggregate, text: Texts, date_format: str) 
     for unit in report.units:
         if unit.submitted_on is None:
             continue
-        remark = text("remark", nothing=unit.nothing_to_report, late=_late(unit, report.due_on))
+        remark = text(
+            "remark",
+            nothing=unit.nothing_to_report,
+            late=submitted_late(unit.submitted_on, report.due_on),
+        )
         if not unit.rows:
             sheet.row([unit.unit, unit.submitted_on, None, None, None, None, None, remark or None])
         for row in unit.rows:

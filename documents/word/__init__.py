@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from templates.word.base import docx_text
-from templates.word.city import CityAction, CityFiling, approval_form, filing_form
-from templates.word.liaison import liaison_table as liaison_table
-from templates.word.minutes import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
-from templates.word.plan import plan_sheet
-from templates.word.review_sheet import ReviewRow, ReviewSheet, review_opinion_sheet
+from documents.word.base import docx_text
+from documents.word.city import CityAction, CityFiling, approval_form, filing_form
+from documents.word.liaison import liaison_table as liaison_table
+from documents.word.minutes import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
+from documents.word.plan import plan_sheet
+from documents.word.review_sheet import ReviewRow, ReviewSheet, review_opinion_sheet
 
 __all__ = [
     "AgendaItem",

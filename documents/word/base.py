@@ -6,7 +6,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from typing import Any, Final
 
 import docx
@@ -22,6 +21,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from templates.renderer import Renderer
+from workflow.screening import per_mu as exact_per_mu
 
 # Font names as Word and WPS know them; East Asian text only picks them up through w:eastAsia.
 BODY_FONT: Final = "仿宋"
@@ -34,28 +34,6 @@ PROSE_STYLE_ID: Final = "OfficialProse"
 PAGE_MARK: Final = "\x00"  # where the page number field goes in the footer text
 
 
-@cache
-def default_renderer() -> Renderer:
-    """The renderer used when the caller passes none."""
-    return Renderer()
-
-
-class Texts:
-    """The fixed texts of one document: macros of `templates/documents/<name>`."""
-
-    def __init__(self, renderer: Renderer | None, template: str) -> None:
-        self.renderer = renderer or default_renderer()
-        self.template = template
-
-    def __call__(self, part: str, /, **args: Any) -> str:
-        """Render one macro of the document template with these arguments."""
-        return self.renderer.document(self.template, part=part, args=args).rstrip("\n")
-
-    def lines(self, part: str, /, **args: Any) -> list[str]:
-        """Render one macro and split it into paragraphs, dropping empty ones."""
-        return [line for line in self(part, **args).split("\n") if line.strip()]
-
-
 def local_time(value: datetime, renderer: Renderer) -> datetime:
     """A datetime in the renderer's time zone; naive values are UTC, as everywhere in storage."""
     if value.tzinfo is None:
@@ -64,10 +42,9 @@ def local_time(value: datetime, renderer: Renderer) -> datetime:
 
 
 def per_mu(amount: Decimal | None, area_mu: Decimal | None) -> Decimal | None:
-    """An amount per 亩 to two places, or None when either figure is missing."""
-    if amount is None or not area_mu:
-        return None
-    return (amount / area_mu).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """An amount per 亩 as printed, to two places, or None when either figure is missing."""
+    figure = exact_per_mu(amount, area_mu)
+    return None if figure is None else figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def check_choice(name: str, value: str | None, allowed: Iterable[str]) -> None:

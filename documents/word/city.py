@@ -7,10 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Final, Literal
 
-from templates.renderer import Renderer
-from templates.word.base import (
+from documents.texts import Texts
+from documents.word.base import (
     FormTable,
-    Texts,
     check_choice,
     new_document,
     paragraph,
@@ -18,8 +17,9 @@ from templates.word.base import (
     title,
     to_bytes,
 )
-from templates.word.minutes import DECISIONS, Decision
-from templates.word.review_sheet import OUTCOMES, Outcome
+from documents.word.minutes import DECISIONS, Decision
+from documents.word.review_sheet import OUTCOMES, Outcome
+from templates.renderer import Renderer
 
 Route = Literal["filing", "approval", "two_level"]
 Position = Literal["city_office_director", "city_exec_deputy", "city_leader"]

@@ -9,16 +9,16 @@ from typing import Final, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from templates.renderer import Renderer
-from templates.word.base import (
+from documents.texts import Texts
+from documents.word.base import (
     FormTable,
-    Texts,
     check_choice,
     new_document,
     paragraph,
     title,
     to_bytes,
 )
+from templates.renderer import Renderer
 
 FollowedBy = Literal["unit_heads", "district_leaders"]  # as the policy's follow-up tiers
 FOLLOWED_BY: Final = ("unit_heads", "district_leaders")

@@ -9,10 +9,9 @@ from typing import Final, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from templates.renderer import Renderer
-from templates.word.base import (
+from documents.texts import Texts
+from documents.word.base import (
     PAGE_MARK,
-    Texts,
     check_choice,
     local_time,
     new_document,
@@ -21,7 +20,8 @@ from templates.word.base import (
     title,
     to_bytes,
 )
-from templates.word.review_sheet import OUTCOMES, Outcome
+from documents.word.review_sheet import OUTCOMES, Outcome
+from templates.renderer import Renderer
 
 Decision = Literal["approved", "rejected", "deferred"]
 DECISIONS: Final = ("approved", "rejected", "deferred")

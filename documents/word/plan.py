@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from documents.texts import Texts
+from documents.word.base import FormTable, new_document, paragraph, title, to_bytes
 from templates.renderer import Renderer
-from templates.word.base import FormTable, Texts, new_document, paragraph, title, to_bytes
 
 TEMPLATE: Final = "plan_sheet.j2"
 

@@ -9,10 +9,9 @@ from typing import Final, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from templates.renderer import Renderer
-from templates.word.base import (
+from documents.texts import Texts
+from documents.word.base import (
     FormTable,
-    Texts,
     check_choice,
     fill_cell,
     new_document,
@@ -20,6 +19,7 @@ from templates.word.base import (
     title,
     to_bytes,
 )
+from templates.renderer import Renderer
 
 Verdict = Literal["agree", "conditional", "disagree"]
 Outcome = Literal["passed", "flagged", "failed"]

@@ -6,7 +6,6 @@ import ast
 import io
 import re
 import time
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from templates.excel import (
+from documents.excel import (
     Assessment,
     MonthlyAggregate,
     ProjectFollowUp,
@@ -26,7 +25,6 @@ from templates.excel import (
     split_departments,
     xlsx_rows,
 )
-from templates.excel.base import ratio
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
 PROJECT = "𠮷祥新能源汽车电机壳体项目"
@@ -322,12 +320,6 @@ def test_rates_are_numbers_shown_as_percentages():
     assert all(c.font.b for c in ws[1])
 
 
-def test_ratio_rounds_half_up_to_one_place():
-    assert ratio(1, 16) == Decimal("6.3")
-    assert ratio(2, 3) == Decimal("66.7")
-    assert ratio(5, 0) is None
-
-
 def test_projects_show_funding_commitments_kept_and_status():
     rows = xlsx_rows(annual_assessment(_assessment()))["项目跟踪"]
     assert rows[0] == [
@@ -372,19 +364,6 @@ def test_overview_totals_the_year():
     assert figures["项目成功率"] == pytest.approx(0.333)
 
 
-def test_a_lost_project_is_no_success_and_production_wins_over_lost():
-    project = _assessment().projects[1]
-    assert replace(project, lost=True).status == "lost"
-    assert replace(project, lost=True, in_production_on=DUE).status == "production"
-
-
-def test_assessment_refuses_impossible_counts():
-    with pytest.raises(ValueError, match="more reports"):
-        UnitRecord("区财政局", reports_due=2, reports_on_time=2, reports_late=1)
-    with pytest.raises(ValueError, match="negative"):
-        UnitRecord("区财政局", reports_due=2, reports_on_time=1, reports_late=0, open_problems=-1)
-
-
 # Both workbooks
 
 
@@ -398,7 +377,7 @@ def test_workbooks_are_generated_quickly():
 
 def test_python_code_holds_no_chinese_text_but_the_font_name():
     allowed = {"宋体"}
-    root = Path(__file__).resolve().parents[2] / "templates" / "excel"
+    root = Path(__file__).resolve().parents[2] / "documents" / "excel"
     for path in root.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {

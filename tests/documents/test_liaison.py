@@ -12,8 +12,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from templates.word import docx_text, liaison_table
-from templates.word.liaison import Contact, LiaisonRow, LiaisonTable
+from documents.word import docx_text, liaison_table
+from documents.word.liaison import Contact, LiaisonRow, LiaisonTable
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
 PROJECT = "𠮷祥新能源汽车电机壳体项目"

@@ -18,7 +18,7 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from templates.word import (
+from documents.word import (
     AgendaItem,
     Attendee,
     AttendeeGroup,
@@ -33,7 +33,7 @@ from templates.word import (
     meeting_minutes,
     review_opinion_sheet,
 )
-from templates.word.city import SIGNATURE_ROWS
+from documents.word.city import SIGNATURE_ROWS
 from workflow.policy import Policy
 
 HEADINGS = ["项目内容评审", "主审部门", "评审意见", "相关建议"]
@@ -502,7 +502,7 @@ def test_docx_text_lists_a_merged_cell_once(policy: Policy):
 
 def test_python_code_holds_no_chinese_text_but_font_names():
     allowed = {"仿宋", "宋体"}
-    root = Path(__file__).resolve().parents[2] / "templates" / "word"
+    root = Path(__file__).resolve().parents[2] / "documents" / "word"
     for path in root.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {

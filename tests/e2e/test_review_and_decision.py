@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.demo import ChatUser, play_investor
 from bot.runtimes import Runtime
-from handlers.plans import findings_json
+from documents.word import docx_text
+from handlers.intake.plans import findings_json
 from sandbox import SandboxServer
 from storage.tables import Project
 from storage.uow import UnitOfWorkFactory
-from templates.word import docx_text
 from tests.e2e.conftest import OFFICE_ID, bot_today, this_years_serial
 from workflow.policy_file import load_default_policy
 from workflow.screening import PlanFigures, screen

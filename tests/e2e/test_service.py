@@ -15,9 +15,9 @@ from bot.bootstrap import initialise
 from bot.demo import ChatUser
 from bot.runtimes import Runtime, make_runtime
 from bot.settings import Settings
+from documents.excel import xlsx_rows
 from sandbox import SandboxServer
 from storage.uow import UnitOfWorkFactory
-from templates.excel import xlsx_rows
 from tests.e2e.conftest import OFFICE_ID
 from tests.e2e.test_review_and_decision import invite, join, newest
 from workflow.policy_file import DEFAULT_POLICY_PATH

@@ -12,6 +12,7 @@ from workflow.reporting import (
     periods_due,
     reminder_stages,
     reporting_period,
+    submitted_late,
     unit_owes,
     window,
 )
@@ -130,3 +131,11 @@ def test_the_assessment_counts_only_periods_the_bot_was_in_use(policy: Policy):
     ]
     assert len(periods_due(2026, date(2026, 12, 31), d, since="2026-01")) == 11
     assert [w.period for w in periods_due(2027, date(2027, 3, 1), d, since=since)] == ["2027-01"]
+
+
+def test_a_report_is_late_only_when_it_came_in_after_its_due_date(policy: Policy):
+    due = window("2026-11", policy.deadlines).due_on
+    assert not submitted_late(due, due)
+    assert not submitted_late(date(2026, 11, 30), due)
+    assert submitted_late(date(2026, 12, 6), due)
+    assert not submitted_late(None, due)  # missing, not late
