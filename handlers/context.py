@@ -8,11 +8,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.routing import Routes
-from handlers.workdays import WorkCalendar
+from handlers.workdays import StatutoryCalendar
 from storage.files import FileStore
 from storage.tables import MessengerAccount, Person, PersonRole
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
+from workflow.calendar import WorkCalendar
 from workflow.policy import Policy
 from workflow.roles import Role
 
@@ -29,7 +30,7 @@ class Services:
     admins: frozenset[str] = frozenset()
     bot_username: str = "zhaoshang_bot"
     messenger: str = "telegram"
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    calendar: WorkCalendar = field(default_factory=StatutoryCalendar)
     routes: Routes = field(default_factory=Routes)
     """The composed routers: commands, buttons, forms, sweeps."""
     files: FileStore = field(default_factory=FileStore)

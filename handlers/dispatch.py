@@ -20,7 +20,6 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 
-
 class Dispatcher:
     """Routes inbound events to use cases; every event is one transaction."""
 

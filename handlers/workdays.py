@@ -4,17 +4,18 @@ for deadlines of review rounds; Monday–Friday for years the calendar data does
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import chinese_calendar
 
+from workflow.calendar import add_working_days, is_weekday, working_days_between
+
 log = logging.getLogger(__name__)
 
-_DAY = timedelta(days=1)
 
-
-class WorkCalendar:
-    """Counts working days. Hold one per process: each uncovered year is logged once.
+class StatutoryCalendar:
+    """The `WorkCalendar` of the Chinese statutory calendar. Hold one per process: each
+    uncovered year is logged once.
 
     `warnings` lists the years seen that the installed `chinese_calendar` has no data for;
     dates in those years were counted Monday–Friday, ignoring statutory holidays, until the
@@ -54,31 +55,12 @@ class WorkCalendar:
                 getattr(chinese_calendar, "__version__", "?"),
                 d.year,
             )
-        return d.weekday() < 5
+        return is_weekday(d)
 
     def add_working_days(self, start: date, n: int) -> date:
-        """The date `n` working days after `start` (not counting `start`); for n = 0, `start`
-        if it is a working day, else the next working day."""
-        if n < 0:
-            raise ValueError(f"n must be at least 0, not {n}")
-        d = start
-        if n == 0:
-            while not self.is_working_day(d):
-                d += _DAY
-            return d
-        while n:
-            d += _DAY
-            if self.is_working_day(d):
-                n -= 1
-        return d
+        """The date `n` working days after `start` (see `workflow.calendar`)."""
+        return add_working_days(start, n, self.is_working_day)
 
     def working_days_between(self, a: date, b: date) -> int:
-        """The working days after `a` up to and including `b`; negative when `b` is before `a`."""
-        if b < a:
-            return -self.working_days_between(b, a)
-        count = 0
-        d = a + _DAY
-        while d <= b:
-            count += self.is_working_day(d)
-            d += _DAY
-        return count
+        """The working days after `a` up to and including `b` (see `workflow.calendar`)."""
+        return working_days_between(a, b, self.is_working_day)

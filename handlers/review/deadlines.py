@@ -4,7 +4,7 @@ sweeps sends it once."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from conversations.replies import Reply
 from handlers import deployment
@@ -13,7 +13,7 @@ from handlers.notify import Build, message, notify, notify_role
 from handlers.review.cards import reviewer_card
 from storage.tables import Project, ReviewOpinion
 from storage.uow import UnitOfWork
-from workflow.notices import may_fire
+from workflow.notices import last_working_day_before, may_fire
 from workflow.roles import Role
 
 
@@ -29,7 +29,7 @@ def review_deadlines(s: Services, uow: UnitOfWork) -> int:
         project = uow.projects.get(rnd.project_id)
         remind_from = rnd.deadline
         for _ in range(s.policy.deadlines.review_reminder_days_before):
-            remind_from = _previous_working_day(s, remind_from)
+            remind_from = last_working_day_before(remind_from, s.calendar.is_working_day)
         for op in uow.reviews.opinions(rnd.id or 0):
             if op.verdict or op.reviewer_id is None:
                 continue
@@ -82,10 +82,3 @@ def _reminder(
         return Reply(text, reviewer_card(s, uow, op, locale).buttons)
 
     return build
-
-
-def _previous_working_day(s: Services, day: date) -> date:
-    d = day - timedelta(days=1)
-    while not s.calendar.is_working_day(d):
-        d -= timedelta(days=1)
-    return d
