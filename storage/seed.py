@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlmodel import select
 
@@ -51,7 +51,7 @@ def seed_policy(uow: UnitOfWork, policy: Policy) -> SeedReport:
     units_added = units_updated = people_added = appointments_added = 0
     for u in policy.units:
         row = s.get(Unit, u.id)
-        values = {
+        values: dict[str, Any] = {
             "name": u.name,
             "short": u.short,
             "kind": u.kind.value,

@@ -5,7 +5,7 @@ approved by the 组长. Each may approve, or return with a comment; the city may
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
@@ -14,6 +14,7 @@ from conversations.inbound import Inbound
 from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from documents.word import CityAction as FormAction
 from documents.word import CityFiling, approval_form, filing_form
+from documents.word.city import CityActionKind, Position
 from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
@@ -102,10 +103,10 @@ def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) ->
         if position:
             actions.append(
                 FormAction(
-                    position=position,
-                    name=person.name if person else None,  # type: ignore[arg-type]
-                    action=a.action,
-                    comment=a.note,  # type: ignore[arg-type]
+                    position=cast(Position, position),
+                    name=person.name if person else None,
+                    action=cast(CityActionKind, a.action),
+                    comment=a.note,
                     acted_on=a.at.astimezone(s.timezone).date(),
                 )
             )

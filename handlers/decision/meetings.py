@@ -4,6 +4,7 @@ decisions per project, and the minutes (会议纪要) as a Word document (000 �
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import NamedTuple
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
@@ -26,18 +27,25 @@ from workflow.pipeline import TRANSITIONS, Decision, Stage
 from workflow.roles import Role
 
 
+class AgendaRow(NamedTuple):
+    """One item of a meeting's agenda with its project, as the card lists it."""
+
+    item: MeetingItem
+    project: Project | None
+
+
 def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) -> Reply:
     """A meeting as the office sees it: agenda, decisions, and what to do next."""
     assert meeting.id is not None
     items = uow.decisions.items(meeting.id)
-    rows = [{"item": i, "project": uow.projects.get(i.project_id)} for i in items]
+    rows = [AgendaRow(i, uow.projects.get(i.project_id)) for i in items]
     label = lambda key, **p: s.renderer.message(locale, f"meetings#btn_{key}", **p)  # noqa: E731
     buttons: list[Button] = []
     if meeting.status == "scheduled":
         buttons.append(Button(label("add"), MEETING_BUTTONS.encode("add", meeting.id)))
         buttons.append(Button(label("invite"), MEETING_BUTTONS.encode("inv", meeting.id)))
         for r in rows:
-            item, project = r["item"], r["project"]
+            item, project = r.item, r.project
             if item.decision is None and project is not None:
                 buttons += [
                     Button(
@@ -53,7 +61,7 @@ def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) ->
                         MEETING_BUTTONS.encode("defer", item.id),
                     ),
                 ]
-        if rows and all(r["item"].decision for r in rows):
+        if rows and all(r.item.decision for r in rows):
             buttons.append(Button(label("minutes"), MEETING_BUTTONS.encode("min", meeting.id)))
     text = s.renderer.message(
         locale,

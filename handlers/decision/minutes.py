@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from conversations.replies import Document
 from documents.word import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
+from documents.word.minutes import Decision
+from documents.word.review_sheet import Outcome
 from handlers.context import Services
 from handlers.review.sheet import DOCX
 from storage.tables import Meeting
@@ -38,8 +42,8 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
                 project_name=project.name,
                 investor=project.investor_name,
                 total_investment_wan=project.total_investment_wan,
-                outcome=(rnd.outcome if rnd and rnd.outcome else "passed"),  # type: ignore[arg-type]
-                decision=item.decision,
+                outcome=cast(Outcome, rnd.outcome if rnd and rnd.outcome else "passed"),
+                decision=cast(Decision, item.decision),
                 flags=flags,
                 conditions=conditions,
             )

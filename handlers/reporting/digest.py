@@ -11,6 +11,7 @@ from conversations.replies import Reply
 from handlers.context import Services
 from handlers.decision.signing import scan_due
 from handlers.notify import notify_many
+from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import ACTIVE_STAGES
 from workflow.roles import Role
@@ -28,7 +29,8 @@ def stall_colour(days: int, limit: int | None) -> str:
 def digest_data(s: Services, uow: UnitOfWork, today: date) -> dict[str, Any]:
     """What the digest reports, as of today."""
     week_ago = today - timedelta(days=7)
-    stalled, new = [], []
+    stalled: list[dict[str, Any]] = []
+    new: list[Project] = []
     for stage in ACTIVE_STAGES:
         for p in uow.projects.listing(stage=stage.value, limit=1000):
             history = uow.projects.history(p.id or 0)

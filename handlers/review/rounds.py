@@ -3,12 +3,14 @@ live progress card with 催办, and closing the round with the 评审意见表."
 
 from __future__ import annotations
 
+from datetime import date
+
 from conversations.callbacks import CallbackData
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.notify import message, notify, notify_many
+from handlers.notify import Build, message, notify, notify_many
 from handlers.review.cards import progress_card, reviewer_card
 from handlers.review.sheet import review_sheet_document
 from handlers.stages import move
@@ -17,6 +19,11 @@ from storage.uow import UnitOfWork
 from workflow.pipeline import ReviewOutcome
 from workflow.review import Verdict, round_result
 from workflow.roles import Role
+
+
+def card_for(s: Services, uow: UnitOfWork, op: ReviewOpinion) -> Build:
+    """The reviewer's card of one opinion, in whichever language its reader uses."""
+    return lambda locale: reviewer_card(s, uow, op, locale)
 
 
 def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
@@ -39,7 +46,7 @@ def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -
             )
         )
         if reviewer is not None:
-            notify(s, uow, reviewer, lambda loc, op=op: reviewer_card(s, uow, op, loc))
+            notify(s, uow, reviewer, card_for(s, uow, op))
     uow.audit(
         "open_review",
         "review_round",
@@ -121,15 +128,27 @@ def urge(
             s,
             uow,
             op.reviewer_id,
-            lambda loc, op=op, dimension=dimension: Reply(
-                s.renderer.message(
-                    loc, "review#urge", project=project, dimension=dimension, deadline=rnd.deadline
-                ),
-                reviewer_card(s, uow, op, loc).buttons,
-            ),
+            _urge_notice(s, uow, op, project, dimension, rnd.deadline),
             dedupe_key=f"urge:{op.id}:{hour}",
         )
     return sent
+
+
+def _urge_notice(
+    s: Services,
+    uow: UnitOfWork,
+    op: ReviewOpinion,
+    project: Project | None,
+    dimension: str,
+    deadline: date,
+) -> Build:
+    def build(locale: str) -> Reply:
+        text = s.renderer.message(
+            locale, "review#urge", project=project, dimension=dimension, deadline=deadline
+        )
+        return Reply(text, reviewer_card(s, uow, op, locale).buttons)
+
+    return build
 
 
 def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) -> Outcome:
@@ -173,7 +192,7 @@ def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) ->
     notify_many(s, uow, office, caption, dedupe_key=f"sheet:{rnd.id}:office", file_id=stored.id)
     for op in opinions:  # every reviewer's card turns final, with the others' opinions open
         if op.reviewer_id:
-            notify(s, uow, op.reviewer_id, lambda loc, op=op: reviewer_card(s, uow, op, loc))
+            notify(s, uow, op.reviewer_id, card_for(s, uow, op))
     update_progress(s, uow, rnd, skip=actor.person_id)
     replies = [
         progress_card(s, uow, rnd, actor.locale).as_edit(),

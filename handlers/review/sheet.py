@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from conversations.replies import Document
 from documents.word import ReviewRow, ReviewSheet, review_opinion_sheet
+from documents.word.review_sheet import Verdict as SheetVerdict
 from handlers.context import Services
 from storage.tables import Project, ReviewRound
 from storage.uow import UnitOfWork
@@ -25,7 +28,7 @@ def review_sheet_document(
             ReviewRow(
                 label=dim.form_label,
                 units=[s.policy.unit(u).name for u in dim.units],
-                verdict=op.verdict if op else None,
+                verdict=cast(SheetVerdict | None, op.verdict) if op else None,
                 opinion=op.opinion if op else None,
                 suggestion=op.suggestion if op else None,
                 reviewer=reviewer.name if reviewer else None,

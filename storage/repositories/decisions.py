@@ -26,7 +26,14 @@ class DecisionRepository:
         self.now = now
 
     def add(
-        self, row: Meeting | MeetingItem | MeetingAttendee | CityCase | CityAction | Agreement
+        self,
+        row: Meeting
+        | MeetingItem
+        | MeetingAttendee
+        | CityCase
+        | CityAction
+        | Agreement
+        | ForumOpinion,
     ) -> None:
         """Store a new row and give it an id."""
         self.session.add(row)
