@@ -1,4 +1,5 @@
 """The form engine: one pure step from a draft and an event to the next draft and the replies.
+(Longer than 300 lines: one state machine, whose moves read best together.)
 
 The caller loads the draft, calls `step`, stores the draft when `changed`, sends the replies,
 and creates the project when the status is "submitted"."""

@@ -1,4 +1,5 @@
 """The policy model: units, roster, review dimensions, thresholds, sectors, conditions, routing.
+(Longer than 300 lines: one schema, read as a whole against the YAML it validates.)
 
 Every rule carries a citation such as "000 二(二)1(2)": the key of a source document and the
 section of that document it comes from. Another county deploys with its own YAML file.

@@ -1,4 +1,5 @@
-"""Screening (遴选): findings from a plan's figures, each with a status and the rule it cites."""
+"""Screening (遴选): findings from a plan's figures, each with a status and the rule it cites.
+(Longer than 300 lines: one finding per rule of 001 一–六, kept side by side.)"""
 
 from __future__ import annotations
 
