@@ -31,8 +31,12 @@ def renderer() -> Renderer:
 def make_ctx(renderer: Renderer) -> Callable[..., FormContext]:
     """A form context in a locale, with the plan form's options."""
 
-    def make(locale: str = "zh-Hans", today: date = TODAY, extra: str | None = None,
-             options: dict[str, list[Choice]] | None = None) -> FormContext:
+    def make(
+        locale: str = "zh-Hans",
+        today: date = TODAY,
+        extra: str | None = None,
+        options: dict[str, list[Choice]] | None = None,
+    ) -> FormContext:
         opts = plan_options(POLICY) if options is None else options
         return FormContext(locale, renderer, today, opts, extra)
 

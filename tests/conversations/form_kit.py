@@ -25,8 +25,9 @@ SAMPLE_FORM = FormSpec(
     template="forms/sample",
     fields=(
         Field("title", Kind.SHORT_TEXT),
-        Field("size", Kind.DECIMAL, unit="mu", min=Decimal(0), min_exclusive=True,
-              max=Decimal(1000)),
+        Field(
+            "size", Kind.DECIMAL, unit="mu", min=Decimal(0), min_exclusive=True, max=Decimal(1000)
+        ),
         Field("kind", Kind.CHOICE, choices=("a", "b", "other")),
         Field("kind_other", Kind.SHORT_TEXT, condition=lambda v: v.get("kind") == "other"),
         Field("colours", Kind.MULTI_CHOICE, choices=("red", "green", "blue")),
@@ -34,19 +35,31 @@ SAMPLE_FORM = FormSpec(
         Field("part", Kind.MONEY, unit="wan_yuan", min=Decimal(0), required=False),
         Field("agree", Kind.YES_NO),
         Field("count", Kind.INTEGER, unit="phase", min=Decimal(0), max=Decimal(3)),
-        Field("rounds", Kind.GROUP, count_from="count", items=(
-            Field("start", Kind.YEAR_MONTH, not_before_today=True),
-            Field("end", Kind.YEAR_MONTH),
-        )),
+        Field(
+            "rounds",
+            Kind.GROUP,
+            count_from="count",
+            items=(
+                Field("start", Kind.YEAR_MONTH, not_before_today=True),
+                Field("end", Kind.YEAR_MONTH),
+            ),
+        ),
         Field("phone", Kind.PHONE, required=False),
         Field("doc", Kind.FILE, required=False, max_size=1024),
     ),
     checks=(
-        Check("part_within_total", ("part", "total"),
-              lambda v: "part" not in v or "total" not in v or v["part"] <= v["total"]),
-        Check("rounds_order", ("rounds",),
-              lambda v: all(r["end"] > r["start"] for r in v.get("rounds", [])
-                            if "start" in r and "end" in r)),
+        Check(
+            "part_within_total",
+            ("part", "total"),
+            lambda v: "part" not in v or "total" not in v or v["part"] <= v["total"],
+        ),
+        Check(
+            "rounds_order",
+            ("rounds",),
+            lambda v: all(
+                r["end"] > r["start"] for r in v.get("rounds", []) if "start" in r and "end" in r
+            ),
+        ),
     ),
 )
 
@@ -69,12 +82,21 @@ class FakePolicy:
 
 
 POLICY = FakePolicy(
-    sites=[Named("taihe", "太和镇"), Named("taiping", "太平镇"),
-           Named("park", "清新智能制造产业园")],
-    sectors=[Named("auto_parts", "汽车零配件"), Named("new_materials", "新材料"),
-             Named("biomed", "生物医药")],
-    investor_categories=[Named("global500", "世界500强"), Named("listed", "上市公司"),
-                         Named("other", "其他")],
+    sites=[
+        Named("taihe", "太和镇"),
+        Named("taiping", "太平镇"),
+        Named("park", "清新智能制造产业园"),
+    ],
+    sectors=[
+        Named("auto_parts", "汽车零配件"),
+        Named("new_materials", "新材料"),
+        Named("biomed", "生物医药"),
+    ],
+    investor_categories=[
+        Named("global500", "世界500强"),
+        Named("listed", "上市公司"),
+        Named("other", "其他"),
+    ],
 )
 
 
@@ -146,9 +168,19 @@ class Driver:
 def fill_sample(d: Driver, **overrides: Any) -> None:
     """Answer the test form up to its summary with simple valid answers."""
     answers: list[tuple[str, str]] = [
-        ("text", "第一个项目"), ("text", "12"), ("tap", "甲"), ("tap", "红"), ("tap", "完成"),
-        ("text", "1.2亿"), ("text", "3000"), ("tap", "是"), ("text", "1"),
-        ("text", "2026-03"), ("text", "2027-01"), ("tap", "跳过"), ("tap", "跳过"),
+        ("text", "第一个项目"),
+        ("text", "12"),
+        ("tap", "甲"),
+        ("tap", "红"),
+        ("tap", "完成"),
+        ("text", "1.2亿"),
+        ("text", "3000"),
+        ("tap", "是"),
+        ("text", "1"),
+        ("text", "2026-03"),
+        ("text", "2027-01"),
+        ("tap", "跳过"),
+        ("tap", "跳过"),
     ]
     for how, value in answers:
         d.tap(value) if how == "tap" else d.text(overrides.get(d.draft.current, value))

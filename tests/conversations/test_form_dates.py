@@ -94,8 +94,9 @@ def test_the_english_locale_refuses_and_shows_the_same_way(
     d = Driver(DATE_FORM, make_ctx("en", today=TODAY))
     d.cmd("start")
     d.text("2027-01-01")
-    assert "“Signing date” was not saved: the date cannot be later than today (2026-11-23)" \
-        in d.out
+    assert (
+        "“Signing date” was not saved: the date cannot be later than today (2026-11-23)" in d.out
+    )
     d.text("today")
     d.cmd("skip")
     assert "1. Signing date: 2026-11-23" in d.out
@@ -110,17 +111,30 @@ def test_a_date_survives_the_json_round_trip(typed: str) -> None:
     check_stored(SIGNED, stored, {}, TODAY)
 
 
-@pytest.mark.parametrize("raw", [
-    "2026-02-30", "20261120", "2026-W47-5", "2026-11-20T00:00", "2026-1-5", 20261120, None,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-02-30",
+        "20261120",
+        "2026-W47-5",
+        "2026-11-20T00:00",
+        "2026-1-5",
+        20261120,
+        None,
+    ],
+)
 def test_a_malformed_stored_date_is_refused(raw: object) -> None:
     with pytest.raises(ParseError, match="invalid_stored"):
         decode(SIGNED, raw)
 
 
 def test_a_draft_with_a_malformed_date_is_repaired(make_ctx: Callable[..., FormContext]) -> None:
-    stored = Draft(form_id="dates", answers={"signed": "2026/11/20", "visit": "2026-12-01"},
-                   current="visit", back_stack=("signed",))
+    stored = Draft(
+        form_id="dates",
+        answers={"signed": "2026/11/20", "visit": "2026-12-01"},
+        current="visit",
+        back_stack=("signed",),
+    )
     result = step(DATE_FORM, stored, TextInput("/continue"), make_ctx(today=TODAY))
     assert result.changed and result.draft.answers == {"visit": "2026-12-01"}
 

@@ -184,7 +184,8 @@ def test_a_repeated_group_asks_each_repetition_and_drops_extra_ones(sample: Driv
     sample.text("2026年6月")
     sample.text("2026年12月")
     assert sample.draft.answers["rounds"] == [
-        {"start": "2026-03", "end": "2027-01"}, {"start": "2026-06", "end": "2026-12"},
+        {"start": "2026-03", "end": "2027-01"},
+        {"start": "2026-06", "end": "2026-12"},
     ]
     assert sample.draft.current == "summary"
     sample.text("8")
@@ -288,8 +289,11 @@ def test_files_are_kept_by_id_and_refused_where_text_is_asked(sample: Driver) ->
     assert not result.changed and "文件超过" in sample.out
     sample.file("计划书.pdf", 512)
     assert sample.draft.answers["doc"] == {
-        "file_id": "FILE-ID-1", "file_name": "计划书.pdf", "mime_type": "application/pdf",
-        "size": 512, "sha256": SHA,
+        "file_id": "FILE-ID-1",
+        "file_name": "计划书.pdf",
+        "mime_type": "application/pdf",
+        "size": 512,
+        "sha256": SHA,
     }
     assert "📎 计划书.pdf（1 KB）" in sample.out
 
@@ -297,8 +301,10 @@ def test_files_are_kept_by_id_and_refused_where_text_is_asked(sample: Driver) ->
 def test_a_file_question_names_the_accepted_types(sample: Driver) -> None:
     fill_sample(sample)
     sample.text("12")
-    assert "可接受的格式：pdf、doc、docx、wps、xls、xlsx、et、ppt、pptx、zip、rar、7z、jpg、png" \
+    assert (
+        "可接受的格式：pdf、doc、docx、wps、xls、xlsx、et、ppt、pptx、zip、rar、7z、jpg、png"
         in sample.out
+    )
 
 
 def test_a_program_or_a_disguised_file_is_refused_naming_the_accepted_types(
@@ -351,7 +357,8 @@ def test_sizes_under_a_megabyte_are_shown_in_kilobytes(sample: Driver) -> None:
 
 def test_sizes_of_a_megabyte_and_more_are_shown_in_megabytes(sample: Driver) -> None:
     only_a_file = FormSpec(
-        id="file_only", template="forms/sample",
+        id="file_only",
+        template="forms/sample",
         fields=(Field("doc", Kind.FILE, max_size=MAX_FILE_SIZE),),
     )
     driver = Driver(only_a_file, sample.ctx)
@@ -423,8 +430,12 @@ def test_typed_html_is_escaped(sample: Driver) -> None:
 
 
 def test_an_outdated_draft_is_repaired(make_ctx: Callable[..., FormContext]) -> None:
-    stored = Draft(form_id="sample", answers={"title": "项目", "gone": 1, "size": "abc"},
-                   current="gone", back_stack=("title", "gone"))
+    stored = Draft(
+        form_id="sample",
+        answers={"title": "项目", "gone": 1, "size": "abc"},
+        current="gone",
+        back_stack=("title", "gone"),
+    )
     result = step(SAMPLE_FORM, stored, TextInput("/continue"), make_ctx())
     assert result.changed
     assert result.draft.answers == {"title": "项目"}

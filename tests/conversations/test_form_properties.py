@@ -38,11 +38,27 @@ from conversations.views import View
 from templates.renderer import Renderer
 
 ACTIONS = (
-    ["example"] * 8 + ["valid"] * 3
+    ["example"] * 8
+    + ["valid"] * 3
     + ["invalid", "back", "skip", "keep", "help", "old_button", "pause", "edit", "back_again"]
 )
-JUNK = ["abc", "-5", "", "120平方米", "1e5", "９９９９９９９９９９", "2020-01", "百分之200",
-        "<b>x</b>", "/summary", "修改3", "/skip", "0", "2027-13", "是"]
+JUNK = [
+    "abc",
+    "-5",
+    "",
+    "120平方米",
+    "1e5",
+    "９９９９９９９９９９",
+    "2020-01",
+    "百分之200",
+    "<b>x</b>",
+    "/summary",
+    "修改3",
+    "/skip",
+    "0",
+    "2027-13",
+    "是",
+]
 TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), max_size=30)
 
 
@@ -63,8 +79,11 @@ def valid_text(data: st.DataObject, s: Step) -> str:
     if f.kind is Kind.YEAR_MONTH:
         return f"{data.draw(st.integers(2025, 2030))}年{data.draw(st.integers(1, 12))}月"
     if f.kind is Kind.PHONE:
-        return "1" + data.draw(st.sampled_from("3456789")) + data.draw(
-            st.text("0123456789", min_size=9, max_size=9))
+        return (
+            "1"
+            + data.draw(st.sampled_from("3456789"))
+            + data.draw(st.text("0123456789", min_size=9, max_size=9))
+        )
     return data.draw(TEXT)
 
 
@@ -79,9 +98,9 @@ def same_answer(d: Driver, s: Step) -> None:
         ids = [c.id for c in View(PLAN_FORM, d.ctx).choices(s.field)]
         d.press(f"f:c:{s.id}:{ids.index(raw)}")
     elif s.field.kind is Kind.FILE:
-        d.send(FileRef(
-            raw["file_id"], raw["file_name"], raw["mime_type"], raw["size"], raw["sha256"]
-        ))
+        d.send(
+            FileRef(raw["file_id"], raw["file_name"], raw["mime_type"], raw["size"], raw["sha256"])
+        )
     else:
         d.text(str(raw))
 
@@ -134,8 +153,12 @@ def act(d: Driver, data: st.DataObject, action: str, seen: list[str]) -> None:
         d.text(f"修改{data.draw(st.integers(1, total))}")
     elif action == "valid" and d.draft.current == SUMMARY and not d.draft.paused:
         d.press("f:submit")
-    elif action == "back_again" and not (d.draft.paused or d.draft.submitted) \
-            and d.draft.back_stack and d.draft.back_stack[-1] != SUMMARY:
+    elif (
+        action == "back_again"
+        and not (d.draft.paused or d.draft.submitted)
+        and d.draft.back_stack
+        and d.draft.back_stack[-1] != SUMMARY
+    ):
         before = d.draft
         d.cmd("back")
         same_answer(d, view.step(d.draft))
@@ -172,8 +195,18 @@ INVISIBLE = st.text(
     max_size=20,
 )
 TYPED_KINDS = (
-    Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT,
-    Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO, Kind.YEAR_MONTH, Kind.DATE, Kind.PHONE,
+    Kind.SHORT_TEXT,
+    Kind.LONG_TEXT,
+    Kind.INTEGER,
+    Kind.DECIMAL,
+    Kind.MONEY,
+    Kind.PERCENT,
+    Kind.CHOICE,
+    Kind.MULTI_CHOICE,
+    Kind.YES_NO,
+    Kind.YEAR_MONTH,
+    Kind.DATE,
+    Kind.PHONE,
 )
 TYPED_FIELDS = [f for f in PLAN_FORM.fields if f.kind in TYPED_KINDS]
 
@@ -238,11 +271,22 @@ def test_a_mainland_mobile_reads_the_same_with_or_without_its_country_code(
 
 
 EXTENSIONS = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=5)
-MIMES = st.sampled_from([
-    None, "", "application/octet-stream", "application/pdf", "image/png", "image/jpeg",
-    "application/x-msdownload", "text/html", "application/zip", "application/vnd.ms-excel",
-    "application/x-sh", "APPLICATION/PDF; charset=binary",
-])
+MIMES = st.sampled_from(
+    [
+        None,
+        "",
+        "application/octet-stream",
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "application/x-msdownload",
+        "text/html",
+        "application/zip",
+        "application/vnd.ms-excel",
+        "application/x-sh",
+        "APPLICATION/PDF; charset=binary",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -264,8 +308,13 @@ def test_only_the_listed_document_types_are_accepted(
 
 
 @settings(max_examples=100, deadline=None)
-@given(stem=TEXT, ext=EXTENSIONS, mime=MIMES, size=st.integers(0, 25 * 1024 * 1024),
-       received=st.booleans())
+@given(
+    stem=TEXT,
+    ext=EXTENSIONS,
+    mime=MIMES,
+    size=st.integers(0, 25 * 1024 * 1024),
+    received=st.booleans(),
+)
 def test_a_file_question_keeps_only_accepted_files_it_received(
     renderer: Renderer, stem: str, ext: str, mime: str | None, size: int, received: bool
 ) -> None:

@@ -45,26 +45,63 @@ ROWS = [
 ]
 # Sample arguments by parameter name; a field id stands for an amount (check messages).
 ARGS: dict[str, Any] = {
-    "n": 2, "u": "mu", "unit": "mu", "max": 100, "min": 1, "length": 120, "expected": "mu",
-    "given": "平方米", "exclusive": True, "month": 13, "year": 1800, "earliest": "2026-01",
-    "count": 3, "max_mb": 20, "name": "foo", "total": Decimal(12), "label": "标签",
-    "text": "文字", "prompt": "提问", "title": "请核对", "reason": "原因", "example": "120",
+    "n": 2,
+    "u": "mu",
+    "unit": "mu",
+    "max": 100,
+    "min": 1,
+    "length": 120,
+    "expected": "mu",
+    "given": "平方米",
+    "exclusive": True,
+    "month": 13,
+    "year": 1800,
+    "earliest": "2026-01",
+    "count": 3,
+    "max_mb": 20,
+    "name": "foo",
+    "total": Decimal(12),
+    "label": "标签",
+    "text": "文字",
+    "prompt": "提问",
+    "title": "请核对",
+    "reason": "原因",
+    "example": "120",
     "reasons": ["原因"],
-    "rows": ROWS, "extra": "<b>筛查</b>", "final": True, "on": True, "pos": 7, "current": "x",
-    "required": False, "kind": "decimal", "start": "2027-03", "end": "2027-01",
-    "previous": "2027-05", "problem": "end_not_after_start", "day": 31, "latest": "2026-11-23",
+    "rows": ROWS,
+    "extra": "<b>筛查</b>",
+    "final": True,
+    "on": True,
+    "pos": 7,
+    "current": "x",
+    "required": False,
+    "kind": "decimal",
+    "start": "2027-03",
+    "end": "2027-01",
+    "previous": "2027-05",
+    "problem": "end_not_after_start",
+    "day": 31,
+    "latest": "2026-11-23",
     "types": FILE_TYPES,
 }
 VALUES: list[tuple[str, Any, str | None]] = [
-    ("money", Decimal(12000), "wan_yuan"), ("money", Decimal(500), "wan_yuan"),
-    ("money", Decimal("3.5"), "yi_yuan"), ("percent", Decimal(35), None),
-    ("integer", 300, "person"), ("decimal", Decimal("12.5"), "mu"), ("yes_no", True, None),
-    ("yes_no", False, None), ("choice", ["甲"], None), ("multi_choice", ["甲", "乙"], None),
+    ("money", Decimal(12000), "wan_yuan"),
+    ("money", Decimal(500), "wan_yuan"),
+    ("money", Decimal("3.5"), "yi_yuan"),
+    ("percent", Decimal(35), None),
+    ("integer", 300, "person"),
+    ("decimal", Decimal("12.5"), "mu"),
+    ("yes_no", True, None),
+    ("yes_no", False, None),
+    ("choice", ["甲"], None),
+    ("multi_choice", ["甲", "乙"], None),
     ("file", {"file_id": "x", "file_name": "a.pdf", "mime_type": None, "size": 2_000_000}, None),
     ("file", {"file_id": "x", "file_name": None, "mime_type": None, "size": None}, None),
     ("file", {"file_id": "x", "file_name": "b.png", "mime_type": None, "size": 300}, None),
-    ("long_text", "第一行\n" + "字" * 100, None), ("short_text", "<b>", None),
-    ("phone", "13812345678", None), ("year_month", "2027-03", None),
+    ("long_text", "第一行\n" + "字" * 100, None),
+    ("short_text", "<b>", None),
+    ("phone", "13812345678", None),
+    ("year_month", "2027-03", None),
     ("date", date(2026, 11, 20), None),
 ]
 
@@ -72,7 +109,8 @@ VALUES: list[tuple[str, Any, str | None]] = [
 def macros(renderer: Renderer, locale: str, path: str) -> dict[str, Macro]:
     """The macros a message template defines."""
     module = renderer.env.get_template(f"messages/{locale}/{path}.j2").make_module(
-        {"locale": locale})
+        {"locale": locale}
+    )
     return {k: v for k, v in vars(module).items() if isinstance(v, Macro)}
 
 

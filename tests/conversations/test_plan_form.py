@@ -57,18 +57,56 @@ def test_plan_options_come_from_any_policy_like_object() -> None:
 def test_every_item_of_annex_4_is_asked() -> None:
     asked = {f.id for f in PLAN_FORM.fields}
     annex4 = {
-        "name", "content", "investor", "site", "land_area", "land_use", "floor_area",
-        "plant_area", "office_area", "plant_structure", "total_investment", "fixed_investment",
-        "land_investment", "plant_investment", "equipment_investment", "phase_count",
-        "construction_months", "phases", "transformer_kva", "daily_water", "jobs", "brand",
-        "products", "domestic_share", "annual_output", "annual_output_value", "annual_tax",
-        "materials_equipment", "process_flow", "pollution_treatment", "investor_profile",
-        "other_info", "project_lead", "contact_name", "contact_phone",
+        "name",
+        "content",
+        "investor",
+        "site",
+        "land_area",
+        "land_use",
+        "floor_area",
+        "plant_area",
+        "office_area",
+        "plant_structure",
+        "total_investment",
+        "fixed_investment",
+        "land_investment",
+        "plant_investment",
+        "equipment_investment",
+        "phase_count",
+        "construction_months",
+        "phases",
+        "transformer_kva",
+        "daily_water",
+        "jobs",
+        "brand",
+        "products",
+        "domestic_share",
+        "annual_output",
+        "annual_output_value",
+        "annual_tax",
+        "materials_equipment",
+        "process_flow",
+        "pollution_treatment",
+        "investor_profile",
+        "other_info",
+        "project_lead",
+        "contact_name",
+        "contact_phone",
     }
     screening = {
-        "sector", "investor_category", "high_tech", "famous_brand", "automation_rate",
-        "rd_staff_share", "phd_lead", "rd_platform", "headquarters", "encouraged_category",
-        "expansion", "eco_red_line", "feasibility_report",
+        "sector",
+        "investor_category",
+        "high_tech",
+        "famous_brand",
+        "automation_rate",
+        "rd_staff_share",
+        "phd_lead",
+        "rd_platform",
+        "headquarters",
+        "encouraged_category",
+        "expansion",
+        "eco_red_line",
+        "feasibility_report",
     }
     assert annex4 | screening <= asked
 
@@ -103,7 +141,8 @@ def test_every_button_payload_fits_telegrams_limit(plan: Driver) -> None:
 def test_output_value_is_stored_in_yi_yuan(plan: Driver) -> None:
     fill_with_examples(plan)
     number = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)].index(
-        "annual_output_value") + 1
+        "annual_output_value"
+    ) + 1
     for typed in ("35000万元", "3.5亿", "3.5"):
         plan.text(f"修改{number}")
         plan.text(typed)

@@ -101,7 +101,12 @@ class Person:
         return self._send(callback_data=data, message_id="1")
 
     def sends_file(
-        self, name: str, mime: str, size: int, *, content: bytes | None = None,
+        self,
+        name: str,
+        mime: str,
+        size: int,
+        *,
+        content: bytes | None = None,
         received: bool = True,
     ) -> list[Reply]:
         """Send a document, whose bytes the runtime fetched (unless `received` is False)."""

@@ -62,8 +62,11 @@ def test_an_accepted_upload_is_kept_in_the_database_with_its_digest(services: Se
     assert kept.messenger_file_id == "file-可行性研究报告.pdf"
     assert kept.created_at is not None
     assert report_answer(services) == {
-        "file_id": "file-可行性研究报告.pdf", "file_name": "可行性研究报告.pdf",
-        "mime_type": "application/pdf", "size": len(REPORT), "sha256": kept.sha256,
+        "file_id": "file-可行性研究报告.pdf",
+        "file_name": "可行性研究报告.pdf",
+        "mime_type": "application/pdf",
+        "size": len(REPORT),
+        "sha256": kept.sha256,
     }
     assert services.files.read(kept) == REPORT
 
