@@ -26,9 +26,16 @@ from templates.renderer import Renderer
 from workflow.policy_file import load_policy
 
 
+MENU = (
+    *("assessment", "forum", "visit", "meeting", "agenda", "start", "help", "whoami", "lang"),
+    *("invite", "pipeline", "new", "continue", "cancel", "my", "project", "report"),
+)
+"""The order of the command menu and of /help."""
+
+
 def routes() -> Routes:
-    """Every capability's commands, buttons, forms and sweeps; the order is the command
-    menu's and the sweep's."""
+    """Every capability's commands, buttons, forms and sweeps; the routers' order is the
+    sweep's."""
     return compose(
         intake.router(),
         drafts.router(),
@@ -37,6 +44,7 @@ def routes() -> Routes:
         decision.router(),
         aftercare.router(),
         reporting.router(),
+        menu=MENU,
     )
 
 

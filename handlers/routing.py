@@ -9,7 +9,7 @@ ones included, runs through them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,8 +124,9 @@ class Routes:
         return out
 
 
-def compose(*routers: Router) -> Routes:
-    """One table of everything the routers bring; a name claimed twice is a mistake."""
+def compose(*routers: Router, menu: Sequence[str] = ()) -> Routes:
+    """One table of everything the routers bring; a name claimed twice is a mistake. The
+    commands named in `menu` come first, in that order (the order of /help and the menu)."""
     commands: dict[str, CommandSpec] = {}
     buttons: dict[str, ButtonSpec] = {}
     forms: dict[str, FormDefinition] = {}
@@ -138,7 +139,9 @@ def compose(*routers: Router) -> Routes:
         for f in router.forms:
             _claim(forms, f.id, f, router)
         sweeps += router.sweeps
-    return Routes(commands, buttons, forms, tuple(sweeps))
+    rank = {name: n for n, name in enumerate(menu)}
+    ordered = dict(sorted(commands.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+    return Routes(ordered, buttons, forms, tuple(sweeps))
 
 
 def _claim(table: dict[str, Any], key: str, value: object, router: Router) -> None:

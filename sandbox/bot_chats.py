@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.core import Core, Handler
 from sandbox.errors import bad_request
 from sandbox.messages import chat_for_bot, find_chat
 from sandbox.params import Params
-from sandbox.registry import bot_method
 from sandbox.state import SandboxState
-
-if TYPE_CHECKING:
-    from sandbox.server import SandboxServer
 
 CHAT_ACTIONS = frozenset(
     [
@@ -44,11 +41,10 @@ _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 ScopeKey = tuple[str, int | None, int | None, str]
 
 
-@bot_method("getMe")
-def get_me(server: SandboxServer, p: Params) -> dict[str, Any]:
+def get_me(core: Core, p: Params) -> dict[str, Any]:
     """Return the bot's User object."""
     return {
-        **server.state.bot_user(),
+        **core.state.bot_user(),
         "can_join_groups": True,
         "can_read_all_group_messages": False,
         "supports_inline_queries": False,
@@ -57,19 +53,17 @@ def get_me(server: SandboxServer, p: Params) -> dict[str, Any]:
     }
 
 
-@bot_method("logOut")
-def log_out(server: SandboxServer, p: Params) -> bool:
+def log_out(core: Core, p: Params) -> bool:
     """Pretend to log the bot out of the cloud Bot API server."""
     return True
 
 
-@bot_method("close")
-def close(server: SandboxServer, p: Params) -> bool:
+def close(core: Core, p: Params) -> bool:
     """Pretend to close the bot instance."""
     return True
 
 
-def scope_key(server: SandboxServer, p: Params) -> ScopeKey:
+def scope_key(core: Core, p: Params) -> ScopeKey:
     """Return the storage key for a commands scope and language."""
     scope = p.get_json("scope") or {"type": "default"}
     if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
@@ -78,7 +72,7 @@ def scope_key(server: SandboxServer, p: Params) -> ScopeKey:
     chat_id: int | None = None
     user_id: int | None = None
     if kind in {"chat", "chat_administrators", "chat_member"}:
-        chat_id = find_chat(server.state, scope.get("chat_id")).id
+        chat_id = find_chat(core.state, scope.get("chat_id")).id
     if kind == "chat_member":
         if scope.get("user_id") is None:
             raise bad_request("user not found")
@@ -86,8 +80,7 @@ def scope_key(server: SandboxServer, p: Params) -> ScopeKey:
     return kind, chat_id, user_id, (p.get_str("language_code") or "").lower()
 
 
-@bot_method("setMyCommands")
-def set_my_commands(server: SandboxServer, p: Params) -> bool:
+def set_my_commands(core: Core, p: Params) -> bool:
     """Store the command list for a scope and language."""
     commands = p.get_json("commands")
     if not isinstance(commands, list):
@@ -105,24 +98,22 @@ def set_my_commands(server: SandboxServer, p: Params) -> bool:
         if not 1 <= len(description) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         checked.append({"command": name, "description": description})
-    key = scope_key(server, p)
+    key = scope_key(core, p)
     if checked:
-        server.state.commands[key] = checked
+        core.state.commands[key] = checked
     else:
-        server.state.commands.pop(key, None)
+        core.state.commands.pop(key, None)
     return True
 
 
-@bot_method("getMyCommands")
-def get_my_commands(server: SandboxServer, p: Params) -> list[dict[str, Any]]:
+def get_my_commands(core: Core, p: Params) -> list[dict[str, Any]]:
     """Return the command list stored for exactly this scope and language."""
-    return list(server.state.commands.get(scope_key(server, p), []))
+    return list(core.state.commands.get(scope_key(core, p), []))
 
 
-@bot_method("deleteMyCommands")
-def delete_my_commands(server: SandboxServer, p: Params) -> bool:
+def delete_my_commands(core: Core, p: Params) -> bool:
     """Remove the command list of a scope and language."""
-    server.state.commands.pop(scope_key(server, p), None)
+    core.state.commands.pop(scope_key(core, p), None)
     return True
 
 
@@ -153,17 +144,15 @@ def effective_commands(
     return []
 
 
-@bot_method("sendChatAction")
-def send_chat_action(server: SandboxServer, p: Params) -> bool:
+def send_chat_action(core: Core, p: Params) -> bool:
     """Accept a chat action ("typing", ...) for a chat the bot can write to."""
-    chat_for_bot(server.state, p.chat_id())
+    chat_for_bot(core.state, p.chat_id())
     if p.get_str("action") not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     return True
 
 
-@bot_method("setChatMenuButton")
-def set_chat_menu_button(server: SandboxServer, p: Params) -> bool:
+def set_chat_menu_button(core: Core, p: Params) -> bool:
     """Set the menu button of a private chat, or the default one."""
     button = p.get_json("menu_button") or {"type": "default"}
     if not isinstance(button, dict) or button.get("type") not in {
@@ -173,38 +162,35 @@ def set_chat_menu_button(server: SandboxServer, p: Params) -> bool:
     }:
         raise bad_request("can't parse menu button JSON object")
     if p.chat_id() is None:
-        server.state.default_menu_button = button
+        core.state.default_menu_button = button
     else:
-        find_chat(server.state, p.chat_id()).menu_button = button
+        find_chat(core.state, p.chat_id()).menu_button = button
     return True
 
 
-@bot_method("getChatMenuButton")
-def get_chat_menu_button(server: SandboxServer, p: Params) -> dict[str, Any]:
+def get_chat_menu_button(core: Core, p: Params) -> dict[str, Any]:
     """Return the menu button of a chat, or the default one."""
     if p.chat_id() is None:
-        return server.state.default_menu_button
-    chat = find_chat(server.state, p.chat_id())
+        return core.state.default_menu_button
+    chat = find_chat(core.state, p.chat_id())
     return chat.menu_button or {"type": "default"}
 
 
-@bot_method("getChat")
-def get_chat(server: SandboxServer, p: Params) -> dict[str, Any]:
+def get_chat(core: Core, p: Params) -> dict[str, Any]:
     """Return the ChatFullInfo of a known chat."""
-    chat = find_chat(server.state, p.chat_id())
+    chat = find_chat(core.state, p.chat_id())
     gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
     return {
-        **server.state.chat_api(chat),
+        **core.state.chat_api(chat),
         "accent_color_id": 0,
         "max_reaction_count": 11,
         "accepted_gift_types": {**dict.fromkeys(gifts, False), "gifts_from_channels": False},
     }
 
 
-@bot_method("getChatMember")
-def get_chat_member(server: SandboxServer, p: Params) -> dict[str, Any]:
+def get_chat_member(core: Core, p: Params) -> dict[str, Any]:
     """Return a user's membership in a chat."""
-    state = server.state
+    state = core.state
     chat = find_chat(state, p.chat_id())
     user_id = p.get_int("user_id")
     if user_id == state.bot_id:
@@ -216,21 +202,36 @@ def get_chat_member(server: SandboxServer, p: Params) -> dict[str, Any]:
     return {"status": "member" if member else "left", "user": user.to_api()}
 
 
-def _bot_text(kind: str, field: str) -> None:
-    """Register set/get methods for the bot's name, description and short description."""
+def _bot_text(kind: str, field: str) -> dict[str, Handler]:
+    """Return the set/get methods of the bot's name, description or short description."""
 
-    @bot_method(f"setMy{kind}")
-    def setter(server: SandboxServer, p: Params) -> bool:
+    def setter(core: Core, p: Params) -> bool:
         language = (p.get_str("language_code") or "").lower()
-        server.state.bot_texts[(field, language)] = p.get_str(field) or ""
+        core.state.bot_texts[(field, language)] = p.get_str(field) or ""
         return True
 
-    @bot_method(f"getMy{kind}")
-    def getter(server: SandboxServer, p: Params) -> dict[str, str]:
+    def getter(core: Core, p: Params) -> dict[str, str]:
         language = (p.get_str("language_code") or "").lower()
-        return {field: server.state.bot_texts.get((field, language), "")}
+        return {field: core.state.bot_texts.get((field, language), "")}
+
+    return {f"setMy{kind}": setter, f"getMy{kind}": getter}
 
 
-_bot_text("Name", "name")
-_bot_text("Description", "description")
-_bot_text("ShortDescription", "short_description")
+def methods() -> dict[str, Handler]:
+    """Return the Bot API methods of this module by name."""
+    return {
+        "getMe": get_me,
+        "logOut": log_out,
+        "close": close,
+        "setMyCommands": set_my_commands,
+        "getMyCommands": get_my_commands,
+        "deleteMyCommands": delete_my_commands,
+        "sendChatAction": send_chat_action,
+        "setChatMenuButton": set_chat_menu_button,
+        "getChatMenuButton": get_chat_menu_button,
+        "getChat": get_chat,
+        "getChatMember": get_chat_member,
+        **_bot_text("Name", "name"),
+        **_bot_text("Description", "description"),
+        **_bot_text("ShortDescription", "short_description"),
+    }

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.core import Core, Handler
 from sandbox.errors import NOT_MODIFIED, QUERY_TOO_OLD, bad_request
 from sandbox.files import MAX_DOWNLOAD
 from sandbox.formatting import format_text
@@ -17,16 +18,12 @@ from sandbox.messages import (
     resolve_upload,
 )
 from sandbox.params import Params
-from sandbox.registry import bot_method
 from sandbox.state import StoredMessage
 
-if TYPE_CHECKING:
-    from sandbox.server import SandboxServer
 
-
-def _send(server: SandboxServer, p: Params, media: str | None) -> Any:
+def _send(core: Core, p: Params, media: str | None) -> Any:
     """Validate a send like Telegram, then store the message and return it."""
-    state = server.state
+    state = core.state
     chat = chat_for_bot(state, p.chat_id())
     if media:
         caption = p.get_str("caption")
@@ -67,33 +64,30 @@ def _send(server: SandboxServer, p: Params, media: str | None) -> Any:
     return stored.data
 
 
-@bot_method("sendMessage")
-def send_message(server: SandboxServer, p: Params) -> Any:
+def send_message(core: Core, p: Params) -> Any:
     """Send a text message."""
-    return _send(server, p, None)
+    return _send(core, p, None)
 
 
-@bot_method("sendDocument")
-def send_document(server: SandboxServer, p: Params) -> Any:
+def send_document(core: Core, p: Params) -> Any:
     """Send a document (multipart upload, attach://, or an existing file_id)."""
-    return _send(server, p, "document")
+    return _send(core, p, "document")
 
 
-@bot_method("sendPhoto")
-def send_photo(server: SandboxServer, p: Params) -> Any:
+def send_photo(core: Core, p: Params) -> Any:
     """Send a photo (PNG, GIF or JPEG upload, or an existing photo file_id)."""
-    return _send(server, p, "photo")
+    return _send(core, p, "photo")
 
 
-def message_to_edit(server: SandboxServer, p: Params) -> StoredMessage:
+def message_to_edit(core: Core, p: Params) -> StoredMessage:
     """Return the bot message an edit targets, or raise Telegram's errors."""
     if p.has("inline_message_id"):
         raise bad_request("MESSAGE_ID_INVALID")
-    chat = chat_for_bot(server.state, p.chat_id())
+    chat = chat_for_bot(core.state, p.chat_id())
     message_id = p.get_int("message_id")
     if message_id is None:
         raise bad_request("message identifier is not specified")
-    stored = server.state.message(chat.id, message_id)
+    stored = core.state.message(chat.id, message_id)
     if stored is None:
         raise bad_request("message to edit not found")
     if stored.sender != "bot":
@@ -101,14 +95,14 @@ def message_to_edit(server: SandboxServer, p: Params) -> StoredMessage:
     return stored
 
 
-def _apply_edit(server: SandboxServer, stored: StoredMessage, new: dict[str, Any]) -> Any:
+def _apply_edit(core: Core, stored: StoredMessage, new: dict[str, Any]) -> Any:
     keys = ("text", "entities", "caption", "caption_entities", "reply_markup")
     if all(stored.data.get(key) == new.get(key) for key in keys):
         raise bad_request(NOT_MODIFIED)
     new["edit_date"] = int(time.time())
     stored.data = new
     stored.edited = True
-    server.state.record_event(stored, "edit")
+    core.state.record_event(stored, "edit")
     return new
 
 
@@ -121,10 +115,9 @@ def _edited_markup(new: dict[str, Any], p: Params) -> None:
         new["reply_markup"] = markup.inline
 
 
-@bot_method("editMessageText")
-def edit_message_text(server: SandboxServer, p: Params) -> Any:
+def edit_message_text(core: Core, p: Params) -> Any:
     """Edit the text (and inline keyboard) of a bot message."""
-    stored = message_to_edit(server, p)
+    stored = message_to_edit(core, p)
     text, entities = format_text(
         p.get_str("text"), p.get_str("parse_mode"), p.get_json("entities")
     )
@@ -133,15 +126,14 @@ def edit_message_text(server: SandboxServer, p: Params) -> Any:
     new = {key: value for key, value in stored.data.items() if key != "entities"}
     new["text"] = text
     if entities:
-        new["entities"] = fill_mentions(server.state, entities)
+        new["entities"] = fill_mentions(core.state, entities)
     _edited_markup(new, p)
-    return _apply_edit(server, stored, new)
+    return _apply_edit(core, stored, new)
 
 
-@bot_method("editMessageCaption")
-def edit_message_caption(server: SandboxServer, p: Params) -> Any:
+def edit_message_caption(core: Core, p: Params) -> Any:
     """Edit the caption (and inline keyboard) of a bot media message."""
-    stored = message_to_edit(server, p)
+    stored = message_to_edit(core, p)
     caption, entities = format_text(
         p.get_str("caption"),
         p.get_str("parse_mode"),
@@ -154,71 +146,82 @@ def edit_message_caption(server: SandboxServer, p: Params) -> Any:
     if caption:
         new["caption"] = caption
     if entities:
-        new["caption_entities"] = fill_mentions(server.state, entities)
+        new["caption_entities"] = fill_mentions(core.state, entities)
     _edited_markup(new, p)
-    return _apply_edit(server, stored, new)
+    return _apply_edit(core, stored, new)
 
 
-@bot_method("editMessageReplyMarkup")
-def edit_message_reply_markup(server: SandboxServer, p: Params) -> Any:
+def edit_message_reply_markup(core: Core, p: Params) -> Any:
     """Replace or remove the inline keyboard of a bot message."""
-    stored = message_to_edit(server, p)
+    stored = message_to_edit(core, p)
     new = dict(stored.data)
     _edited_markup(new, p)
-    return _apply_edit(server, stored, new)
+    return _apply_edit(core, stored, new)
 
 
-def _delete(server: SandboxServer, chat_id: int, message_id: int) -> bool:
-    stored = server.state.message(chat_id, message_id)
+def _delete(core: Core, chat_id: int, message_id: int) -> bool:
+    stored = core.state.message(chat_id, message_id)
     if stored is None:
         return False
     stored.deleted = True
-    server.state.record_event(stored, "delete")
+    core.state.record_event(stored, "delete")
     return True
 
 
-@bot_method("deleteMessage")
-def delete_message(server: SandboxServer, p: Params) -> bool:
+def delete_message(core: Core, p: Params) -> bool:
     """Delete a message."""
-    chat = chat_for_bot(server.state, p.chat_id())
+    chat = chat_for_bot(core.state, p.chat_id())
     message_id = p.get_int("message_id")
-    if message_id is None or not _delete(server, chat.id, message_id):
+    if message_id is None or not _delete(core, chat.id, message_id):
         raise bad_request("message to delete not found")
     return True
 
 
-@bot_method("deleteMessages")
-def delete_messages(server: SandboxServer, p: Params) -> bool:
+def delete_messages(core: Core, p: Params) -> bool:
     """Delete several messages, skipping the ones that do not exist."""
-    chat = chat_for_bot(server.state, p.chat_id())
+    chat = chat_for_bot(core.state, p.chat_id())
     ids = p.get_json("message_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise bad_request("message identifiers are not specified")
     for message_id in ids:
-        _delete(server, chat.id, int(message_id))
+        _delete(core, chat.id, int(message_id))
     return True
 
 
-@bot_method("answerCallbackQuery")
-def answer_callback_query(server: SandboxServer, p: Params) -> bool:
+def answer_callback_query(core: Core, p: Params) -> bool:
     """Answer a callback query (once; unknown or answered ids are refused)."""
-    query = server.state.callback_queries.get(p.get_str("callback_query_id") or "")
+    query = core.state.callback_queries.get(p.get_str("callback_query_id") or "")
     if query is None or query.answered:
         raise bad_request(QUERY_TOO_OLD)
     query.answered = True
     query.answer_text = p.get_str("text")
     query.show_alert = p.get_bool("show_alert")
     query.answer_url = p.get_str("url")
-    server.state.changed.notify()
+    core.state.changed.notify()
     return True
 
 
-@bot_method("getFile")
-def get_file(server: SandboxServer, p: Params) -> Any:
+def get_file(core: Core, p: Params) -> Any:
     """Return the File object of a stored file, with its download path."""
-    stored = server.state.files.get(p.get_str("file_id") or "")
+    stored = core.state.files.get(p.get_str("file_id") or "")
     if stored is None:
         raise bad_request("invalid file_id")
     if stored.file_size > MAX_DOWNLOAD:
         raise bad_request("file is too big")
     return stored.file_object()
+
+
+def methods() -> dict[str, Handler]:
+    """Return the Bot API methods of this module by name."""
+    return {
+        "sendMessage": send_message,
+        "sendDocument": send_document,
+        "sendPhoto": send_photo,
+        "editMessageText": edit_message_text,
+        "editMessageCaption": edit_message_caption,
+        "editMessageReplyMarkup": edit_message_reply_markup,
+        "deleteMessage": delete_message,
+        "deleteMessages": delete_messages,
+        "answerCallbackQuery": answer_callback_query,
+        "getFile": get_file,
+    }

@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from sandbox.core import Core, Handler
 from sandbox.errors import GET_UPDATES_CONFLICT, POLLING_CONFLICT, ApiError, bad_request
 from sandbox.params import Params
-from sandbox.registry import bot_method
 from sandbox.state import WebhookConfig
-
-if TYPE_CHECKING:
-    from sandbox.server import SandboxServer
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -29,23 +26,22 @@ def _seconds(p: Params, name: str) -> float:
         raise bad_request(f'field "{name}" must be of type Integer') from None
 
 
-def _set_allowed(server: SandboxServer, p: Params) -> None:
+def _set_allowed(core: Core, p: Params) -> None:
     allowed = p.get_json("allowed_updates")
     if isinstance(allowed, list):
-        server.state.updates.allowed = [str(kind) for kind in allowed] or None
+        core.state.updates.allowed = [str(kind) for kind in allowed] or None
 
 
-@bot_method("getUpdates")
-async def get_updates(server: SandboxServer, p: Params) -> list[dict[str, Any]]:
+async def get_updates(core: Core, p: Params) -> list[dict[str, Any]]:
     """Confirm updates below offset and return pending ones, long polling up to timeout."""
-    state = server.state
+    state = core.state
     queue = state.updates
     if state.webhook is not None:
         raise ApiError(409, GET_UPDATES_CONFLICT)
     offset = p.get_int("offset", 0) or 0
     limit = min(max(p.get_int("limit", 100) or 100, 1), 100)
     timeout = _seconds(p, "timeout")
-    _set_allowed(server, p)
+    _set_allowed(core, p)
     queue.confirm(offset)
     queue.poll_generation += 1
     generation = queue.poll_generation
@@ -56,7 +52,7 @@ async def get_updates(server: SandboxServer, p: Params) -> list[dict[str, Any]]:
         if queue.poll_generation != generation:
             raise ApiError(409, POLLING_CONFLICT)
         batch = queue.take(limit)
-        if batch or queue.closed or server.state is not state:
+        if batch or queue.closed or core.state is not state:
             if batch:
                 state.last_activity = time.monotonic()
                 state.changed.notify()
@@ -67,13 +63,12 @@ async def get_updates(server: SandboxServer, p: Params) -> list[dict[str, Any]]:
         await queue.wait(remaining)
 
 
-@bot_method("setWebhook")
-async def set_webhook(server: SandboxServer, p: Params) -> bool:
+async def set_webhook(core: Core, p: Params) -> bool:
     """Set (or, with an empty url, remove) the webhook the sandbox posts updates to."""
     url = p.get_str("url") or ""
     drop = p.get_bool("drop_pending_updates")
     if not url:
-        await server.remove_webhook(drop)
+        await core.remove_webhook(drop)
         return True
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -81,25 +76,23 @@ async def set_webhook(server: SandboxServer, p: Params) -> bool:
     secret = p.get_str("secret_token")
     if secret is not None and not _SECRET.match(secret):
         raise bad_request("bad webhook: secret token contains unallowed characters")
-    _set_allowed(server, p)
+    _set_allowed(core, p)
     if drop:
-        server.state.updates.drop_all()
+        core.state.updates.drop_all()
     max_connections = p.get_int("max_connections", 40) or 40
-    await server.install_webhook(WebhookConfig(url, secret, max_connections))
+    await core.install_webhook(WebhookConfig(url, secret, max_connections))
     return True
 
 
-@bot_method("deleteWebhook")
-async def delete_webhook(server: SandboxServer, p: Params) -> bool:
+async def delete_webhook(core: Core, p: Params) -> bool:
     """Remove the webhook, optionally dropping pending updates."""
-    await server.remove_webhook(p.get_bool("drop_pending_updates"))
+    await core.remove_webhook(p.get_bool("drop_pending_updates"))
     return True
 
 
-@bot_method("getWebhookInfo")
-def get_webhook_info(server: SandboxServer, p: Params) -> dict[str, Any]:
+def get_webhook_info(core: Core, p: Params) -> dict[str, Any]:
     """Return the WebhookInfo object."""
-    state = server.state
+    state = core.state
     hook = state.webhook
     info: dict[str, Any] = {
         "url": hook.url if hook else "",
@@ -116,3 +109,13 @@ def get_webhook_info(server: SandboxServer, p: Params) -> dict[str, Any]:
     if state.updates.allowed:
         info["allowed_updates"] = list(state.updates.allowed)
     return info
+
+
+def methods() -> dict[str, Handler]:
+    """Return the Bot API methods of this module by name."""
+    return {
+        "getUpdates": get_updates,
+        "setWebhook": set_webhook,
+        "deleteWebhook": delete_webhook,
+        "getWebhookInfo": get_webhook_info,
+    }

@@ -1,5 +1,7 @@
 """SandboxClient: drive a sandbox running in another process through its control API."""
 
+# Over 300 lines: SandboxServer's user side and observing methods, one by one, over HTTP.
+
 from __future__ import annotations
 
 import base64
@@ -38,12 +40,14 @@ class SandboxClient:
     async def _call(self, action: str, wait: float | None = None, **body: Any) -> Any:
         payload = {key: value for key, value in body.items() if value is not None}
         if wait is None:
-            response = await self._http.post(f"/_sandbox/{action}", json=payload)
-        else:
-            payload["timeout"] = wait
-            response = await self._http.post(
-                f"/_sandbox/{action}", json=payload, timeout=wait + 5.0
-            )
+            return await self._post(action, payload)
+        return await self._post(action, {**payload, "timeout": wait}, wait + 5.0)
+
+    async def _post(
+        self, action: str, payload: dict[str, Any], timeout: float | None = None
+    ) -> Any:
+        wait = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
+        response = await self._http.post(f"/_sandbox/{action}", json=payload, timeout=wait)
         data: dict[str, Any] = response.json()
         if response.status_code == 408:
             raise TimeoutError(data.get("description"))
@@ -277,11 +281,7 @@ class SandboxClient:
             "retry_after": retry_after,
             "delay": delay,
         }
-        response = await self._http.post("/_sandbox/faults", json=payload)
-        data = response.json()
-        if not data.get("ok"):
-            raise SandboxError(data.get("description"))
-        return dict(data["result"])
+        return dict(await self._post("faults", payload))  # times=None is sent: until cleared
 
     async def clear_faults(self) -> None:
         """Remove every fault rule."""

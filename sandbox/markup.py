@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.errors import bad_request
-from sandbox.html import normalize_url
+from sandbox.links import normalize_url
 
 MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_DATA = 64

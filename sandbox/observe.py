@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.bot_chats import effective_commands
+from sandbox.core import Core
 from sandbox.errors import SandboxError
 from sandbox.state import BotEvent, CallbackQueryRecord, CallRecord, SandboxState
 from sandbox.transcript import TranscriptEntry, build_transcript, render_entries
@@ -16,10 +17,16 @@ SENT_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 MessagePredicate = Callable[[dict[str, Any]], bool]
 
 
-class ObserveMixin:
-    """Inspection and waiting helpers of the sandbox server."""
+class Observer:
+    """What tests look at in the sandbox, and how they wait for the bot."""
 
-    state: SandboxState
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    @property
+    def state(self) -> SandboxState:
+        """Return the sandbox's current state."""
+        return self._core.state
 
     def calls(self, method: str | None = None) -> list[CallRecord]:
         """Return every Bot API call in order, or only those of one method (case-insensitive)."""

@@ -1,10 +1,10 @@
-"""The user side: what people do in the Telegram app, as methods of the sandbox server."""
+"""The user side: what people do in the Telegram app, checked against what the app allows."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from sandbox.core import Core
 from sandbox.errors import SandboxError
 from sandbox.formatting import command_entities
 from sandbox.markup import inline_buttons
@@ -15,14 +15,20 @@ from sandbox.media import (
     media_fields,
     poll_fields,
 )
-from sandbox.messages import add_message
-from sandbox.state import CallbackQueryRecord, SandboxChat, SandboxState, SandboxUser
+from sandbox.state import SandboxChat, SandboxState, SandboxUser
+from sandbox.user_updates import push_edit, push_membership, push_message, push_press
 
 
-class UserSideMixin:
+class UserSide:
     """User actions: register people and groups, send messages and files, press buttons, block."""
 
-    state: SandboxState
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    @property
+    def state(self) -> SandboxState:
+        """Return the sandbox's current state."""
+        return self._core.state
 
     def add_user(
         self,
@@ -76,22 +82,6 @@ class UserSideMixin:
             raise SandboxError(f"user {user_id} blocked the bot; call unblock first")
         return user, chat
 
-    def _user_message(
-        self, user: SandboxUser, chat: SandboxChat, fields: dict[str, Any], reply_to: int | None
-    ) -> dict[str, Any]:
-        if reply_to is not None:
-            target = self.state.message(chat.id, reply_to)
-            if target is None:
-                raise SandboxError(f"no message {reply_to} in chat {chat.id}")
-            replied = dict(target.data)
-            replied.pop("reply_to_message", None)
-            fields = {"reply_to_message": replied, **fields}
-        if chat.type == "private":
-            user.started = True
-        stored = add_message(self.state, chat, "user", user.id, fields)
-        self.state.updates.push("message", stored.data)
-        return stored.data
-
     def send_text(
         self, user_id: int, text: str, chat_id: int | None = None, reply_to: int | None = None
     ) -> dict[str, Any]:
@@ -103,7 +93,7 @@ class UserSideMixin:
         entities = command_entities(text)
         if entities:
             fields["entities"] = entities
-        return self._user_message(user, chat, fields, reply_to)
+        return push_message(self.state, user, chat, fields, reply_to)
 
     def send_document(
         self,
@@ -120,7 +110,7 @@ class UserSideMixin:
         fields: dict[str, Any] = {"document": stored.document()}
         if caption:
             fields["caption"] = caption
-        return self._user_message(user, chat, fields, None)
+        return push_message(self.state, user, chat, fields, None)
 
     def send_photo(
         self,
@@ -137,7 +127,7 @@ class UserSideMixin:
         fields: dict[str, Any] = {"photo": stored.photo_sizes()}
         if caption:
             fields["caption"] = caption
-        return self._user_message(user, chat, fields, None)
+        return push_message(self.state, user, chat, fields, None)
 
     def send_media(
         self,
@@ -154,7 +144,7 @@ class UserSideMixin:
         fields = media_fields(self.state.files, kind, content, emoji=emoji)
         if caption and kind not in ("sticker", "video_note"):
             fields["caption"] = caption
-        return self._user_message(user, chat, fields, None)
+        return push_message(self.state, user, chat, fields, None)
 
     def send_sticker(
         self, user_id: int, emoji: str = "👍", chat_id: int | None = None
@@ -174,8 +164,8 @@ class UserSideMixin:
     ) -> dict[str, Any]:
         """Share a location (live when live_period is given) as a user; return the Message."""
         user, chat = self._chat_for_user(user_id, chat_id)
-        return self._user_message(
-            user, chat, location_fields(latitude, longitude, live_period), None
+        return push_message(
+            self.state, user, chat, location_fields(latitude, longitude, live_period), None
         )
 
     def send_contact(
@@ -190,21 +180,21 @@ class UserSideMixin:
         """Share a contact as a user; return the Message."""
         user, chat = self._chat_for_user(user_id, chat_id)
         fields = contact_fields(phone_number, first_name, last_name, contact_user_id)
-        return self._user_message(user, chat, fields, None)
+        return push_message(self.state, user, chat, fields, None)
 
     def send_poll(
         self, user_id: int, question: str, options: list[str], chat_id: int | None = None
     ) -> dict[str, Any]:
         """Send a poll as a user; return the Message."""
         user, chat = self._chat_for_user(user_id, chat_id)
-        return self._user_message(user, chat, poll_fields(question, options), None)
+        return push_message(self.state, user, chat, poll_fields(question, options), None)
 
     def send_dice(
         self, user_id: int, emoji: str = "🎲", chat_id: int | None = None, value: int | None = None
     ) -> dict[str, Any]:
         """Throw a dice as a user; return the Message."""
         user, chat = self._chat_for_user(user_id, chat_id)
-        return self._user_message(user, chat, dice_fields(emoji, value), None)
+        return push_message(self.state, user, chat, dice_fields(emoji, value), None)
 
     def edit_message(
         self, user_id: int, chat_id: int, message_id: int, text: str
@@ -228,11 +218,7 @@ class UserSideMixin:
             data["caption"] = text
         else:
             raise SandboxError("only a text or a caption can be edited")
-        data["edit_date"] = int(time.time())
-        stored.data, stored.edited = data, True
-        self.state.updates.push("edited_message", dict(data))
-        self.state.changed.notify()
-        return dict(data)
+        return push_edit(self.state, stored, data)
 
     def press(
         self,
@@ -257,7 +243,7 @@ class UserSideMixin:
                     continue
                 if "callback_data" not in button:
                     raise SandboxError(f"button {button.get('text')!r} sends no callback query")
-                return self._press(user, chat, stored.data, button)
+                return push_press(self.state, user, chat, stored.data, button)
         shown = [
             [b.get("text") for b in row] for row in inline_buttons(stored.data.get("reply_markup"))
         ]
@@ -273,69 +259,24 @@ class UserSideMixin:
         stored = self.state.message(chat.id, message_id)
         if stored is None:
             raise SandboxError(f"no message {message_id} in chat {chat.id}")
-        return self._press(
-            user, chat, stored.data, {"callback_data": callback_data, "text": "(forged)"}
+        return push_press(
+            self.state,
+            user,
+            chat,
+            stored.data,
+            {"callback_data": callback_data, "text": "(forged)"},
         )
-
-    def _press(
-        self, user: SandboxUser, chat: SandboxChat, message: dict[str, Any], button: dict[str, Any]
-    ) -> str:
-        state = self.state
-        state.query_count += 1
-        query_id = str(4_400_000_000_000_000_000 + state.query_count * 7_919 + user.id % 1000)
-        record = CallbackQueryRecord(
-            query_id,
-            user.id,
-            chat.id,
-            message["message_id"],
-            button["callback_data"],
-            button["text"],
-            state.next_seq(),
-        )
-        state.callback_queries[query_id] = record
-        chat.timeline.append(("press", query_id))
-        payload = {
-            "id": query_id,
-            "from": user.to_api(),
-            "message": dict(message),
-            "chat_instance": str(-(abs(chat.id) * 1_000_003 % 9_000_000_000_000_000_000) - 1),
-            "data": button["callback_data"],
-        }
-        state.updates.push("callback_query", payload)
-        state.changed.notify()
-        return query_id
-
-    def _membership_update(self, user: SandboxUser, old: str, new: str) -> None:
-        state = self.state
-
-        def member(status: str) -> dict[str, Any]:
-            found: dict[str, Any] = {"user": state.bot_user(), "status": status}
-            if status == "kicked":
-                found["until_date"] = 0
-            return found
-
-        state.updates.push(
-            "my_chat_member",
-            {
-                "chat": state.chat_api(state.chats[user.id]),
-                "from": user.to_api(),
-                "date": int(time.time()),
-                "old_chat_member": member(old),
-                "new_chat_member": member(new),
-            },
-        )
-        state.changed.notify()
 
     def block(self, user_id: int) -> None:
         """Block the bot: sends to this user get 403 and the bot gets a my_chat_member update."""
         user = self._user(user_id)
         if not user.blocked:
             user.blocked = True
-            self._membership_update(user, "member", "kicked")
+            push_membership(self.state, user, "member", "kicked")
 
     def unblock(self, user_id: int) -> None:
         """Unblock the bot (the bot gets a my_chat_member update back to member)."""
         user = self._user(user_id)
         if user.blocked:
             user.blocked = False
-            self._membership_update(user, "kicked", "member")
+            push_membership(self.state, user, "kicked", "member")
