@@ -23,7 +23,9 @@ HERE = Path(__file__).parent
 def renderer() -> Renderer:
     """The real renderer, also loading the test form's templates from tests/."""
     r = Renderer()
-    r.env.loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), r.env.loader])
+    base = r.env.loader
+    assert base is not None
+    r.env.loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), base])
     return r
 
 

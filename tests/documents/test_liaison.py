@@ -76,7 +76,9 @@ def test_liaison_rows_follow_the_annex_columns():
         ],
         ["2", "区自然资源局", "用地报批、规划许可", "王强", ""],
     ]
-    assert body.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on each page
+    tr_pr = body.rows[0]._tr.trPr
+    assert tr_pr is not None
+    assert tr_pr.find(qn("w:tblHeader")) is not None  # repeats on each page
 
 
 def test_projects_below_100_million_are_followed_by_the_units_heads():
@@ -116,6 +118,8 @@ def test_an_unknown_follow_up_is_refused():
 def test_liaison_table_is_a4_in_chinese_fonts():
     doc = _open(liaison_table(_table()))
     section = doc.sections[0]
-    assert [round(length.mm) for length in (section.page_width, section.page_height)] == [210, 297]
+    width, height = section.page_width, section.page_height
+    assert width is not None and height is not None
+    assert [round(length.mm) for length in (width, height)] == [210, 297]
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋"

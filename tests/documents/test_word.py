@@ -34,6 +34,7 @@ from documents.word import (
     review_opinion_sheet,
 )
 from documents.word.city import SIGNATURE_ROWS
+from documents.word.review_sheet import Verdict
 from workflow.policy import Policy
 
 HEADINGS = ["项目内容评审", "主审部门", "评审意见", "相关建议"]
@@ -61,7 +62,7 @@ def _rows(policy: Policy) -> list[ReviewRow]:
     units = {unit.id: unit.name for unit in policy.units}
     rows = []
     for index, dim in enumerate(policy.review_dimensions):
-        verdict = "disagree" if dim.id == "environment" else "agree"
+        verdict: Verdict = "disagree" if dim.id == "environment" else "agree"
         rows.append(
             ReviewRow(
                 label=dim.form_label,
@@ -194,7 +195,9 @@ def _assert_title(doc: Document, expected: str) -> None:
     assert first.text == expected
     assert first.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert all(run.bold for run in first.runs)
-    fonts = first.runs[0]._r.rPr.find(qn("w:rFonts"))
+    rpr = first.runs[0]._r.rPr
+    assert rpr is not None
+    fonts = rpr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "宋体"
 
 
@@ -474,8 +477,9 @@ def test_documents_are_a4_with_chinese_fonts_and_round_trip_chinese(policy: Poli
     data = _all_documents(policy)[name]()
     doc = _open(data)
     section = doc.sections[0]
-    size = (section.page_width, section.page_height)
-    assert [round(length.mm) for length in size] == [210, 297]  # type: ignore[union-attr]
+    width, height = section.page_width, section.page_height
+    assert width is not None and height is not None
+    assert [round(length.mm) for length in (width, height)] == [210, 297]
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋"
     assert PROJECT in docx_text(data)

@@ -1,4 +1,5 @@
-"""Helpers that put people and projects in place for review-and-decision tests."""
+"""Helpers that put people and projects in place for review-and-decision tests, and find
+them again."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from handlers.context import Services
 from handlers.intake.plans import findings_json, findings_of
 from storage.tables import MessengerAccount, Person, Project
+from storage.uow import UnitOfWork
 from workflow.roles import Role
 
 
@@ -22,6 +24,7 @@ def official(
     """A person with a messenger account and one role (as an accepted invitation leaves them)."""
     with s.uow() as uow:
         person = uow.people.add(Person(name=name, unit_id=unit))
+        assert person.id is not None
         uow.session.add(
             MessengerAccount(person_id=person.id, external_id=user_id, chat_id=user_id)
         )
@@ -73,4 +76,26 @@ def project(
         )
         uow.projects.record_creation(p, None)
         uow.commit()
+        assert p.id is not None
         return p.id
+
+
+def account_of(uow: UnitOfWork, user_id: str) -> Person:
+    """The person behind a Telegram account, who the test expects to exist."""
+    found = uow.people.by_account("telegram", user_id)
+    assert found is not None, f"no person has the Telegram account {user_id}"
+    return found
+
+
+def person_id(uow: UnitOfWork, user_id: str) -> int:
+    """The id of the person behind a Telegram account (see `account_of`)."""
+    found = account_of(uow, user_id)
+    assert found.id is not None, f"the person with the Telegram account {user_id} is not stored"
+    return found.id
+
+
+def project_of(uow: UnitOfWork, project_id: int) -> Project:
+    """A project the test put in place (or expects to exist)."""
+    found = uow.projects.get(project_id)
+    assert found is not None, f"no project with id {project_id}"
+    return found

@@ -74,8 +74,8 @@ def one(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-PIPELINE_ACTIONS = ("card", "confirm", "neg", "review", "city", "sign", "land", "build")
-PIPELINE_ACTIONS += ("prod", "lost", "ret", "scan", "drc")
+PIPELINE_ACTIONS: tuple[str, ...] = ("card", "confirm", "neg", "review", "city", "sign")
+PIPELINE_ACTIONS += ("land", "build", "prod", "lost", "ret", "scan", "drc")
 
 ROWS: tuple[Row, ...] = (
     # Commands

@@ -13,7 +13,7 @@ from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.tables import OutboxMessage
 from tests.handlers.conftest import Clock, person
-from tests.handlers.flows import official, project
+from tests.handlers.flows import account_of, official, project
 from tests.handlers.test_onboarding import register
 from workflow.roles import Role
 
@@ -33,7 +33,7 @@ def test_a_forum_invites_signed_investors_and_its_summary_reaches_the_leaders(
     investor = person(d, "101", "李明")
     register(investor)
     with services.uow() as uow:
-        investor_id = uow.people.by_account("telegram", "101").id
+        investor_id = account_of(uow, "101").id
     project(services, "QX-2026-0002", 20000, stage="construction", investor_id=investor_id)
     office = person(d, "800", "办公室王")
     office.says("/forum")
@@ -67,7 +67,7 @@ def test_a_visit_is_to_one_signed_company(services: Services, clock: Clock) -> N
     investor = person(d, "101", "李明")
     register(investor)
     with services.uow() as uow:
-        investor_id = uow.people.by_account("telegram", "101").id
+        investor_id = account_of(uow, "101").id
     project(services, "QX-2026-0002", 20000, stage="production", investor_id=investor_id)
     leader = person(d, "330", "张国力")
     leader.says("/visit")

@@ -12,7 +12,7 @@ from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.tables import OutboxMessage, ProblemItem
 from tests.handlers.conftest import Clock, person
-from tests.handlers.flows import official, project
+from tests.handlers.flows import official, project, project_of
 from workflow.roles import Role
 
 
@@ -42,6 +42,7 @@ def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clo
     office.press("张国力")
     office.press("张国力")
     table = office.press("📄 项目建设联络表")[0].document
+    assert table is not None and table.content is not None
     text = docx_text(table.content)
     assert "项目建设联络表" in text and "经信局小陈" in text and "张国力" in text
     assert any("联络员" in r.text for r in inbox(services, "311"))
@@ -67,7 +68,7 @@ def test_liaison_officers_follow_a_signed_project(services: Services, clock: Clo
     assert head.seen and "施工用电" in head.seen[-1].text
     with services.uow() as uow:
         assert len(uow.service.open_problems(pid)) == 1
-        assert uow.projects.get(pid).invested_wan == 12000
+        assert project_of(uow, pid).invested_wan == 12000
     head.press("✅ 已解决")
     with services.uow() as uow:
         item = uow.session.exec(select(ProblemItem)).one()
@@ -81,7 +82,7 @@ def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
     from decimal import Decimal
 
     from documents.excel import xlsx_rows
-    from storage.tables import Agreement, Project
+    from storage.tables import Agreement
 
     official(services, "800", "办公室王", Role.OFFICE, "office")
     pid = project(services, "QX-2026-0002", 20000, stage="construction")
@@ -95,12 +96,12 @@ def test_the_yearly_assessment_counts_reports_reviews_and_follow_up(
                 committed_production="2027-06",
             )
         )
-        p = uow.session.get(Project, pid)
-        p.invested_wan = Decimal(15000)
+        project_of(uow, pid).invested_wan = Decimal(15000)
         uow.commit()
     office = person(Dispatcher(services), "800", "办公室王")
     reply = office.says("/assessment 2026")[0]
     assert reply.document is not None and reply.document.filename.endswith(".xlsx")
+    assert reply.document.content is not None
     sheets = xlsx_rows(reply.document.content)
     text = "\n".join(str(c) for rows in sheets.values() for r in rows for c in r if c is not None)
     assert "区经济和信息化局" in text and "QX-2026-0002" in text

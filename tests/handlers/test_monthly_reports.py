@@ -79,6 +79,7 @@ def test_two_months_of_monthly_reports(services: Services, clock: Clock) -> None
     with s.uow() as uow:
         report = uow.session.exec(select(MonthlyReport)).one()
         assert (report.unit_id, report.period) == ("environment", "2026-11")
+        assert report.id is not None
         rows = uow.reports.rows(report.id)
         assert rows[0].departments == "国土分局、规划分局"
     digests = [k for k in office if k.startswith("digest:")]
@@ -119,7 +120,9 @@ def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
             )
         ).one()
         assert "汇总" in row.payload["text"] and "未报送" in row.payload["text"]
-        sheets = xlsx_rows(uow.session.get(StoredFile, row.file_id).content)
+        stored = uow.session.get(StoredFile, row.file_id)
+        assert stored is not None and stored.content is not None
+        sheets = xlsx_rows(stored.content)
     flat = {
         name: "\n".join(str(c) for r in rows for c in r if c is not None)
         for name, rows in sheets.items()

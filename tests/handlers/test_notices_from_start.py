@@ -29,7 +29,7 @@ from storage.tables import (
 from storage.uow import UnitOfWorkFactory
 from tests.conftest import Clock
 from tests.handlers.conftest import make_services, person
-from tests.handlers.flows import official, project
+from tests.handlers.flows import account_of, official, project
 from tests.handlers.test_onboarding import register
 from workflow.policy import Policy
 from workflow.roles import Role
@@ -129,7 +129,9 @@ def test_the_office_may_start_reporting_with_an_earlier_period(
     assert keys(s, "800")["mr:aggregate:2026-10"] == 1
     assert keys(s, "301")["mr:econ:2026-10:escalate"] == 1
     with s.uow() as uow:
-        assert deployment_start(uow).reporting_from == "2026-10"  # type: ignore[union-attr]
+        start = deployment_start(uow)
+        assert start is not None
+        assert start.reporting_from == "2026-10"
 
 
 def test_a_unit_is_nagged_only_from_the_day_its_reporter_joined(
@@ -189,7 +191,7 @@ def test_a_forum_on_monday_is_reminded_on_friday(services: Services, clock: Cloc
     investor = person(d, "101", "李明")
     register(investor)
     with services.uow() as uow:
-        investor_id = uow.people.by_account("telegram", "101").id  # type: ignore[union-attr]
+        investor_id = account_of(uow, "101").id
     project(services, "QX-2026-0002", 20000, stage="construction", investor_id=investor_id)
     office = person(d, "800", "办公室王")
     office.says("/forum")

@@ -8,6 +8,7 @@ from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from storage.tables import AuditEntry, OutboxMessage
 from tests.handlers.conftest import Clock, person
+from tests.handlers.flows import person_id
 
 
 def register(p, company: str = "广东新材科技股份有限公司") -> None:
@@ -38,6 +39,7 @@ def test_a_newcomer_registers_as_an_investor_with_consent(
         p = uow.people.by_account("telegram", "101")
         assert p is not None and p.company == "广东新材科技股份有限公司"
         assert p.phone and p.consent_at is not None
+        assert p.id is not None
         assert [r.role for r in uow.people.roles_of(p.id)] == ["investor"]
 
 
@@ -70,8 +72,8 @@ def test_the_office_invites_a_reviewer_who_joins_with_the_link(
     welcome = zhong.says(f"/start {code}")
     assert "评审人员" in welcome[0].text and "区环境保护局" in welcome[0].text
     with services.uow() as uow:
-        p = uow.people.by_account("telegram", "201")
-        roles = [(r.role, r.unit_id, r.dimension_id) for r in uow.people.roles_of(p.id)]
+        zhong_id = person_id(uow, "201")
+        roles = [(r.role, r.unit_id, r.dimension_id) for r in uow.people.roles_of(zhong_id)]
         assert roles == [("reviewer", "environment", "environment")]
         told = uow.session.exec(select(OutboxMessage)).all()
         assert [m.chat_id for m in told] == ["900"]  # the inviter hears that they joined

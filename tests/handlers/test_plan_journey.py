@@ -17,6 +17,7 @@ from storage.db import make_engine
 from storage.tables import OutboxMessage, Project
 from storage.uow import UnitOfWorkFactory
 from tests.handlers.conftest import Clock, Person, make_services, person
+from tests.handlers.flows import person_id
 from tests.handlers.test_onboarding import register
 from workflow.policy import Policy
 
@@ -39,8 +40,7 @@ WRONG = {
 
 def current_step(uow_factory: UnitOfWorkFactory, user_id: str) -> str | None:
     with uow_factory() as uow:
-        p = uow.people.by_account("telegram", user_id)
-        row = uow.drafts.active(p.id, user_id)
+        row = uow.drafts.active(person_id(uow, user_id), user_id)
         return None if row is None else Draft.model_validate(row.data).current
 
 
@@ -81,6 +81,7 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
         step = current_step(services.uow, "101")
         if step == "summary":
             break
+        assert step is not None, "the investor has no open plan"
         for wrong in WRONG.pop(step, []):
             before = _draft(services.uow)
             reply = inv.says(wrong)[-1].text
@@ -132,6 +133,7 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
         assert project.priority  # 鼓励类 + 上市公司, 5亿 manufacturing, high-tech
         told = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "900")).all()
         assert any("QX-2026-0001" in m.payload["text"] for m in told)
+        assert project.investor_person_id is not None
         assert uow.drafts.active(project.investor_person_id, "101") is None
 
     mine = inv.says("/my")[0].text
@@ -143,8 +145,9 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
 
 def _draft(uow_factory: UnitOfWorkFactory) -> dict:
     with uow_factory() as uow:
-        p = uow.people.by_account("telegram", "101")
-        return dict(uow.drafts.active(p.id, "101").data)
+        row = uow.drafts.active(person_id(uow, "101"), "101")
+        assert row is not None
+        return dict(row.data)
 
 
 def _field_number(inv: Person, label: str) -> int:

@@ -10,9 +10,9 @@ from conversations.replies import Reply
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
-from storage.tables import AuditEntry, OutboxMessage, Project
-from tests.handlers.conftest import Clock, person
-from tests.handlers.flows import official, project
+from storage.tables import AuditEntry, OutboxMessage
+from tests.handlers.conftest import Clock, Person, person
+from tests.handlers.flows import official, person_id, project, project_of
 from workflow.roles import Role
 
 
@@ -23,8 +23,8 @@ def office(services: Services, dispatcher: Dispatcher):
 
 
 @pytest.fixture
-def reviewers(services: Services, dispatcher: Dispatcher) -> dict[str, object]:
-    out = {}
+def reviewers(services: Services, dispatcher: Dispatcher) -> dict[str, Person]:
+    out: dict[str, Person] = {}
     for i, dim in enumerate(services.policy.review_dimensions):
         uid = str(1000 + i)
         official(services, uid, f"评审{dim.name}", Role.REVIEWER, dim.lead_unit, dim.id)
@@ -34,7 +34,7 @@ def reviewers(services: Services, dispatcher: Dispatcher) -> dict[str, object]:
 
 def stage(s: Services, pid: int) -> str:
     with s.uow() as uow:
-        return uow.projects.get(pid).stage
+        return project_of(uow, pid).stage
 
 
 def test_a_review_round_goes_to_each_dimension_and_the_office_sees_progress(
@@ -147,8 +147,7 @@ def test_no_agreement_before_the_city_filing(services: Services, office, reviewe
     office.press("✅ QX-2026-0001 准予落户")
     assert stage(services, pid) == "city"
     with services.uow() as uow:
-        p = uow.session.get(Project, pid)
-        p.stage = "city"
+        project_of(uow, pid).stage = "city"
     office.says("/project QX-2026-0001")
     assert not any("登记签约" in b.text for row in office.seen[-1].buttons for b in row)
     refused = office.press_data(f"pr:sign:{pid}")
@@ -245,7 +244,7 @@ def test_a_units_delegate_may_act_for_its_reviewer(
     services: Services, dispatcher: Dispatcher, office, reviewers
 ):
     with services.uow() as uow:
-        principal = uow.people.by_account("telegram", reviewers["environment"].user_id).id
+        principal = person_id(uow, reviewers["environment"].user_id)
     official(services, "1101", "环保局B岗", Role.REVIEWER, "environment", delegate_of=principal)
     project(services, "QX-2026-0001", 20000)
     office.says("/project QX-2026-0001")
@@ -266,6 +265,7 @@ def test_the_office_returns_a_plan_and_the_investor_resubmits_with_history_kept(
     register(investor)
     investor.says("/new")
     while (step := current_step(services.uow, "101")) != "summary":
+        assert step is not None, "the investor has no open plan"
         answer(investor, step)
     investor.press("✅ 提交")
     pid = 1
@@ -279,8 +279,7 @@ def test_the_office_returns_a_plan_and_the_investor_resubmits_with_history_kept(
     assert "请核对投资项目计划书" in summary[-1].text
     investor.press("✅ 提交")
     with services.uow() as uow:
-        p = uow.projects.get(pid)
-        assert not p.awaiting_investor
+        assert not project_of(uow, pid).awaiting_investor
         assert len(uow.projects.versions(pid)) == 1
         assert [n.kind for n in uow.projects.notes(pid)] == ["returned", "resubmitted"]
 
@@ -304,7 +303,7 @@ def test_the_city_returns_a_project_with_a_comment(
     official(services, "701", "市常务副组长", Role.CITY_EXEC_DEPUTY, "city_group")
     pid = project(services, "QX-2026-0001", 50000, stage="city")
     with services.uow() as uow:
-        p = uow.projects.get(pid)
+        p = project_of(uow, pid)
         clerk = uow.people.by_account("telegram", "800")
         send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), p)
         uow.commit()
@@ -327,7 +326,7 @@ def test_the_city_may_recall_a_project_for_its_own_review(
     pid = project(services, "QX-2026-0002", 20000, stage="city")
     with services.uow() as uow:
         clerk = uow.people.by_account("telegram", "800")
-        send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), uow.projects.get(pid))
+        send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), project_of(uow, pid))
         uow.commit()
     city = person(dispatcher, "700", "市办刘")
     city.seen += _cards_for(services, "700")
@@ -344,7 +343,9 @@ def test_the_city_may_recall_a_project_for_its_own_review(
     assert "⛔" in refused[0].text
     office.press("⚖️ 发起评审")
     with services.uow() as uow:
-        assert uow.reviews.latest(pid).level == "city"
+        latest = uow.reviews.latest(pid)
+        assert latest is not None
+        assert latest.level == "city"
 
 
 def test_the_office_is_warned_when_a_deadline_falls_in_a_year_the_calendar_lacks(

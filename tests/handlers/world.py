@@ -193,7 +193,7 @@ def build_world(s: Services, dispatcher: Dispatcher) -> World:
 @pytest.fixture(scope="module")
 def template(
     tmp_path_factory: pytest.TempPathFactory, policy: Policy
-) -> Iterator[tuple[Path, World]]:
+) -> Iterator[tuple[Path, World, Services]]:
     """One database with the world in it, copied for every case."""
     path = tmp_path_factory.mktemp("authority") / "world.db"
     url = f"sqlite:///{path}"

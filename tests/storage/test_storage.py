@@ -141,7 +141,9 @@ def test_the_outbox_drops_a_duplicate_and_a_row_is_claimed_once(
     with uow_factory() as uow:
         failed = uow.outbox.failed_unreported()
         assert [m.id for m in failed] == [a.id]
-        assert uow.session.get(OutboxMessage, a.id).status == "failed"
+        stored = uow.session.get(OutboxMessage, a.id)
+        assert stored is not None
+        assert stored.status == "failed"
 
 
 def _snapshot(uow_factory: UnitOfWorkFactory) -> dict[str, list[tuple[object, ...]]]:
