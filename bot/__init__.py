@@ -1,1 +1,2 @@
-"""Everything that touches a messenger or the process: runtimes, sender, scheduler, CLI."""
+"""Everything that touches a messenger or the process: the Telegram runtimes, the outbox, the
+leader's work, backups, settings, the composition root and the command line."""

@@ -25,7 +25,6 @@ from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.policy_file import load_policy
 
-
 MENU = (
     *("assessment", "forum", "visit", "meeting", "agenda", "start", "help", "whoami", "lang"),
     *("invite", "pipeline", "new", "continue", "cancel", "my", "project", "report"),

@@ -10,8 +10,14 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot.serve import StartupError
+from bot.backup.layout import BackupError
+from bot.backup.make import backup, prune
+from bot.backup.restore import restore
+from bot.bootstrap import build_uow_factory, initialise
+from bot.clock import utcnow
+from bot.serve import StartupError, serve
 from bot.settings import Settings
+from storage.deployment import PERIOD
 from templates.renderer import Renderer
 from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
@@ -67,9 +73,6 @@ def init(
     ] = None,
 ) -> None:
     """Create or migrate the database and load the policy and roster (safe to run again)."""
-    from bot.bootstrap import initialise
-    from storage.deployment import PERIOD
-
     if reporting_from is not None and not PERIOD.fullmatch(reporting_from):
         raise CliError(f"--reporting-from is a month as YYYY-MM, not {reporting_from!r}", 2)
     settings = _settings(database_url)
@@ -104,8 +107,6 @@ def projects_list(
     database_url: DbOption = None,
 ) -> None:
     """List projects in the library, newest first."""
-    from bot.bootstrap import build_uow_factory
-
     if stage is not None and stage not in {s.value for s in Stage}:
         raise CliError(f"unknown stage {stage!r}; one of: {', '.join(s.value for s in Stage)}")
     settings = _settings(database_url)
@@ -134,8 +135,6 @@ def run(
     database_url: DbOption = None,
 ) -> None:
     """Start the bot: polling, or webhook when ZHAOSHANG_WEBHOOK_URL is set."""
-    from bot.serve import serve
-
     settings = _settings(database_url)
     if runtime:
         settings.runtime = _runtime(runtime)  # type: ignore[assignment]
@@ -156,14 +155,9 @@ def backup_command(
     database_url: DbOption = None,
 ) -> None:
     """Write a consistent copy of the database and the stored files (safe while the bot runs)."""
-    from bot.backup import BackupError, backup, prune
-    from bot.clock import utcnow
-
     settings = _settings(database_url)
     try:
-        path = backup(
-            settings.database_url, folder, files_dir=settings.files_dir, now=utcnow()
-        )
+        path = backup(settings.database_url, folder, files_dir=settings.files_dir, now=utcnow())
         removed = prune(folder, keep) if keep is not None else []
     except BackupError as exc:
         raise CliError(str(exc)) from exc
@@ -179,8 +173,6 @@ def restore_command(
     database_url: DbOption = None,
 ) -> None:
     """Bring a backup back into an empty database (and its files into ZHAOSHANG_FILES_DIR)."""
-    from bot.backup import BackupError, restore
-
     settings = _settings(database_url)
     try:
         used = restore(settings.database_url, folder, files_dir=settings.files_dir)
@@ -197,6 +189,7 @@ def demo(
     runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot) or aiogram.")] = "ptb",
 ) -> None:
     """Play an investor's whole plan form against a local Telegram sandbox and print it."""
+    # Only the demo loads the sandbox (a stand-in Bot API server), so only it imports it.
     from bot.demo import main as demo_main
 
     runtime = _runtime(runtime)
@@ -239,10 +232,10 @@ def main() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors: an unknown command, option or value
+        show = getattr(exc, "show", None)  # typer's click errors print the usage with it
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)

@@ -1,23 +1,22 @@
-"""What every runtime shares once it can talk to the Bot API: the handlers, the reply path,
+"""What every runtime shares once it can talk to its messenger: the handlers, the reply path,
 the outbox sender and the leader's work. A runtime adds only its transport."""
 
 from __future__ import annotations
 
 import asyncio
 import html
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
-from bot.backup import BackupPlan
+from bot.backup.make import BackupPlan
 from bot.bootstrap import build_services
-from bot.leader import Leadership
-from bot.leading import LeaderWork
+from bot.leader.election import Leadership
+from bot.leader.work import LeaderWork
 from bot.messenger import MessengerClient
-from bot.ratelimit import RateLimiter, SystemClock
+from bot.outbox.ratelimit import RateLimiter, SystemClock
+from bot.outbox.sender import OutboxSender
 from bot.respond import Responder
-from bot.sender import OutboxSender
 from bot.settings import Settings
-from conversations.inbound import FileRef, Inbound, parse_command
-from handlers.app import build_dispatcher
+from conversations.inbound import Inbound
 from handlers.dispatch import Dispatcher
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
@@ -47,7 +46,7 @@ class BotCore:
         self.settings = settings
         self.client = client
         self.services = build_services(settings, uow_factory, bot_username)
-        self.dispatcher = build_dispatcher(self.services)
+        self.dispatcher = Dispatcher(self.services)
         self.responder = Responder(client, self.dispatcher, uow_factory, self.services.renderer)
         self.sender = OutboxSender(
             client,
@@ -75,7 +74,6 @@ class BotCore:
                 for c in DEFAULT_MENU
             ]
         )
-        self._work.register_jobs()
         leadership = Leadership(self.settings.database_url, retry_seconds=LEADER_RETRY_SECONDS)
         self._leader_task = asyncio.create_task(
             leadership.acquire_loop(self._work.elected, self._work.lost, self._stop)
@@ -120,67 +118,3 @@ class CoreRuntime:
         """The outbox sender (it sends only while this process leads)."""
         assert self.core is not None
         return self.core.sender
-
-
-# Kinds of message the bot does not read, by their Bot API field names, in the order they are
-# looked for: an animation also carries a `document`, and a venue a `location`.
-OTHER_KINDS: Final = (
-    "animation",
-    "sticker",
-    "video_note",
-    "video",
-    "voice",
-    "audio",
-    "venue",
-    "location",
-    "contact",
-    "poll",
-    "dice",
-    "game",
-    "story",
-)
-
-
-def other_kind(message: Any) -> str | None:
-    """What a message is when it is none of text, a document or a photo (a sticker, a
-    location, a voice message, …), from either library's Message; None otherwise."""
-    return next((kind for kind in OTHER_KINDS if getattr(message, kind, None)), None)
-
-
-def replies_to(message: Any, bot_id: int | None) -> bool:
-    """Whether a message (either library's) replies to one of the bot's messages."""
-    replied = getattr(message, "reply_to_message", None)
-    author = getattr(replied, "from_user", None)
-    return bot_id is not None and author is not None and author.id == bot_id
-
-
-def message_event(
-    base: dict[str, Any],
-    text: str | None,
-    caption: str | None,
-    file: FileRef | None,
-    bot_username: str | None,
-    *,
-    other: str | None = None,
-    reply_to_bot: bool = False,
-    edited: bool = False,
-) -> Inbound | None:
-    """A message as an inbound event: a file, a command, text, another kind of message, or an
-    edit of what a person wrote; None for anything else."""
-    said = text if text is not None else caption
-    mentioned = bool(bot_username and said and f"@{bot_username}".lower() in said.lower())
-    base = {**base, "addressed": reply_to_bot or mentioned}
-    if edited:
-        # Only an edit of written words is answered: a live location edits itself every
-        # few seconds.
-        return Inbound(**base, text=said, edited=True) if said and other is None else None
-    if other is not None:
-        return Inbound(**base, text=caption, other=other)
-    if file is not None:
-        return Inbound(**base, text=caption, file=file)
-    if text is None:
-        return None
-    command = parse_command(text, bot_username)
-    if command is not None:
-        return Inbound(**base, text=text, command=command[0], args=command[1])
-    return Inbound(**base, text=text)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import demo_plan
 from bot.bootstrap import build_uow_factory, initialise
+from bot.runtimes import make_runtime
 from bot.settings import Settings
 from conversations.draft import Draft
 from sandbox import SandboxServer
@@ -118,8 +119,6 @@ async def answer(user: ChatUser, step: str) -> None:
 
 async def run_demo(database: Path, runtime: str = "ptb") -> str:
     """Run the whole demo and return the investor's transcript."""
-    from bot.runtimes import make_runtime
-
     async with SandboxServer(DEMO_TOKEN) as sb:
         settings = Settings(
             bot_token=DEMO_TOKEN,

@@ -21,7 +21,6 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Final
 
-from bot.delivery import deliver
 from bot.messenger import (
     DeliveryError,
     FileTooLarge,
@@ -31,6 +30,7 @@ from bot.messenger import (
     RetryLater,
     Transient,
 )
+from bot.outbox.delivery import deliver
 from conversations.files import MAX_FILE_SIZE, file_type
 from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply

@@ -23,9 +23,10 @@ class Runtime(Protocol):
 def make_runtime(settings: Settings, uow_factory: UnitOfWorkFactory) -> Runtime:
     """The runtime the settings name."""
     if settings.runtime == "aiogram":
-        from bot.aiogram_runtime import AiogramRuntime
+        # Only the library in use is loaded: each one is slow to import.
+        from bot.telegram.aiogram.runtime import AiogramRuntime
 
         return AiogramRuntime(settings, uow_factory)
-    from bot.ptb_runtime import PtbRuntime
+    from bot.telegram.ptb.runtime import PtbRuntime  # only the library in use, as above
 
     return PtbRuntime(settings, uow_factory)

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Final, TypeVar
 
 from bot.messenger import MessageGone, MessengerClient, NotModified, RetryLater
-from bot.ratelimit import RateLimiter
+from bot.outbox.ratelimit import RateLimiter
 from conversations.replies import Document, Keyboard, Reply
 from storage.uow import UnitOfWork
 

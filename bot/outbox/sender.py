@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
-from bot.delivery import deliver
 from bot.messenger import MessengerClient, RetryLater, Transient, Unreachable
-from bot.ratelimit import Clock, RateLimiter, SystemClock, Throttled
+from bot.outbox.delivery import deliver
+from bot.outbox.ratelimit import Clock, RateLimiter, SystemClock, Throttled
+from bot.outbox.settle import Settlement, failed, postponed, retried_or_failed, sent
 from conversations.replies import Document, Reply
-from storage.repositories.outbox import OutboxRepository
 from storage.tables import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -25,10 +25,6 @@ log = logging.getLogger(__name__)
 FailureHook = Callable[[UnitOfWork, Sequence[OutboxMessage]], None]
 """Tells the office about rows that can never be delivered, inside the unit of work that
 marks them reported (so it may enqueue its own notification there)."""
-
-Settlement = Callable[[OutboxRepository], None]
-
-MAX_BACKOFF: Final = 300.0
 
 T = TypeVar("T")
 
@@ -213,35 +209,22 @@ class OutboxSender:
                 max_wait=self.lease.total_seconds() / 3,
             )
         except Throttled as exc:
-            return self._postpone(job, exc)
+            return postponed(job.id, self.clock.now(), exc)
         except RetryLater as exc:
             # Telegram's flood control is per bot: everyone waits, not just this chat.
             self.limiter.block(exc.seconds)
             self.limiter.block(exc.seconds, job.chat_id)
-            return self._postpone(job, exc)
+            return postponed(job.id, self.clock.now(), exc)
         except Unreachable as exc:
             log.info("outbox row %s: chat %s is unreachable: %s", job.id, job.chat_id, exc)
-            error = _describe(exc)
-            return lambda outbox: outbox.mark_failed(job.id, error)
+            return failed(job.id, exc)
         except Exception as exc:  # Transient, or anything unforeseen: retry, then give up
             if not isinstance(exc, Transient):
                 log.exception("outbox row %s: unexpected error", job.id)
-            return self._retry_or_fail(job, exc)
+            now = self.clock.now()
+            return retried_or_failed(job.id, job.attempts, self.max_attempts, now, exc)
         self.delivered += 1
-        now = self.clock.now()
-        return lambda outbox: outbox.mark_sent(job.id, message_id, now)
-
-    def _postpone(self, job: _Job, exc: RetryLater) -> Settlement:
-        at = self.clock.now() + timedelta(seconds=exc.seconds)
-        return lambda outbox: outbox.postpone(job.id, at, _describe(exc))
-
-    def _retry_or_fail(self, job: _Job, exc: Exception) -> Settlement:
-        if job.attempts >= self.max_attempts:
-            error = f"gave up after {job.attempts} attempts: {_describe(exc)}"
-            return lambda outbox: outbox.mark_failed(job.id, error)
-        pause = min(2.0 ** (job.attempts - 1), MAX_BACKOFF)
-        at = self.clock.now() + timedelta(seconds=pause)
-        return lambda outbox: outbox.mark_retry(job.id, at, _describe(exc))
+        return sent(job.id, message_id, self.clock.now())
 
     async def _settle(self, settlement: Settlement) -> None:
         """Record the outcome; retried, because a row left 'sending' would be sent again."""
@@ -293,10 +276,6 @@ class OutboxSender:
         if rows:
             hook(uow, rows)
         return len(rows)
-
-
-def _describe(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
 
 
 async def _logged(step: Awaitable[object], what: str) -> None:

@@ -20,20 +20,12 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
-import bot.backup
-from bot.backup import (
-    MANIFEST,
-    BackupError,
-    BackupPlan,
-    backup,
-    backups,
-    find_backup,
-    prune,
-    restore,
-    scheduled_backup,
-)
+import bot.backup.make
+from bot.backup.layout import MANIFEST, BackupError, backups
+from bot.backup.make import BackupPlan, backup, prune, scheduled_backup
+from bot.backup.restore import find_backup, restore
 from bot.bootstrap import routes
-from bot.leading import daily_backup, jobs
+from bot.leader.jobs import daily_backup, jobs
 from handlers.context import Services
 from storage.db import make_engine, migrate
 from storage.files import FileStore
@@ -84,27 +76,43 @@ def write_group(uow_factory: UnitOfWorkFactory, files: FileStore, n: int) -> Non
         assert person is not None and person.id is not None and unit is not None
         content = hashlib.sha512(str(n).encode()).digest() * 512 + n.to_bytes(4, "big")
         stored = files.keep(
-            uow.session, content, filename=f"报告-{n}.pdf", mime_type="application/pdf",
-            now=NOW, messenger_file_id=f"BQAC-{n}",
+            uow.session,
+            content,
+            filename=f"报告-{n}.pdf",
+            mime_type="application/pdf",
+            now=NOW,
+            messenger_file_id=f"BQAC-{n}",
         )
         project = Project(
-            serial=f"BK-{n:05d}", name=f"项目{n}", stage="lead",
+            serial=f"BK-{n:05d}",
+            name=f"项目{n}",
+            stage="lead",
             plan={"n": n, "名称": f"项目{n}", "feasibility_report": {"sha256": stored.sha256}},
         )
         uow.session.add(project)
         uow.session.flush()
         assert project.id is not None
-        uow.session.add(FormDraft(
-            person_id=person.id, chat_id=f"chat-{n}", form_id="plan", subject=str(project.id),
-            data={"form_id": "plan", "answers": {"name": f"项目{n}"}, "current": "summary"},
-        ))
+        uow.session.add(
+            FormDraft(
+                person_id=person.id,
+                chat_id=f"chat-{n}",
+                form_id="plan",
+                subject=str(project.id),
+                data={"form_id": "plan", "answers": {"name": f"项目{n}"}, "current": "summary"},
+            )
+        )
         rnd = ReviewRound(project_id=project.id, deadline=date(2026, 12, 1))
         uow.session.add(rnd)
         uow.session.flush()
         assert rnd.id is not None
-        uow.session.add(ReviewOpinion(
-            round_id=rnd.id, dimension_id="environment", unit_id=unit.id, verdict="agree",
-        ))
+        uow.session.add(
+            ReviewOpinion(
+                round_id=rnd.id,
+                dimension_id="environment",
+                unit_id=unit.id,
+                verdict="agree",
+            )
+        )
         uow.audit("backup_test", "project", project.id, note=f"组 {n}")
         uow.commit()
 
@@ -144,8 +152,7 @@ def every_row(url: str) -> dict[str, set[tuple[Any, ...]]]:
         with engine.connect() as conn:
             return {
                 table.name: {
-                    tuple(canonical(v) for v in row)
-                    for row in conn.execute(sa_select(table))
+                    tuple(canonical(v) for v in row) for row in conn.execute(sa_select(table))
                 }
                 for table in SQLModel.metadata.sorted_tables
             }
@@ -183,7 +190,7 @@ def test_a_busy_database_is_backed_up_and_restored_byte_for_byte(
         before = writer.next
         # However fast the snapshot, the backup is not over before more groups are written:
         # its last steps (the files folder's copy, the digest) wait for five more.
-        digest = bot.backup._sha256_file
+        digest = bot.backup.make.sha256_file
 
         def slow_digest(path: Path) -> str:
             target = writer.next + 5
@@ -191,7 +198,7 @@ def test_a_busy_database_is_backed_up_and_restored_byte_for_byte(
                 time.sleep(0.001)
             return digest(path)
 
-        monkeypatch.setattr(bot.backup, "_sha256_file", slow_digest)
+        monkeypatch.setattr(bot.backup.make, "sha256_file", slow_digest)
         folder = backup(live_url, tmp_path / "backups", files_dir=files.folder, now=NOW)
         monkeypatch.undo()
         during = writer.next
@@ -280,7 +287,9 @@ def test_the_daily_backup_keeps_the_newest_copies(tmp_path: Path):
     scheduled_backup(url, plan, NOW + timedelta(days=4))  # twice in one second: a second name
     names = [p.name for p in backups(plan.folder)]
     assert names == [
-        "zhaoshang-20261127T020000Z-2", "zhaoshang-20261127T020000Z", "zhaoshang-20261126T020000Z",
+        "zhaoshang-20261127T020000Z-2",
+        "zhaoshang-20261127T020000Z",
+        "zhaoshang-20261126T020000Z",
     ]
     assert find_backup(plan.folder).name == names[0]
     assert prune(plan.folder, 1) == [plan.folder / names[1], plan.folder / names[2]]
@@ -302,7 +311,9 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path, policy: Policy
     def cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-c", "from bot.cli import main; main()", *args],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**env, "ZHAOSHANG_DATABASE_URL": db},
         )
 
@@ -326,7 +337,10 @@ def test_the_leader_backs_up_once_a_day_when_a_backup_folder_is_set(
     clock = {"now": NOW}
     uow_factory = UnitOfWorkFactory(make_engine(url), lambda: clock["now"])
     services = Services(
-        uow=uow_factory, policy=policy, renderer=Renderer(), clock=lambda: clock["now"],
+        uow=uow_factory,
+        policy=policy,
+        renderer=Renderer(),
+        clock=lambda: clock["now"],
         timezone=ZoneInfo("Asia/Shanghai"),
         routes=routes(),
     )
@@ -341,7 +355,8 @@ def test_the_leader_backs_up_once_a_day_when_a_backup_folder_is_set(
             clock["now"] = NOW + timedelta(days=day)
             assert daily_backup(services, url, plan)
         assert [p.name for p in backups(plan.folder)] == [
-            "zhaoshang-20261126T020000Z", "zhaoshang-20261125T020000Z",
+            "zhaoshang-20261126T020000Z",
+            "zhaoshang-20261125T020000Z",
         ]
     finally:
         uow_factory.engine.dispose()

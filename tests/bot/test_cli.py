@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from storage.db import make_engine
+from storage.deployment import deployment_start
+from storage.uow import UnitOfWorkFactory
 from workflow.policy_file import DEFAULT_POLICY_PATH
 
 
@@ -85,18 +89,19 @@ def test_every_command_has_help():
         assert out.returncode == 0 and "Usage" in out.stdout
 
 
+def test_an_unknown_command_or_option_is_a_usage_error_not_a_traceback(tmp_path: Path):
+    for args in (["nosuch"], ["init", "--bogus"]):
+        out = run(*args, cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        assert "Error: No such" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_an_unknown_runtime_is_one_clear_line(tmp_path: Path):
     out = run("demo", "--runtime", "telethon", "--database", str(tmp_path / "d.db"))
     assert out.returncode == 2 and out.stderr.startswith("error: unknown runtime 'telethon'")
 
 
 def test_init_records_the_start_once_and_the_office_may_set_the_first_report(tmp_path: Path):
-    from datetime import UTC, datetime
-
-    from storage.db import make_engine
-    from storage.deployment import deployment_start
-    from storage.uow import UnitOfWorkFactory
-
     db = f"sqlite:///{tmp_path / 'z.db'}"
 
     def start():

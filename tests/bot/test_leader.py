@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.leader import Leadership
+from bot.leader.election import Leadership
 from storage.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ FAST = {"retry_seconds": 0.1, "check_seconds": 0.1}
 # A leader in a process of its own, which the test kills.
 CHILD = """
 import asyncio, sys
-from bot.leader import Leadership
+from bot.leader.election import Leadership
 
 async def main():
     async def elected():

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.bootstrap import routes
-from bot.leading import jobs, prune_updates
+from bot.leader.jobs import jobs, prune_updates
 from handlers.context import Services
 from storage.tables import ProcessedUpdate
 from storage.uow import UnitOfWorkFactory

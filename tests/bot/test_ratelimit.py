@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.ratelimit import RateLimiter, Throttled, is_group
+from bot.outbox.ratelimit import RateLimiter, Throttled, is_group
 from tests.conftest import TEST_NOW
 
 

@@ -7,20 +7,19 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, text
 from sqlmodel import select as sql_select
 
 from bot.clock import utcnow
-from bot.scheduler import (
-    JOB_FUNCTIONS,
+from bot.leader.once import RUNNING, run_once
+from bot.leader.scheduler import (
     JOB_TABLE,
-    RUNNING,
     JobSpec,
     build_scheduler,
     run_job,
-    run_once,
     schedule_jobs,
     start_scheduler,
     stop_scheduler,
@@ -31,8 +30,8 @@ from storage.uow import UnitOfWorkFactory
 from tests.conftest import Clock
 
 TZ = "Asia/Shanghai"
-HOURLY = JobSpec("count:hourly", {"trigger": "interval", "hours": 1}, args=("count", "x"))
-MONTHLY = JobSpec("nag:monthly", {"trigger": "cron", "day": 1, "hour": 9}, args=("nag",))
+HOURLY = JobSpec("count:hourly", {"trigger": "interval", "hours": 1}, "count", args=("x",))
+MONTHLY = JobSpec("nag:monthly", {"trigger": "cron", "day": 1, "hour": 9}, "nag")
 
 
 def _stored_ids(url: str) -> list[str]:
@@ -51,7 +50,7 @@ async def _until(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def test_jobs_scheduled_twice_under_the_same_ids_exist_once(database_url: str):
-    scheduler = build_scheduler(database_url, TZ)
+    scheduler = build_scheduler(database_url, TZ, {})
     scheduler.start(paused=True)
     try:
         schedule_jobs(scheduler, [HOURLY, MONTHLY])
@@ -63,11 +62,11 @@ async def test_jobs_scheduled_twice_under_the_same_ids_exist_once(database_url: 
 
 
 async def test_a_changed_job_replaces_the_stored_one(database_url: str):
-    scheduler = build_scheduler(database_url, TZ)
+    scheduler = build_scheduler(database_url, TZ, {})
     scheduler.start(paused=True)
     try:
         schedule_jobs(scheduler, [MONTHLY])
-        moved = JobSpec("nag:monthly", {"trigger": "cron", "day": 3, "hour": 9}, args=("nag",))
+        moved = JobSpec("nag:monthly", {"trigger": "cron", "day": 3, "hour": 9}, "nag")
         schedule_jobs(scheduler, [moved])
         job = scheduler.get_job("nag:monthly")
         assert job is not None and job.next_run_time.day == 3
@@ -77,7 +76,7 @@ async def test_a_changed_job_replaces_the_stored_one(database_url: str):
 
 
 async def test_a_stored_job_that_no_longer_loads_is_replaced(database_url: str):
-    scheduler = build_scheduler(database_url, TZ)
+    scheduler = build_scheduler(database_url, TZ, {})
     scheduler.start(paused=True)
     try:
         schedule_jobs(scheduler, [MONTHLY])
@@ -85,7 +84,7 @@ async def test_a_stored_job_that_no_longer_loads_is_replaced(database_url: str):
         with engine.begin() as conn:
             conn.execute(text(f"UPDATE {JOB_TABLE} SET job_state = :junk"), {"junk": b"junk"})
         engine.dispose()
-        moved = JobSpec("nag:monthly", {"trigger": "cron", "day": 3, "hour": 9}, args=("nag",))
+        moved = JobSpec("nag:monthly", {"trigger": "cron", "day": 3, "hour": 9}, "nag")
         schedule_jobs(scheduler, [moved])
         job = scheduler.get_job("nag:monthly")
         assert job is not None and job.next_run_time.day == 3
@@ -93,12 +92,10 @@ async def test_a_stored_job_that_no_longer_loads_is_replaced(database_url: str):
         await stop_scheduler(scheduler)
 
 
-async def test_a_restart_keeps_the_jobs_and_runs_a_missed_job_once(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-):
+async def test_a_restart_keeps_the_jobs_and_runs_a_missed_job_once(database_url: str):
     calls: list[tuple[object, ...]] = []
-    monkeypatch.setitem(JOB_FUNCTIONS, "count", lambda *args: calls.append(args))
-    first = build_scheduler(database_url, TZ)
+    functions = {"count": lambda *args: calls.append(args)}
+    first = build_scheduler(database_url, TZ, functions)
     first.start(paused=True)
     schedule_jobs(first, [HOURLY])
     # The bot was down for three and a half hours: four hourly runs were missed.
@@ -106,7 +103,7 @@ async def test_a_restart_keeps_the_jobs_and_runs_a_missed_job_once(
     await stop_scheduler(first)
     assert calls == []
 
-    second = start_scheduler(database_url, TZ, [HOURLY])
+    second = start_scheduler(database_url, TZ, [HOURLY], functions)
     try:
         await _until(lambda: len(calls) >= 1)
         await asyncio.sleep(0.3)
@@ -118,22 +115,37 @@ async def test_a_restart_keeps_the_jobs_and_runs_a_missed_job_once(
         await stop_scheduler(second)
 
 
-def test_run_job_calls_the_function_registered_under_its_name(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(JOB_FUNCTIONS, "add", lambda a, b: a + b)
-    assert run_job("add", 2, 3) == 5
+def test_run_job_calls_the_function_of_the_table_under_its_name():
+    assert run_job("add", 2, 3, functions={"add": lambda a, b: a + b}) == 5
 
 
-def test_a_job_whose_function_is_not_registered_is_logged(caplog: pytest.LogCaptureFixture):
-    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
-        assert run_job("gone", 1) is None
+def test_a_job_whose_function_is_not_in_the_table_is_logged(caplog: pytest.LogCaptureFixture):
+    with caplog.at_level(logging.ERROR, logger="bot.leader.scheduler"):
+        assert run_job("gone", 1, functions={"add": lambda a, b: a + b}) is None
     assert "gone" in caplog.text
+
+
+async def test_each_scheduler_runs_its_jobs_with_its_own_functions(tmp_path: Path):
+    # Two processes' schedulers (here, two in one process) never share their job functions.
+    calls: dict[str, list[tuple[object, ...]]] = {"a": [], "b": []}
+    schedulers = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        functions = {"count": lambda *args, name=name: calls[name].append(args)}
+        scheduler = start_scheduler(url, TZ, [HOURLY], functions)
+        scheduler.modify_job(HOURLY.id, next_run_time=utcnow())
+        schedulers.append(scheduler)
+    try:
+        await _until(lambda: all(calls.values()))
+        assert calls == {"a": [("x",)], "b": [("x",)]}
+    finally:
+        for scheduler in schedulers:
+            await stop_scheduler(scheduler)
 
 
 def test_a_job_takes_only_primitive_arguments():
     with pytest.raises(TypeError):
-        JobSpec("bad", {"trigger": "interval", "hours": 1}, args=(lambda: None,))  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
-        JobSpec("bad", {"trigger": "interval", "hours": 1}, func_ref="not_a_reference")
+        JobSpec("bad", {"trigger": "interval", "hours": 1}, "count", args=(lambda: None,))  # type: ignore[arg-type]
 
 
 def _result(factory: UnitOfWorkFactory, key: str) -> tuple[str | None] | None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.delivery import TEXT_LIMIT, deliver, split_html, utf16_len
 from bot.messenger import (
     DeliveryError,
     MessageGone,
@@ -21,8 +20,9 @@ from bot.messenger import (
     Transient,
     Unreachable,
 )
-from bot.ratelimit import RateLimiter, SystemClock
-from bot.sender import OutboxSender
+from bot.outbox.delivery import TEXT_LIMIT, deliver, split_html, utf16_len
+from bot.outbox.ratelimit import RateLimiter, SystemClock
+from bot.outbox.sender import OutboxSender
 from conversations.replies import Button, Document, Keyboard, Reply
 from storage.tables import CardMessage, OutboxMessage
 from storage.uow import UnitOfWork, UnitOfWorkFactory

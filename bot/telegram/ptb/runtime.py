@@ -1,18 +1,16 @@
-"""The python-telegram-bot runtime: updates in as inbound events, replies out, the sender."""
+"""The python-telegram-bot runtime: updates in as inbound events, around the shared core."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.core import BotCore, CoreRuntime, message_event, other_kind, replies_to
-from bot.ptb_client import PtbClient
-from bot.settings import Settings
-from conversations.inbound import FileRef, Inbound
-from storage.uow import UnitOfWorkFactory
+from bot.telegram.inbound import message_to_inbound, press_to_inbound
+from bot.telegram.ptb.client import PtbClient
+from bot.telegram.runtime import WEBHOOK_PATH, TelegramRuntime
+from conversations.inbound import Inbound
 
 log = logging.getLogger(__name__)
 
@@ -21,68 +19,32 @@ def to_inbound(
     update: Update, bot_username: str | None, bot_id: int | None = None
 ) -> tuple[Inbound, str | None] | None:
     """An update as an inbound event and the press id to answer; None if not for us."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or user.is_bot:
-        return None
-    base: dict[str, Any] = {
-        "update_id": str(update.update_id),
-        "user_id": str(user.id),
-        "chat_id": str(chat.id),
-        "chat_type": chat.type,
-        "display_name": user.full_name,
-        "username": user.username,
-        "language_code": user.language_code,
-    }
     query = update.callback_query
     if query is not None:
-        message_id = str(query.message.message_id) if query.message else None
-        return Inbound(**base, callback_data=query.data or "", message_id=message_id), query.id
+        press = press_to_inbound(query, update.update_id)
+        return (press, query.id) if press is not None else None
     message = update.message or update.edited_message
     if message is None:
         return None
-    file = None
-    if message.document is not None:
-        d = message.document
-        file = FileRef(d.file_id, d.file_name, d.mime_type, d.file_size)
-    elif message.photo:
-        p = message.photo[-1]
-        file = FileRef(p.file_id, f"photo_{message.message_id}.jpg", "image/jpeg", p.file_size)
-    event = message_event(
-        base,
-        message.text,
-        message.caption,
-        file,
-        bot_username,
-        other=other_kind(message),
-        reply_to_bot=replies_to(message, bot_id),
-        edited=update.edited_message is not None,
+    event = message_to_inbound(
+        message, update.update_id, bot_username, bot_id, edited=update.edited_message is not None
     )
     return (event, None) if event is not None else None
 
 
-class PtbRuntime(CoreRuntime):
+class PtbRuntime(TelegramRuntime):
     """The bot on python-telegram-bot: polling or webhook around the shared core."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        uow_factory: UnitOfWorkFactory,
-    ) -> None:
-        self.settings = settings
-        self.uow_factory = uow_factory
-        self.app: Application | None = None  # type: ignore[type-arg]
-        self.core: BotCore | None = None
+    app: Application | None = None  # type: ignore[type-arg]
 
     async def start(self) -> None:
         """Connect to the Bot API, then take updates and compete to send."""
         s = self.settings
-        assert s.bot_token is not None
-        api = s.api_base_url.rstrip("/")
         app = (
             ApplicationBuilder()
-            .token(s.bot_token.get_secret_value())
-            .base_url(f"{api}/bot")
-            .base_file_url(f"{api}/file/bot")
+            .token(self.token)
+            .base_url(f"{self.api_url}/bot")
+            .base_file_url(f"{self.api_url}/file/bot")
             .concurrent_updates(64)
             .build()
         )
@@ -90,17 +52,15 @@ class PtbRuntime(CoreRuntime):
         app.add_error_handler(self._on_error)
         await app.initialize()  # getMe: fails here when the token or the API is wrong
         self.app = app
-        self.core = BotCore(s, self.uow_factory, PtbClient(app.bot), app.bot.username)
-        await self.core.start()
+        await self.start_core(PtbClient(app.bot), app.bot.username)
         assert app.updater is not None
         if s.webhook_url:
-            secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
             await app.updater.start_webhook(
                 listen=s.webhook_listen,
                 port=s.webhook_port,
-                url_path="telegram",
+                url_path=WEBHOOK_PATH,
                 webhook_url=s.webhook_url,
-                secret_token=secret,
+                secret_token=self.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
@@ -122,16 +82,13 @@ class PtbRuntime(CoreRuntime):
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert self.core is not None
-        member = update.my_chat_member
-        if member is not None and member.chat.type == "private":
-            await self.core.account_blocked(
-                "telegram", str(member.from_user.id), member.new_chat_member.status == "kicked"
-            )
+        if update.my_chat_member is not None:
+            await self.member_changed(update.my_chat_member)
             return
         bot = self.app.bot if self.app else None
         converted = to_inbound(update, bot.username if bot else None, bot.id if bot else None)
         if converted is not None:
-            await self.core.handle(*converted)
+            await self.handle(*converted)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update %s failed", update, exc_info=context.error)

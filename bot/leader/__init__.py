@@ -1,0 +1,1 @@
+"""The elected process: leader election, the scheduler and the work only the leader does."""

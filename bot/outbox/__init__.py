@@ -1,0 +1,2 @@
+"""The outbox: delivering queued notifications, one reply at a time, within the messenger's
+limits."""

@@ -1,0 +1,1 @@
+"""The aiogram 3 adapter: its client and its runtime."""

@@ -1,0 +1,1 @@
+"""The python-telegram-bot adapter: its client and its runtime."""
