@@ -61,6 +61,10 @@ class FakeMessenger:
     def fail_next(self, chat_id: str, *errors: DeliveryError) -> None:
         self._faults[chat_id].extend(errors)
 
+    async def download_file(self, file_id: str, max_bytes: int) -> bytes:
+        """The sender never downloads: a person's files arrive with the update."""
+        raise AssertionError(f"the sender downloaded {file_id}")
+
     @property
     def delivered(self) -> list[Call]:
         return [c for c in self.calls if c.error is None]

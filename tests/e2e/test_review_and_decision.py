@@ -150,7 +150,9 @@ async def test_review_and_decision_for_three_projects(
     await play_investor(sb, uow_factory, INVESTOR)
     vetoed = this_years_serial(1)  # 6.5亿, from the form
     with uow_factory() as uow:
-        investor_id = uow.people.by_account("telegram", str(INVESTOR)).id
+        investor = uow.people.by_account("telegram", str(INVESTOR))
+        assert investor is not None and investor.id is not None
+        investor_id = investor.id
     filed = add_project(uow_factory, investor_id, "新材料二期项目", 20000)  # 2亿
     big = add_project(uow_factory, investor_id, "新能源汽车零部件产业园项目", 120000)  # 12亿
     await settle(sb, bot)
@@ -179,7 +181,10 @@ async def test_review_and_decision_for_three_projects(
     # A reviewer cannot vote on another unit's dimension, even with forged button data.
     env_card = newest(sb, REVIEWERS["environment"], filed, button="✅ 同意")
     with uow_factory() as uow:
-        rnd = uow.reviews.latest(uow.projects.by_serial(filed).id)
+        filed_project = uow.projects.by_serial(filed)
+        assert filed_project is not None and filed_project.id is not None
+        rnd = uow.reviews.latest(filed_project.id)
+        assert rnd is not None and rnd.id is not None
         env_op = next(
             o.id for o in uow.reviews.opinions(rnd.id) if o.dimension_id == "environment"
         )
@@ -244,7 +249,9 @@ async def test_review_and_decision_for_three_projects(
 
     # No agreement before the city's filing or approval.
     with uow_factory() as uow:
-        filed_id = uow.projects.by_serial(filed).id
+        filed_row = uow.projects.by_serial(filed)
+        assert filed_row is not None
+        filed_id = filed_row.id
     mark = sb.mark()
     sb.forge_press(
         OFFICE, OFFICE, newest(sb, OFFICE, "联席会议")["message_id"], f"pr:sign:{filed_id}"

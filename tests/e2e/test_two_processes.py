@@ -118,6 +118,7 @@ async def test_two_processes_send_each_notice_once_and_the_second_takes_over(
     sandbox.add_user(OFFICE, "办公室王")
     with uow_factory() as uow:  # the office, whose monthly aggregate the scheduler sends
         person = uow.people.add(Person(name="办公室王", unit_id="office"))
+        assert person.id is not None
         uow.session.add(
             MessengerAccount(person_id=person.id, external_id=str(OFFICE), chat_id=str(OFFICE))
         )
