@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from conversations.replies import Button, Keyboard, Reply, keyboard
@@ -145,3 +145,16 @@ def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -
             Button(_label(s, locale, "btn_close"), PROGRESS_BUTTONS.encode("close", rnd.id))
         )
     return Reply(text, keyboard(buttons, 2), card=progress_card_key(rnd.id))
+
+
+def card_notice(
+    s: Services, uow: UnitOfWork, op: ReviewOpinion, template: str, **params: object
+) -> Callable[[str], Reply]:
+    """A notice to a reviewer (a reminder, a 催办) that carries their card's buttons, in the
+    reader's language."""
+
+    def build(locale: str) -> Reply:
+        text = s.renderer.message(locale, template, **params)
+        return Reply(text, reviewer_card(s, uow, op, locale).buttons)
+
+    return build

@@ -4,14 +4,10 @@ sweeps sends it once."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from conversations.replies import Reply
 from handlers import deployment
 from handlers.context import Services
-from handlers.notify import Build, message, notify, notify_role
-from handlers.review.cards import reviewer_card
-from storage.tables import Project, ReviewOpinion
+from handlers.notify import message, notify, notify_role
+from handlers.review.cards import card_notice
 from storage.uow import UnitOfWork
 from workflow.notices import last_working_day_before, may_fire
 from workflow.roles import Role
@@ -39,7 +35,15 @@ def review_deadlines(s: Services, uow: UnitOfWork) -> int:
                     s,
                     uow,
                     op.reviewer_id,
-                    _reminder(s, uow, op, project, dim, rnd.deadline),
+                    card_notice(
+                        s,
+                        uow,
+                        op,
+                        "review#reminder",
+                        project=project,
+                        dimension=dim,
+                        deadline=rnd.deadline,
+                    ),
                     dedupe_key=f"rv:remind:{op.id}:{rnd.deadline}",
                 )
             elif today > rnd.deadline:
@@ -65,20 +69,3 @@ def review_deadlines(s: Services, uow: UnitOfWork) -> int:
                     s, uow, Role.OFFICE, build, dedupe_key=f"rv:overdue:{op.id}:office"
                 )
     return sent
-
-
-def _reminder(
-    s: Services,
-    uow: UnitOfWork,
-    op: ReviewOpinion,
-    project: Project | None,
-    dimension: str,
-    deadline: date,
-) -> Build:
-    def build(locale: str) -> Reply:
-        text = s.renderer.message(
-            locale, "review#reminder", project=project, dimension=dimension, deadline=deadline
-        )
-        return Reply(text, reviewer_card(s, uow, op, locale).buttons)
-
-    return build

@@ -3,15 +3,13 @@ live progress card with 催办, and closing the round with the 评审意见表."
 
 from __future__ import annotations
 
-from datetime import date
-
 from conversations.callbacks import CallbackData
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.notify import Build, message, notify, notify_many
-from handlers.review.cards import progress_card, reviewer_card
+from handlers.review.cards import card_notice, progress_card, reviewer_card
 from handlers.review.sheet import review_sheet_document
 from handlers.stages import move
 from storage.tables import Project, ReviewOpinion, ReviewRound
@@ -128,27 +126,18 @@ def urge(
             s,
             uow,
             op.reviewer_id,
-            _urge_notice(s, uow, op, project, dimension, rnd.deadline),
+            card_notice(
+                s,
+                uow,
+                op,
+                "review#urge",
+                project=project,
+                dimension=dimension,
+                deadline=rnd.deadline,
+            ),
             dedupe_key=f"urge:{op.id}:{hour}",
         )
     return sent
-
-
-def _urge_notice(
-    s: Services,
-    uow: UnitOfWork,
-    op: ReviewOpinion,
-    project: Project | None,
-    dimension: str,
-    deadline: date,
-) -> Build:
-    def build(locale: str) -> Reply:
-        text = s.renderer.message(
-            locale, "review#urge", project=project, dimension=dimension, deadline=deadline
-        )
-        return Reply(text, reviewer_card(s, uow, op, locale).buttons)
-
-    return build
 
 
 def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) -> Outcome:
