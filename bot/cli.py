@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from bot.backup.make import backup, prune
 from bot.backup.restore import restore
 from bot.bootstrap import build_uow_factory, initialise
 from bot.clock import utcnow
+from bot.logs import SecretFilter, secrets_of
 from bot.serve import StartupError, serve
 from bot.settings import Settings
 from storage.deployment import PERIOD
@@ -239,3 +241,15 @@ def main() -> None:
         else:
             typer.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except Exception:  # a bug: its traceback helps, but never with a secret in it
+        typer.echo(_masked(traceback.format_exc()), err=True)
+        sys.exit(1)
+
+
+def _masked(text: str) -> str:
+    """The text with every secret of the settings masked (all of it if they cannot be read)."""
+    try:
+        secrets = secrets_of(Settings())
+    except Exception:  # settings that do not load: show only the last line, the error
+        return text.strip().splitlines()[-1]
+    return SecretFilter(secrets).redact(text)

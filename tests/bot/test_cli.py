@@ -8,6 +8,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+import bot.cli
 from storage.db import make_engine
 from storage.deployment import deployment_start
 from storage.uow import UnitOfWorkFactory
@@ -121,3 +124,21 @@ def test_init_records_the_start_once_and_the_office_may_set_the_first_report(tmp
     assert again is not None and (again.at, again.reporting_from) == (first.at, "2026-11")
     bad = run("init", "--reporting-from", "2026-13", db=db)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: --reporting-from")
+
+
+def test_an_unexpected_error_shows_its_traceback_with_every_secret_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    token = "123456:SECRET-never-in-a-log"
+    monkeypatch.setenv("ZHAOSHANG_BOT_TOKEN", token)
+
+    def boom(**_: object) -> None:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{token}/getMe failed")
+
+    monkeypatch.setattr(bot.cli, "app", boom)
+    with pytest.raises(SystemExit) as exit_:
+        bot.cli.main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1
+    assert "Traceback" in err and "RuntimeError" in err
+    assert "SECRET-never-in-a-log" not in err and "123456:" in err
