@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import io
-import re
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -373,25 +370,3 @@ def test_workbooks_are_generated_quickly():
         start = time.perf_counter()
         build()
         assert time.perf_counter() - start < 1.0  # a sanity bound
-
-
-def test_python_code_holds_no_chinese_text_but_the_font_name():
-    allowed = {"宋体"}
-    root = Path(__file__).resolve().parents[2] / "documents" / "excel"
-    for path in root.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-        }
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in docstrings
-                and re.search(r"[\u4e00-\u9fff]", node.value)
-            ):
-                assert node.value in allowed, f"{path.name}:{node.lineno}: {node.value!r}"

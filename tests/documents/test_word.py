@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import io
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import docx
 import pytest
@@ -502,25 +499,3 @@ def _timed(build: Callable[[], bytes]) -> float:
 def test_docx_text_lists_a_merged_cell_once(policy: Policy):
     text = docx_text(review_opinion_sheet(_sheet(policy)))
     assert text.count(PROJECT) == 1
-
-
-def test_python_code_holds_no_chinese_text_but_font_names():
-    allowed = {"仿宋", "宋体"}
-    root = Path(__file__).resolve().parents[2] / "documents" / "word"
-    for path in root.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-        }
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in docstrings
-                and re.search(r"[\u4e00-\u9fff]", node.value)
-            ):
-                assert node.value in allowed, f"{path.name}:{node.lineno}: {node.value!r}"
