@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +25,7 @@ from storage.deployment import PERIOD
 from templates.renderer import Renderer
 from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
+from workflow.validity import lapsed_documents
 
 RUNTIMES = ("ptb", "aiogram")
 
@@ -92,13 +95,42 @@ def init(
 
 
 @policy_app.command("check")
-def policy_check(file: Annotated[Path, typer.Argument(help="The policy YAML file.")]) -> None:
-    """Validate a policy file and report every error with its key path and line."""
+def policy_check(
+    file: Annotated[Path, typer.Argument(help="The policy YAML file.")],
+    today: Annotated[
+        str | None,
+        typer.Option(help="Check validity as of this day (YYYY-MM-DD); by default today."),
+    ] = None,
+) -> None:
+    """Validate a policy file and report every error with its key path and line; warn when a
+    document's period of validity has ended (001 九(一))."""
     policy = load_policy(file)
     typer.echo(
         f"{file}: ok — {policy.name} ({policy.city}), {len(policy.units)} units, "
         f"{len(policy.review_dimensions)} review dimensions"
     )
+    for lapse in lapsed_documents(policy, _today(today)):
+        cite = f" ({lapse.source})" if lapse.source else ""
+        typer.echo(
+            f"warning: document {lapse.key} 《{lapse.title}》: its period of validity{cite} "
+            f"ran until {lapse.last_day:%Y-%m-%d} and has ended; renew the "
+            f"policy file (documents.{lapse.key}.effective_from) or mark it still in force "
+            f"(documents.{lapse.key}.still_in_force_confirmed: {{on: YYYY-MM-DD, by: name}})",
+            err=True,
+        )
+
+
+def _today(given: str | None) -> date:
+    if given is not None:
+        try:
+            return date.fromisoformat(given)
+        except ValueError as exc:
+            raise CliError(f"--today is a day as YYYY-MM-DD, not {given!r}", 2) from exc
+    try:
+        zone = ZoneInfo(Settings().timezone)
+    except (ValidationError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return utcnow().astimezone(zone).date()
 
 
 @projects_app.command("list")

@@ -14,7 +14,7 @@ from conversations.answers import decoded, get_answer, visible_steps
 from conversations.callbacks import EVERYONE, INDEX, TOKEN, ButtonAction, ButtonSchema
 from conversations.draft import Draft
 from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Step, Values
-from conversations.files import FILE_TYPES
+from conversations.files import FILE_TYPES, MAX_FILE_SIZE
 from conversations.parsers import ParseError
 from conversations.replies import Button, Keyboard, Reply, keyboard, stack
 from conversations.step import FormContext
@@ -120,6 +120,7 @@ class View:
             required=step.field.required,
             kind=str(step.field.kind),
             types=FILE_TYPES if step.field.kind is Kind.FILE else None,
+            max_mb=(step.field.max_size or MAX_FILE_SIZE) // 2**20,  # as values.py checks it
         )
         return Reply(text, self._prompt_buttons(draft, step, raw), edit=edit)
 

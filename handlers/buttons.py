@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from conversations.callbacks import (
+    EVERYONE,
     ID,
     INDEX,
     PERIOD,
@@ -19,7 +20,8 @@ from conversations.callbacks import (
 from workflow.roles import CITY_ROLES, Role
 
 _OFFICE: Final = frozenset({Role.OFFICE})
-_REVIEWER: Final = frozenset({Role.REVIEWER})
+_REVIEWER: Final = frozenset({Role.REVIEWER, Role.CITY_REVIEWER})  # the city's round too
+_ROUND_RUNNERS: Final = frozenset({Role.OFFICE, Role.CITY_OFFICE})  # district's, city's round
 _INVESTOR: Final = frozenset({Role.INVESTOR})
 _ORGANISERS: Final = frozenset({Role.OFFICE, Role.LEADER})
 
@@ -51,9 +53,8 @@ INVITE_BUTTONS: Final = ButtonSchema(
 PIPELINE_BUTTONS: Final = ButtonSchema(
     "pr",
     {
-        **_actions(
-            _OFFICE, "card confirm neg review city sign land build prod lost ret scan drc", ID
-        ),
+        **_actions(_OFFICE, "card confirm neg review city sign land build prod lost ret scan", ID),
+        "exc": ButtonAction((ID,), _OFFICE),  # record an exception request (001 二, 四(三))
         "team": ButtonAction((ID, ID), _OFFICE, optional=1),
     },
 )
@@ -65,12 +66,21 @@ REVIEWER_BUTTONS: Final = ButtonSchema(
         **_actions(_REVIEWER, "plan ok cond no cmt tr edit", ID),
         "all": ButtonAction((ID,), frozenset({Role.REVIEWER, Role.OFFICE, Role.LEADER})),
         "to": ButtonAction((ID, ID), _REVIEWER),
+        "cf": ButtonAction((ID, INDEX, choice("no", "yes")), _REVIEWER),
     },
 )
-"""A reviewer's card (one dimension of 附件5): opinions, transfer, the plan."""
+"""A reviewer's card (one unit's opinion on one dimension of 附件5): opinions, transfer, the
+plan, and the answers to the prohibited categories the dimension confirms (cf: 不属于 / 属于)."""
 
-PROGRESS_BUTTONS: Final = ButtonSchema("rp", _actions(_OFFICE, "urge u1 close", ID))
-"""The office's live progress card of a round: 催办 one or all, 结束评审."""
+PROGRESS_BUTTONS: Final = ButtonSchema("rp", _actions(_ROUND_RUNNERS, "urge u1", ID))
+"""The office's live progress card of a round: 催办 one or all (once all opinions are in,
+"urge" reminds the review group's leader to conclude)."""
+
+CONCLUSION_BUTTONS: Final = ButtonSchema(
+    "rc", _actions(frozenset({Role.REVIEW_CHAIR, Role.CITY_OFFICE}), "pass fail", ID)
+)
+"""The conclusion of a complete round (通过 / 不通过): the review group's 组长/副组长 for a
+district round, the city's office for the city's own (the handler checks the round's level)."""
 
 MEETING_BUTTONS: Final = ButtonSchema(
     "mt",
@@ -82,8 +92,21 @@ MEETING_BUTTONS: Final = ButtonSchema(
 )
 """Joint meetings: the agenda, invitations, decisions, the minutes."""
 
+ADMISSION_BUTTONS: Final = ButtonSchema(
+    "ax", _actions(frozenset({Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}), "ok no", ID)
+)
+"""The city leading group's answer to an exception request (001 二, 四(三)): 同意 or 不同意
+(the handler also checks the policy's approver roles)."""
+
 CITY_BUTTONS: Final = ButtonSchema("cy", _actions(frozenset(CITY_ROLES), "ok ack ret recall", ID))
 """A city official's step of 备案 or 审批 (the handler checks whose step it is)."""
+
+CITY_ROUND_BUTTONS: Final = ButtonSchema(
+    "cr", _actions(frozenset({Role.CITY_OFFICE}), "acc rev pre", ID)
+)
+"""The city office's own work (001 七(二)1(2), 2(2)): accept a cross-region application and
+open the city's round (acc, rev: the project), record a third-party pre-review (pre: the
+round)."""
 
 LIAISON_BUTTONS: Final = ButtonSchema(
     "lz",
@@ -106,10 +129,23 @@ FORUM_BUTTONS: Final = ButtonSchema(
 )
 """Investors' forums and company visits: choose the company, give an opinion, the summary."""
 
+DRC_BUTTONS: Final = ButtonSchema("df", _actions(frozenset({Role.DRC_FILING}), "ok ret", ID))
+"""发改局's card of a registered agreement: 核准并备案, or return it to the office with a reason
+(000 一(二)2(3)). The argument is the project."""
+
 MONTHLY_REPORT_BUTTONS: Final = ButtonSchema(
     "mr", {"fill": ButtonAction((PERIOD,), frozenset({Role.UNIT_REPORTER, Role.UNIT_HEAD}))}
 )
 """The 填写月报 button of a monthly-report reminder."""
+
+SERVICES_BUTTONS: Final = ButtonSchema(
+    "sv",
+    {"list": ButtonAction((), EVERYONE), "u": ButtonAction((INDEX, INDEX), EVERYONE)},
+)
+"""/services: a member unit's published service items (unit and page indexes), for anyone."""
+
+PROGRESS_REPORT_BUTTONS: Final = ButtonSchema("pg", {"send": ButtonAction((), _OFFICE)})
+"""/progress: send the signed projects' progress report to the city office (001 八)."""
 
 ALL: Final = (
     PLAN_BUTTONS,
@@ -118,10 +154,16 @@ ALL: Final = (
     PIPELINE_BUTTONS,
     REVIEWER_BUTTONS,
     PROGRESS_BUTTONS,
+    CONCLUSION_BUTTONS,
     MEETING_BUTTONS,
     CITY_BUTTONS,
+    CITY_ROUND_BUTTONS,
+    ADMISSION_BUTTONS,
     LIAISON_BUTTONS,
     FORUM_BUTTONS,
     MONTHLY_REPORT_BUTTONS,
+    DRC_BUTTONS,
+    SERVICES_BUTTONS,
+    PROGRESS_REPORT_BUTTONS,
 )
 """Every schema with a handler of its own (the form's buttons go to the open draft)."""

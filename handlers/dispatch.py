@@ -6,7 +6,7 @@ import html
 import logging
 import re
 
-from conversations.callbacks import CallbackDataError, decode
+from conversations.callbacks import EVERYONE, CallbackDataError, decode
 from conversations.inbound import Inbound
 from conversations.inputs import FORM_COMMANDS, ButtonInput, Command, TextInput
 from conversations.replies import Outcome, Reply
@@ -162,7 +162,7 @@ class Dispatcher:
             if draft is None:
                 raise Refused("common#form_not_open", audit_action="refused:form_button")
             return forms.feed(s, uow, actor, draft, ButtonInput(data))
-        if actor.person is None:
+        if actor.person is None and action.roles is not EVERYONE:
             raise Refused("common#not_allowed", audit_action=f"refused:{raw.prefix}")
         return spec.handler(s, uow, actor, event, data)
 

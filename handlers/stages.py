@@ -8,15 +8,20 @@ from handlers.errors import Refused
 from handlers.notify import notify
 from storage.tables import Project, StageChange
 from storage.uow import UnitOfWork
+from workflow.admission import ExceptionStatus, blocking_findings, open_blockers, stored_findings
 from workflow.pipeline import (
+    BLOCKED_RULE,
     TRANSITIONS,
     Decision,
     ProjectFacts,
     ReviewOutcome,
     Stage,
     check_transition,
+    is_cross_region,
 )
+from workflow.policy import RouteKind
 from workflow.roles import Role
+from workflow.screening import Finding
 
 
 def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
@@ -36,7 +41,57 @@ def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
         decision=decision,
         city_cleared=case is not None and case.status == "cleared",
         review_open=rnd is not None and rnd.closed_at is None,
+        city_filed=case is not None
+        and case.route == RouteKind.FILING.value
+        and case.status in ("pending", "cleared"),
+        cross_region=is_cross_region(project.plan),
+        city_round=rnd is not None and rnd.level == "city",
+        blockers=tuple(dict.fromkeys(f.citation for f in open_project_blockers(uow, project))),
     )
+
+
+def open_project_blockers(uow: UnitOfWork, project: Project) -> list[Finding]:
+    """What stops the project (001 一, 六) that no approved exception has lifted."""
+    blockers = blocking_findings(stored_findings(project.findings))
+    if not blockers:  # most projects: no need to read the exception requests
+        return []
+    lifted = [
+        key
+        for r in uow.projects.exception_requests(project.id or 0)
+        if r.status == ExceptionStatus.APPROVED.value
+        for key in r.lifts
+    ]
+    return open_blockers(blockers, lifted)
+
+
+def check_agenda(uow: UnitOfWork, project: Project) -> None:
+    """Refuse, citing the rule, a project that may not go on a joint meeting's agenda: one
+    whose review has not passed (000 一(二)2), or one the documents forbid (001 一, 六)."""
+    if project.stage != Stage.DECISION.value:
+        rule = TRANSITIONS["refer_to_decision"]  # only a passed review reaches decision
+        raise Refused(
+            "pipeline#refused",
+            audit_action="refused:agenda",
+            rule=rule.rule,
+            citation=rule.citation,
+            stage=project.stage,
+            serial=project.serial,
+        )
+    refuse_if_blocked(uow, project, "agenda")
+
+
+def refuse_if_blocked(uow: UnitOfWork, project: Project, action: str) -> None:
+    """Refuse, citing the rule, while a 禁止引入 or out-of-scope finding stops the project."""
+    blockers = open_project_blockers(uow, project)
+    if blockers:
+        raise Refused(
+            "pipeline#refused",
+            audit_action=f"refused:{action}",
+            rule=BLOCKED_RULE,
+            citation="、".join(dict.fromkeys(f.citation for f in blockers)),
+            stage=project.stage,
+            serial=project.serial,
+        )
 
 
 def check(

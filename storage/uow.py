@@ -158,6 +158,16 @@ class UnitOfWork:
         self.session.add(entry)
         return entry
 
+    def audits(self, action: str, limit: int = 10) -> list[AuditEntry]:
+        """The latest allowed entries of one action, newest first."""
+        stmt = (
+            select(AuditEntry)
+            .where(AuditEntry.action == action, AuditEntry.allowed == True)  # noqa: E712
+            .order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+            .limit(limit)
+        )
+        return list(self.session.exec(stmt).all())
+
 
 class UnitOfWorkFactory:
     """Makes units of work on one engine and one clock; built once in the composition root,

@@ -116,6 +116,9 @@ class ProjectFollowUp:
     production_due: date | None = None  # 约定投产日期
     in_production_on: date | None = None
     lost: bool = False  # 项目流失
+    # The figures of 001 八 where the agreement differs from the screened plan
+    # (workflow.agreement.FIGURES codes).
+    differs_from_screening: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.committed_wan < 0 or self.actual_wan < 0:
@@ -164,6 +167,18 @@ class Assessment:
     # The first period (YYYY-MM) counted when the bot came into use during the year: the
     # months before it owe no report. None when every month of the year counts.
     reports_from: str | None = None
+    # Every problem raised in the year that names a member unit, once each: a problem shared
+    # by two units is one problem in the overview, though each unit's row counts it. None:
+    # the overview adds up the units' rows.
+    problems: list[ProblemRecord] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRecord:
+    """A problem raised in the year, with the units it names and whether it was closed."""
+
+    units: tuple[str, ...]
+    closed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +214,12 @@ def year_totals(a: Assessment) -> YearTotals:
     due = sum(u.reports_due for u in units)
     on_time = sum(u.reports_on_time for u in units)
     days = [d for u in units for d in u.review_days]
-    open_problems = sum(u.open_problems for u in units)
-    closed = sum(u.closed_problems for u in units)
+    if a.problems is None:
+        open_problems = sum(u.open_problems for u in units)
+        closed = sum(u.closed_problems for u in units)
+    else:
+        closed = sum(p.closed for p in a.problems)
+        open_problems = len(a.problems) - closed
     committed = sum((p.committed_wan for p in projects), Decimal(0))
     actual = sum((p.actual_wan for p in projects), Decimal(0))
     kept = [p.kept(a.as_of) for p in projects]

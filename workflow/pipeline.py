@@ -1,7 +1,11 @@
-"""The project pipeline ①–⑥ of 附件8 and the city procedure: stages and guarded transitions."""
+"""The project pipeline ①–⑥ of 附件8 and the city procedure: stages and guarded transitions.
+
+(Longer than 300 lines: the transitions are one table, read as a whole against the documents.)
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
@@ -63,6 +67,11 @@ class ProjectFacts:
     decision: Decision | None = None
     city_cleared: bool = False
     review_open: bool = False  # a round is under way
+    # Citations of what stops the project (001 一, 六) and no approved exception lifts.
+    blockers: tuple[str, ...] = ()
+    city_filed: bool = False  # the 备案表 went to the city and the case stands (001 七(三))
+    cross_region: bool = False  # applied to the city office directly (001 七(二)1(2))
+    city_round: bool = False  # the latest round is the city group's own (001 七(二)2(2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,11 @@ _PRE_SIGNING: Final = frozenset(
     }
 )
 _OFFICE: Final = frozenset({Role.OFFICE})
+# A district round's end moves the project: the 组长/副组长 who conclude it (000 一(二)1) make
+# the move. The office's role stays for the guard's own tests; no office button concludes a
+# round (handlers/review/conclude.py refuses anyone but the round level's concluders).
+_REVIEW_CLOSERS: Final = frozenset({Role.OFFICE, Role.REVIEW_CHAIR})
+_CITY: Final = frozenset({Role.CITY_OFFICE, Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER})
 
 TRANSITIONS: Final[dict[str, Transition]] = {
     t.name: t
@@ -111,6 +125,7 @@ TRANSITIONS: Final[dict[str, Transition]] = {
             _OFFICE,
             "confirm_only_leads",
             "000 三(二)",
+            ("district_runs", "no_blocker"),
         ),
         Transition(
             "negotiate",
@@ -119,34 +134,35 @@ TRANSITIONS: Final[dict[str, Transition]] = {
             _OFFICE,
             "negotiate_after_confirmation",
             "000 三(三)",
+            ("district_runs",),
         ),
         Transition(
             "start_review",
-            # At ④ itself only when no round is open: after the city recalled the project.
-            frozenset({Stage.CONFIRMED, Stage.NEGOTIATION, Stage.REVIEW}),
+            # A recall opens the city's own round at once (city_recall), so never from ④.
+            frozenset({Stage.CONFIRMED, Stage.NEGOTIATION}),
             Stage.REVIEW,
             _OFFICE,
             "review_after_negotiation",
             "000 三(四)",
-            ("no_open_review",),
+            ("no_open_review", "district_runs", "no_blocker"),
         ),
         Transition(
             "refer_to_decision",
             frozenset({Stage.REVIEW}),
             Stage.DECISION,
-            _OFFICE,
+            _REVIEW_CLOSERS,
             "no_decision_without_passed_review",
             "000 一(二)2",
-            ("review_passed",),
+            ("no_blocker", "review_passed", "district_round"),
         ),
         Transition(
             "fail_review",
             frozenset({Stage.REVIEW}),
             Stage.REJECTED,
-            _OFFICE,
+            _REVIEW_CLOSERS,
             "fail_only_failed_review",
             "000 一(二)2",
-            ("review_failed",),
+            ("review_failed", "district_round"),
         ),
         Transition(
             "approve",
@@ -185,20 +201,69 @@ TRANSITIONS: Final[dict[str, Transition]] = {
         ),
         Transition(
             "city_recall",
-            frozenset({Stage.CITY}),
+            # Filed or approved, the city may still call the project back until it is signed.
+            frozenset({Stage.CITY, Stage.CLEARED}),
             Stage.REVIEW,
             frozenset({Role.CITY_OFFICE, Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}),
             "city_recall_only_pending",
             "001 七(二)2(1)",
         ),
         Transition(
+            "city_accept",
+            frozenset({Stage.LEAD}),
+            Stage.CONFIRMED,
+            frozenset({Role.CITY_OFFICE}),
+            "city_accepts_cross_region",
+            "001 七(二)1(2)",
+            ("cross_region", "no_blocker"),
+        ),
+        Transition(
+            "city_start_review",
+            frozenset({Stage.CONFIRMED}),
+            Stage.REVIEW,
+            frozenset({Role.CITY_OFFICE}),
+            "city_reviews_cross_region",
+            "001 七(二)2(2)",
+            ("cross_region", "no_open_review", "no_blocker"),
+        ),
+        Transition(
+            "city_review_pass",
+            # A recalled project goes back to the city's filing or approval by amount.
+            frozenset({Stage.REVIEW}),
+            Stage.CITY,
+            _CITY,
+            "no_decision_without_passed_review",
+            "001 七(二)2(1)",
+            ("review_passed", "city_review", "district_runs"),
+        ),
+        Transition(
+            "city_review_clear",
+            # A cross-region project that the city group reviewed and passed may sign.
+            frozenset({Stage.REVIEW}),
+            Stage.CLEARED,
+            _CITY,
+            "no_decision_without_passed_review",
+            "001 七(三)",
+            ("review_passed", "city_review", "cross_region"),
+        ),
+        Transition(
+            "city_review_fail",
+            frozenset({Stage.REVIEW}),
+            Stage.REJECTED,
+            _CITY,
+            "fail_only_failed_review",
+            "001 七(二)2(2)",
+            ("review_failed", "city_review"),
+        ),
+        Transition(
             "sign",
-            frozenset({Stage.CLEARED}),
+            # Filing is enough: the city's acknowledgement is recorded when it comes.
+            frozenset({Stage.CITY, Stage.CLEARED}),
             Stage.SIGNED,
             _OFFICE,
             "no_agreement_before_city_clearance",
             "001 七(三)",
-            ("decision_approved", "city_cleared"),
+            ("district_decision", "signing_permitted", "no_blocker"),
         ),
         Transition(
             "start_landing",
@@ -258,7 +323,33 @@ def _requirement_met(name: str, facts: ProjectFacts) -> bool:
             return facts.city_cleared
         case "no_open_review":
             return not facts.review_open
+        case "no_blocker":
+            return not facts.blockers
+        case "cross_region":
+            return facts.cross_region
+        case "district_runs":
+            return not facts.cross_region
+        case "city_review":
+            return facts.city_round
+        case "district_round":
+            return not facts.city_round
+        case "district_decision":
+            return facts.cross_region or facts.decision is Decision.APPROVED
+        case "signing_permitted":  # 001 七(三): reviewed, approved, or filed by the city group
+            city_passed = facts.city_round and _requirement_met("review_passed", facts)
+            return facts.city_cleared or facts.city_filed or (facts.cross_region and city_passed)
     raise KeyError(name)
+
+
+REQUIREMENT_RULES: Final[dict[str, tuple[str, str]]] = {
+    "district_runs": ("cross_region_is_the_citys", "001 七(二)1(2)"),
+    "district_round": ("city_round_is_the_citys", "001 七(二)2(2)"),
+}
+"""Requirements whose refusal cites a rule of their own rather than the transition's."""
+
+
+BLOCKED_RULE: Final = "blocked_by_rules"
+"""The rule key of a refusal because a 禁止引入 or out-of-scope finding stops the project."""
 
 
 def check_transition(name: str, facts: ProjectFacts, roles: frozenset[Role]) -> Refusal | None:
@@ -266,6 +357,12 @@ def check_transition(name: str, facts: ProjectFacts, roles: frozenset[Role]) -> 
     t = TRANSITIONS[name]
     if not roles & t.roles:
         return Refusal(name, "not_your_role", t.citation, facts.stage)
+    for r in t.requires:
+        if r in REQUIREMENT_RULES and facts.stage in t.sources and not _requirement_met(r, facts):
+            return Refusal(name, *REQUIREMENT_RULES[r], facts.stage)
+    if "no_blocker" in t.requires and facts.stage in t.sources and facts.blockers:
+        # What the documents forbid stops the project, whatever else it has passed.
+        return Refusal(name, BLOCKED_RULE, "、".join(facts.blockers), facts.stage)
     if facts.stage not in t.sources or not all(_requirement_met(r, facts) for r in t.requires):
         return Refusal(name, t.rule, t.citation, facts.stage)
     return None
@@ -274,6 +371,17 @@ def check_transition(name: str, facts: ProjectFacts, roles: frozenset[Role]) -> 
 def available_transitions(facts: ProjectFacts, roles: frozenset[Role]) -> list[Transition]:
     """The moves this person may make now."""
     return [t for t in TRANSITIONS.values() if check_transition(t.name, facts, roles) is None]
+
+
+APPLICATION_ROUTE: Final = "application_route"
+"""The plan's answer: where the investor applies (001 七(二)1)."""
+CROSS_REGION: Final = "cross_region"
+"""A cross-region project, which applies to the city group's office (001 七(二)1(2))."""
+
+
+def is_cross_region(plan: Mapping[str, object]) -> bool:
+    """Whether the investor applied to the city office as a cross-region project."""
+    return plan.get(APPLICATION_ROUTE) == CROSS_REGION
 
 
 def format_serial(prefix: str, year: int, number: int) -> str:

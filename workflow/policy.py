@@ -8,6 +8,7 @@ section of that document it comes from. Another county deploys with its own YAML
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -15,9 +16,12 @@ from typing import Annotated, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from workflow.roles import Role
+
 CITATION_RE: Final = re.compile(r"^(?P<doc>[0-9A-Za-z_-]+) (?P<section>\S.*)$")
 Citation = Annotated[str, Field(pattern=CITATION_RE.pattern, examples=["000 二(二)1(2)"])]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+LAND_RATIO_IDS: Final = ("investment_intensity", "output_per_mu", "tax_per_mu")
 
 
 _T = TypeVar("_T", bound="AmountTier")
@@ -39,11 +43,22 @@ class UnitKind(StrEnum):
     CITY = "city"  # 市招商引资工作领导小组
 
 
+class InForceConfirmation(_Model):
+    """Who confirmed, and on which day, that a document is still in force after its period."""
+
+    on: date
+    by: str = Field(min_length=1)
+
+
 class SourceDocument(_Model):
-    """A source document of the policy (文件)."""
+    """A source document of the policy (文件), with its period of validity where it states one."""
 
     file: str
     title: str
+    effective_from: date | None = None  # 实施日期
+    trial_years: int | None = Field(None, ge=1)  # 试行期
+    validity_source: Citation | None = None
+    still_in_force_confirmed: InForceConfirmation | None = None
 
 
 class Unit(_Model):
@@ -55,6 +70,21 @@ class Unit(_Model):
     kind: UnitKind
     member: bool = False  # 领导小组成员单位
     hosted_by: Identifier | None = None  # the office sits in 经信局
+    business: UnitBusiness | None = None  # 主要负责业务 of the liaison table (附件7)
+    source: Citation
+
+
+class UnitBusiness(_Model):
+    """A unit's main business in following a signed project (附件7's 主要负责业务)."""
+
+    text: str = Field(min_length=1)
+    source: Citation
+
+
+class AgreementFiling(_Model):
+    """Who approves and files (核准并备案) an agreement signed by the district."""
+
+    unit: Identifier
     source: Citation
 
 
@@ -86,13 +116,23 @@ class ReviewDimension(_Model):
     units: tuple[Identifier, ...] = Field(min_length=1)
     focus: str  # 重点评审内容
     veto: bool = False  # 一票否决
+    veto_source: Citation | None = None  # where the documents make a 不同意 here final
     findings: tuple[Identifier, ...] = ()  # screening finding codes shown to this reviewer
+    site_unit: bool = False  # the unit of the project's site reviews it too (附件5 "选址园区")
+    form_units: str | None = None  # the 主审部门 cell exactly as 附件5 prints it; None: not on it
     source: Citation
 
     @property
     def lead_unit(self) -> str:
-        """The unit whose reviewer records this dimension's opinion."""
+        """The first unit named for this dimension (主审)."""
         return self.units[0]
+
+    def units_for(self, site_unit: str | None) -> tuple[str, ...]:
+        """Every unit that gives its own opinion on this dimension for a project sited at the
+        unit `site_unit` (联合评审: each unit the documents name)."""
+        if self.site_unit and site_unit and site_unit not in self.units:
+            return (*self.units, site_unit)
+        return self.units
 
 
 class LandIndicator(_Model):
@@ -131,15 +171,37 @@ class InvestorCategory(_Model):
     id: Identifier
     name: str
     top_tier: bool  # 500强 / 百强 / 上市 / 央企 / 龙头
+    liaison_leader: bool = False  # 高层联络 condition 1: 500强, 龙头 or 关键配套企业
+    park_preferred: bool = False  # 附件2 五: 准高新, 成长型中小企业 are preferred by the park
+    source: Citation
+
+
+class SiteStandard(StrEnum):
+    """Which entry standard (入园标准) a site's projects are screened against."""
+
+    DISTRICT = "district"  # the policy's land_indicators
+    OWN = "own"  # the site's own `indicators`
+    SEPARATE = "separate"  # 另行制定 and not set yet: the office judges
+    ZONE = "zone"  # a special zone whose projects follow other rules: the office judges
+
+
+class Zone(_Model):
+    """An area whose projects the city's rules leave to other regulations (另行规定)."""
+
+    id: Identifier
+    name: str
     source: Citation
 
 
 class Site(_Model):
-    """A town or park a project may be sited in (拟选址)."""
+    """A town or park a project may be sited in (拟选址), and the standard it is held to."""
 
     id: Identifier
     name: str
-    unit: Identifier
+    unit: Identifier | None = None  # the district unit that receives it; none in a zone
+    standard: SiteStandard = SiteStandard.DISTRICT
+    indicators: tuple[LandIndicator, ...] = ()  # only with standard: own
+    zone: Identifier | None = None  # only with standard: zone
     source: Citation
 
 
@@ -150,7 +212,21 @@ class Condition(_Model):
     number: int
     name: str
     text: str
-    automatic: bool = True  # False: only the leading group can recognise it
+    automatic: bool = True  # False: not computable from a plan; a person judges it
+    confirmed_by: Identifier | None = None  # the review dimension whose reviewers confirm it
+    source: Citation
+
+
+class AdmissionException(_Model):
+    """One of the documents' own ways past a blocking finding (例外), such as 001 二's
+    strategic emerging industries: what it says, which blockers it lifts, and who approves it."""
+
+    id: Identifier
+    name: str
+    text: str
+    lifts: tuple[Identifier, ...] = Field(min_length=1)  # prohibited condition ids, or "scope"
+    approver_roles: tuple[Identifier, ...] = Field(min_length=1)  # workflow.roles.Role values
+    approver_body: Identifier  # the unit whose members approve (市招商引资工作领导小组)
     source: Citation
 
 
@@ -209,6 +285,35 @@ class ReviewRules(_Model):
 
     non_veto_disagreement: Literal["flag", "fail"] = "flag"
     source: Citation
+    # How the opinions of a dimension's several units make the dimension's verdict.
+    unit_combination: Literal["any_disagree_disagrees", "lead_unit_decides"] = (
+        "any_disagree_disagrees"
+    )
+    unit_combination_source: Citation | None = None
+
+
+class ServiceItem(_Model):
+    """A published service item (服务事项), its procedure (办理程序) and time limit (办事时限)."""
+
+    name: str
+    procedure: str
+    time_limit: str
+
+
+class PublishedServices(_Model):
+    """What a member unit publishes (000 一(三)2(2)): its duties (工作职责) and service items."""
+
+    unit: Identifier
+    duties: str
+    items: tuple[ServiceItem, ...] = Field(min_length=1)
+    source: Citation
+
+
+class RequiredDimensions(_Model):
+    """The review dimensions a document names, all of which a policy must keep."""
+
+    ids: tuple[Identifier, ...] = Field(min_length=1)
+    source: Citation
 
 
 _POSITION_IDS_REQUIRED: Final = (
@@ -241,6 +346,7 @@ class Policy(_Model):
     sectors: tuple[Sector, ...]
     investor_categories: tuple[InvestorCategory, ...]
     sites: tuple[Site, ...]
+    zones: tuple[Zone, ...] = ()
     priority_conditions: tuple[Condition, ...]
     prohibited_conditions: tuple[Condition, ...]
     liaison_conditions: tuple[Condition, ...]
@@ -250,6 +356,10 @@ class Policy(_Model):
     followup: tuple[FollowupTier, ...] = Field(min_length=1)
     deadlines: Deadlines
     review_rules: ReviewRules
+    admission_exceptions: tuple[AdmissionException, ...] = ()
+    required_dimensions: RequiredDimensions | None = None
+    published_services: tuple[PublishedServices, ...] = ()
+    agreement_filing: AgreementFiling | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -284,9 +394,16 @@ class Policy(_Model):
             for uid in dim.units:
                 if uid not in unit_ids:
                     out.append((("review_dimensions", i, "units"), f"{uid!r} is not a unit"))
-        for i, site in enumerate(self.sites):
-            if site.unit not in unit_ids:
-                out.append((("sites", i, "unit"), f"{site.unit!r} is not a unit"))
+        out += _site_problems(self.sites, unit_ids, {z.id for z in self.zones})
+        if self.agreement_filing and self.agreement_filing.unit not in unit_ids:
+            filer = self.agreement_filing.unit
+            out.append((("agreement_filing", "unit"), f"{filer!r} is not a unit"))
+        dimension_ids = {d.id for d in self.review_dimensions}
+        for i, cond in enumerate(self.prohibited_conditions):
+            if cond.confirmed_by and cond.confirmed_by not in dimension_ids:
+                msg = f"{cond.confirmed_by!r} is not a review dimension"
+                out.append((("prohibited_conditions", i, "confirmed_by"), msg))
+        out += self._exception_problems(unit_ids)
         for pid in _POSITION_IDS_REQUIRED:
             if pid not in position_ids:
                 out.append((("positions",), f"position {pid!r} is required"))
@@ -304,6 +421,26 @@ class Policy(_Model):
             out.append((("units",), "an office (kind: office) is required"))
         return out
 
+    def _exception_problems(self, unit_ids: set[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        liftable = {c.id for c in self.prohibited_conditions} | {"scope"}
+        roles = {r.value for r in Role}
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        for i, exc in enumerate(self.admission_exceptions):
+            loc: tuple[str | int, ...] = ("admission_exceptions", i)
+            out += [
+                ((*loc, "lifts"), f"{b!r} is not a blocker")
+                for b in exc.lifts
+                if b not in liftable
+            ]
+            out += [
+                ((*loc, "approver_roles"), f"{r!r} is not a role")
+                for r in exc.approver_roles
+                if r not in roles
+            ]
+            if exc.approver_body not in unit_ids:
+                out.append(((*loc, "approver_body"), f"{exc.approver_body!r} is not a unit"))
+        return out
+
     def _citations(self) -> list[tuple[tuple[str | int, ...], str]]:
         out: list[tuple[tuple[str | int, ...], str]] = []
         for group in (
@@ -315,15 +452,24 @@ class Policy(_Model):
             "sectors",
             "investor_categories",
             "sites",
+            "zones",
             "priority_conditions",
             "prohibited_conditions",
             "liaison_conditions",
+            "admission_exceptions",
             "routing",
             "followup",
         ):
             out += [
                 ((group, i, "source"), item.source) for i, item in enumerate(getattr(self, group))
             ]
+        out += [
+            (("units", i, "business", "source"), u.business.source)
+            for i, u in enumerate(self.units)
+            if u.business
+        ]
+        if self.agreement_filing:
+            out.append((("agreement_filing", "source"), self.agreement_filing.source))
         out += [
             (("automation_source",), self.automation_source),
             (
@@ -332,6 +478,14 @@ class Policy(_Model):
             ),
             (("deadlines", "monthly_report_source"), self.deadlines.monthly_report_source),
             (("review_rules", "source"), self.review_rules.source),
+        ]
+        if self.review_rules.unit_combination_source:
+            loc = ("review_rules", "unit_combination_source")
+            out.append((loc, self.review_rules.unit_combination_source))
+        out += [
+            (("review_dimensions", i, "veto_source"), d.veto_source)
+            for i, d in enumerate(self.review_dimensions)
+            if d.veto_source
         ]
         return out
 
@@ -351,9 +505,31 @@ class Policy(_Model):
                 return d
         raise KeyError(dimension_id)
 
+    def site_unit(self, site_id: str | None) -> str | None:
+        """The unit (town or park) of a project's site, when the site is known."""
+        return next((site.unit for site in self.sites if site.id == site_id), None)
+
+    def possible_units(self, dimension: ReviewDimension) -> tuple[str, ...]:
+        """Every unit that may review a dimension for some project: its own units, and every
+        site's unit when the site's unit reviews it too (for invitations)."""
+        sites = [site.unit for site in self.sites if site.unit] if dimension.site_unit else []
+        return tuple(dict.fromkeys((*dimension.units, *sites)))
+
+    def confirmations(self, dimension_id: str) -> tuple[Condition, ...]:
+        """The prohibited conditions this dimension's reviewers confirm in a round."""
+        return tuple(c for c in self.prohibited_conditions if c.confirmed_by == dimension_id)
+
     def sector(self, sector_id: str) -> Sector | None:
         """The sector with this id, or None."""
         return next((s for s in self.sectors if s.id == sector_id), None)
+
+    def site(self, site_id: str) -> Site | None:
+        """The site with this id, or None."""
+        return next((s for s in self.sites if s.id == site_id), None)
+
+    def zone(self, zone_id: str) -> Zone | None:
+        """The special zone with this id, or None."""
+        return next((z for z in self.zones if z.id == zone_id), None)
 
     def investor_category(self, category_id: str) -> InvestorCategory | None:
         """The investor category with this id, or None."""
@@ -374,6 +550,28 @@ class Policy(_Model):
     def followup_tier(self, total_wan: Decimal) -> FollowupTier:
         """The follow-up band for a total investment in 万元."""
         return _band(self.followup, total_wan)
+
+
+def _site_problems(
+    sites: tuple[Site, ...], unit_ids: set[str], zone_ids: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for i, site in enumerate(sites):
+        loc: tuple[str | int, ...] = ("sites", i)
+        if site.unit is not None and site.unit not in unit_ids:
+            out.append(((*loc, "unit"), f"{site.unit!r} is not a unit"))
+        if site.unit is None and site.standard is not SiteStandard.ZONE:
+            out.append(((*loc, "unit"), "a site outside a special zone needs its unit"))
+        if (site.standard is SiteStandard.OWN) != bool(site.indicators):
+            out.append(((*loc, "indicators"), "indicators go with standard: own, and only then"))
+        if (site.standard is SiteStandard.ZONE) != (site.zone is not None):
+            out.append(((*loc, "zone"), "a zone goes with standard: zone, and only then"))
+        if site.zone is not None and site.zone not in zone_ids:
+            out.append(((*loc, "zone"), f"{site.zone!r} is not a zone"))
+        for j, ind in enumerate(site.indicators):
+            if ind.id not in LAND_RATIO_IDS:
+                out.append(((*loc, "indicators", j, "id"), f"{ind.id!r} is not a land ratio"))
+    return out
 
 
 def _band(tiers: tuple[_T, ...], amount: Decimal) -> _T:

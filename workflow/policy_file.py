@@ -10,9 +10,11 @@ from typing import Any, Final
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from workflow.policy import Policy
+from workflow.policy_checks import further_problems
 
 DEFAULT_POLICY_PATH: Final = Path(__file__).parent / "policies" / "qingxin.yaml"
 
@@ -45,9 +47,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     try:
         raw = yaml.load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise PolicyFileError(source, [PolicyError("", line, str(exc).splitlines()[0])]) from exc
+        raise PolicyFileError(source, [_yaml_error(text, exc)]) from exc
     if not isinstance(raw, CommentedMap):
         raise PolicyFileError(source, [PolicyError("", 1, "the file must be a mapping")])
     try:
@@ -58,7 +58,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
             loc = tuple(err["loc"])
             errors.append(PolicyError(_dotted(loc), _line_of(raw, loc), _message(err)))
         raise PolicyFileError(source, errors) from exc
-    problems = policy.reference_problems()
+    problems = policy.reference_problems() + further_problems(policy)
     if problems:
         errors = [PolicyError(_dotted(loc), _line_of(raw, loc), msg) for loc, msg in problems]
         raise PolicyFileError(source, errors)
@@ -118,3 +118,43 @@ def _line_of(root: Any, loc: tuple[Any, ...]) -> int | None:
 def _message(err: Any) -> str:
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
+
+
+def _yaml_error(text: str, exc: YAMLError) -> PolicyError:
+    """A YAML error where it is: the problem's line, and for a duplicate key its key path."""
+    if not isinstance(exc, MarkedYAMLError):
+        return PolicyError("", None, str(exc).splitlines()[0])
+    problem = exc.problem_mark
+    line = problem.line + 1 if problem is not None else None
+    message = exc.problem or (exc.context or str(exc).splitlines()[0])
+    path = ""
+    context = exc.context_mark
+    if context is not None and problem is not None:
+        try:
+            root = YAML(typ="rt").compose(text)
+        except YAMLError:
+            root = None
+        if root is not None:
+            path = _dotted(_key_at(root, (context.line, context.column), problem) or ())
+    return PolicyError(path, line, message)
+
+
+def _key_at(node: Node, start: tuple[int, int], key_mark: Any) -> tuple[Any, ...] | None:
+    """The key path of the key at key_mark in the mapping that starts at `start`."""
+    if isinstance(node, MappingNode):
+        if (node.start_mark.line, node.start_mark.column) == start:
+            for key, _value in node.value:
+                mark = key.start_mark
+                if (mark.line, mark.column) == (key_mark.line, key_mark.column):
+                    return (str(key.value),)
+            return ()
+        for key, value in node.value:
+            found = _key_at(value, start, key_mark)
+            if found is not None:
+                return (str(key.value), *found)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            found = _key_at(item, start, key_mark)
+            if found is not None:
+                return (i, *found)
+    return None

@@ -1,97 +1,78 @@
 """Screening (遴选): findings from a plan's figures, each with a status and the rule it cites.
-(Longer than 300 lines: one finding per rule of 001 一–六, kept side by side.)"""
+(Longer than 300 lines: one finding per rule of 001 一–六 and 附件2, kept side by side.)
+
+Phases are screened in workflow/phases.py, priority in workflow/priority.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
-from typing import Final
+from collections.abc import Sequence
+from decimal import Decimal
 
-from workflow.policy import Condition, Policy, SectorGroup
+from workflow.findings import (
+    TWO_PLACES,
+    WAN_PER_YI,
+    Finding,
+    Params,
+    PhaseFigures,
+    PlanFigures,
+    Status,
+    per_mu,
+    quantized,
+    ratios_of,
+)
+from workflow.phases import phase_findings
+from workflow.policy import Condition, LandIndicator, Policy, SectorGroup, Site, SiteStandard
+from workflow.priority import priority_findings
 
-TWO_PLACES: Final = Decimal("0.01")
-WAN_PER_YI: Final = Decimal(10000)
+__all__ = [
+    "TWO_PLACES",
+    "WAN_PER_YI",
+    "Finding",
+    "PhaseFigures",
+    "PlanFigures",
+    "Status",
+    "findings_for_dimension",
+    "land_ratios",
+    "per_mu",
+    "screen",
+]
 
-
-class Status(StrEnum):
-    """How a finding stands."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    INFO = "info"
-    UNKNOWN = "unknown"  # 无法评估: the data is missing
-
-
-@dataclass(frozen=True, slots=True)
-class PlanFigures:
-    """The figures and answers of a plan that screening reads; None means not given."""
-
-    land_area_mu: Decimal | None = None
-    total_investment_wan: Decimal | None = None
-    fixed_asset_wan: Decimal | None = None
-    annual_output_yi: Decimal | None = None
-    annual_tax_wan: Decimal | None = None
-    automation_rate: Decimal | None = None
-    rd_share: Decimal | None = None
-    transformer_kva: Decimal | None = None
-    sector: str | None = None
-    site: str | None = None
-    investor_category: str | None = None
-    high_tech: bool | None = None
-    famous_brand: bool | None = None
-    phd_lead: bool | None = None
-    research_platform: bool | None = None
-    headquarters: bool | None = None
-    encouraged: bool | None = None
-    capacity_expansion: bool | None = None
-    ecological_redline: bool | None = None
-    core_technology: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One screening result: `code` names its template; `params` are plain values."""
-
-    code: str
-    status: Status
-    citation: str
-    params: dict[str, str | int | bool | None] = field(default_factory=dict)
-
-
-def _q(value: Decimal) -> str:
-    text = format(value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def per_mu(amount_wan: Decimal | None, area: Decimal | None) -> Decimal | None:
-    """An amount per 亩 (万元/亩), unrounded; None when either figure is missing or no land."""
-    if amount_wan is None or area is None or area <= 0:
-        return None
-    return amount_wan / area
+_q = quantized
 
 
 def land_ratios(plan: PlanFigures) -> dict[str, Decimal | None]:
     """The 附件2 per-mu figures in 万元/亩: investment intensity, output and tax."""
-    output_wan = None if plan.annual_output_yi is None else plan.annual_output_yi * WAN_PER_YI
-    return {
-        "investment_intensity": per_mu(plan.fixed_asset_wan, plan.land_area_mu),
-        "output_per_mu": per_mu(output_wan, plan.land_area_mu),
-        "tax_per_mu": per_mu(plan.annual_tax_wan, plan.land_area_mu),
-    }
+    return ratios_of(
+        plan.land_area_mu, plan.fixed_asset_wan, plan.annual_output_yi, plan.annual_tax_wan
+    )
+
+
+def applicable_indicators(site: Site | None, policy: Policy) -> tuple[LandIndicator, ...] | None:
+    """The land indicators a site's projects are held to; None when its standard is not set
+    (另行制定) or other rules apply (a special zone)."""
+    if site is None or site.standard is SiteStandard.DISTRICT:
+        return policy.land_indicators
+    if site.standard is SiteStandard.OWN:
+        return site.indicators
+    return None
 
 
 def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
     """Every finding for a plan, in the order a reader expects them."""
     ratios = land_ratios(plan)
-    out = [*_scope_and_sector(plan, policy), *_indicators(ratios, policy)]
-    out.append(_automation(plan, policy))
+    site = policy.site(plan.site) if plan.site else None
+    indicators = applicable_indicators(site, policy)
+    park_rules = indicators is not None  # 附件2 holds the site's projects
+    out = [*_scope_and_sector(plan, policy), *_indicators(ratios, indicators, policy)]
+    out.append(_automation(plan, policy, park_rules))
     out.append(
         _bool_finding("high_tech", plan.high_tech, Status.PASS, Status.INFO, "000 附件2 五")
     )
-    out.append(_environment(plan))
-    out.append(_site(plan, policy))
+    out += _environment(plan, park_rules)
+    out.append(_safety(plan))
+    out += _site(plan, policy, site)
+    out += _plot_ratio(plan)
+    out += phase_findings(plan, indicators)
     if plan.rd_share is not None:
         out.append(Finding("rd_share", Status.INFO, "001 五(六)", {"value": _q(plan.rd_share)}))
     if plan.transformer_kva is not None:
@@ -104,9 +85,8 @@ def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
             )
         )
     out.append(_investor(plan, policy))
-    indicator_failed = any(f.status is Status.FAIL for f in out if f.code in ratios)
-    out += _prohibited(plan, policy, indicator_failed)
-    out += _conditions("priority", policy.priority_conditions, _priority_matches(plan, policy))
+    out += _prohibited(plan, policy, out)
+    out += priority_findings(plan, policy, out)
     out += _conditions(
         "liaison", policy.liaison_conditions, _liaison_matches(plan, policy, ratios)
     )
@@ -144,33 +124,50 @@ def _scope_and_sector(plan: PlanFigures, policy: Policy) -> list[Finding]:
     return [scope, fit]
 
 
-def _indicators(ratios: dict[str, Decimal | None], policy: Policy) -> list[Finding]:
+def _indicators(
+    ratios: dict[str, Decimal | None],
+    indicators: Sequence[LandIndicator] | None,
+    policy: Policy,
+) -> list[Finding]:
     out = []
-    for ind in policy.land_indicators:
+    # A site without a standard of its own yet is still shown the figures, unjudged.
+    applied = indicators is not None
+    for ind in indicators if indicators is not None else policy.land_indicators:
         value = ratios.get(ind.id)
-        params: dict[str, str | int | bool | None] = {
+        params: Params = {
             "name": ind.name,
             "unit": ind.unit,
             "threshold": _q(ind.threshold),
+            "applied": applied,
         }
         if value is None:
-            out.append(Finding(ind.id, Status.UNKNOWN, ind.source, params))
+            status = Status.UNKNOWN if applied else Status.INFO
+            out.append(Finding(ind.id, status, ind.source, params))
             continue
         status = Status.PASS if value >= ind.threshold else Status.FAIL
-        out.append(Finding(ind.id, status, ind.source, {**params, "value": _q(value)}))
+        out.append(
+            Finding(
+                ind.id,
+                status if applied else Status.INFO,
+                ind.source,
+                {**params, "value": _q(value)},
+            )
+        )
     return out
 
 
-def _automation(plan: PlanFigures, policy: Policy) -> Finding:
-    params: dict[str, str | int | bool | None] = {"threshold": _q(policy.automation_rate_min)}
+def _automation(plan: PlanFigures, policy: Policy, park_rules: bool) -> Finding:
+    params: Params = {"threshold": _q(policy.automation_rate_min), "applied": park_rules}
     if plan.automation_rate is None:
-        return Finding("automation", Status.UNKNOWN, policy.automation_source, params)
+        status = Status.UNKNOWN if park_rules else Status.INFO
+        return Finding("automation", status, policy.automation_source, params)
     # 附件2 四 also accepts automated or intelligent main processes, which only a reviewer
     # can judge, so a low robot-substitution rate is a warning, not a failure.
     ok = plan.automation_rate >= policy.automation_rate_min
+    status = (Status.PASS if ok else Status.WARN) if park_rules else Status.INFO
     return Finding(
         "automation",
-        Status.PASS if ok else Status.WARN,
+        status,
         policy.automation_source,
         {**params, "value": _q(plan.automation_rate)},
     )
@@ -184,25 +181,90 @@ def _bool_finding(
     return Finding(code, yes if value else no, citation, {"value": value})
 
 
-def _environment(plan: PlanFigures) -> Finding:
+def _environment(plan: PlanFigures, park_rules: bool) -> list[Finding]:
+    """The red line (001 四(一)), and the park's entry standard (附件2 三): 规划环评 and the
+    industry's environmental negative list. Where 附件2 does not hold the site, its own
+    standard decides, so a park answer is shown for the environment bureau, not judged."""
     if plan.ecological_redline is None:
-        return Finding("environmental_entry", Status.UNKNOWN, "001 四(一)")
-    status = Status.FAIL if plan.ecological_redline else Status.PASS
-    return Finding(
-        "environmental_entry", status, "001 四(一)", {"redline": plan.ecological_redline}
-    )
+        out = [Finding("environmental_entry", Status.UNKNOWN, "001 四(一)")]
+    else:
+        status = Status.FAIL if plan.ecological_redline else Status.PASS
+        out = [
+            Finding(
+                "environmental_entry",
+                status,
+                "001 四(一)",
+                {"redline": plan.ecological_redline},
+            )
+        ]
+    for code, value, bad in (
+        ("planning_eia", plan.planning_eia, False),
+        ("environment_negative_list", plan.environment_negative_list, True),
+    ):
+        params: Params = {"value": value, "applied": park_rules}
+        if value is None:
+            out.append(Finding(code, Status.UNKNOWN, "000 附件2 三", params))
+        elif not park_rules:
+            out.append(
+                Finding(code, Status.WARN if value is bad else Status.INFO, "000 附件2 三", params)
+            )
+        else:
+            out.append(
+                Finding(code, Status.FAIL if value is bad else Status.PASS, "000 附件2 三", params)
+            )
+    return out
 
 
-def _site(plan: PlanFigures, policy: Policy) -> Finding:
-    site = next((s for s in policy.sites if s.id == plan.site), None)
+def _safety(plan: PlanFigures) -> Finding:
+    """001 四(二): the 安全生产条件, and safety installations 同时设计、同时施工、同时投入使用."""
+    if plan.work_safety is None:
+        return Finding("work_safety", Status.UNKNOWN, "001 四(二)")
+    status = Status.PASS if plan.work_safety else Status.FAIL
+    return Finding("work_safety", status, "001 四(二)", {"value": plan.work_safety})
+
+
+def _site(plan: PlanFigures, policy: Policy, site: Site | None) -> list[Finding]:
     if site is None:
-        return Finding(
-            "site",
-            Status.UNKNOWN if plan.site is None else Status.WARN,
-            "000 一(二)1(3)",
-            {"site": plan.site},
+        return [
+            Finding(
+                "site",
+                Status.UNKNOWN if plan.site is None else Status.WARN,
+                "000 一(二)1(3)",
+                {"site": plan.site},
+            )
+        ]
+    out = [Finding("site", Status.INFO, site.source, {"site": site.name})]
+    if site.standard is SiteStandard.SEPARATE:
+        out.append(
+            Finding(
+                "site_standard",
+                Status.WARN,
+                site.source,
+                {"kind": "separate", "site": site.name, "zone": None},
+            )
         )
-    return Finding("site", Status.INFO, site.source, {"site": site.name})
+    elif site.standard is SiteStandard.ZONE:
+        zone = policy.zone(site.zone) if site.zone else None
+        out.append(
+            Finding(
+                "site_standard",
+                Status.WARN,
+                zone.source if zone else site.source,
+                {"kind": "zone", "site": site.name, "zone": zone.name if zone else None},
+            )
+        )
+    elif site.standard is SiteStandard.OWN:
+        out.append(
+            Finding("site_standard", Status.INFO, site.source, {"kind": "own", "site": site.name})
+        )
+    return out
+
+
+def _plot_ratio(plan: PlanFigures) -> list[Finding]:
+    # 附件2 一: 容积率严格遵守所在园区控规要求; the control plan gives the figure, not the policy.
+    if plan.plot_ratio is None:
+        return []
+    return [Finding("plot_ratio", Status.INFO, "000 附件2 一", {"value": _q(plan.plot_ratio)})]
 
 
 def _investor(plan: PlanFigures, policy: Policy) -> Finding:
@@ -213,14 +275,23 @@ def _investor(plan: PlanFigures, policy: Policy) -> Finding:
         "investor_category",
         Status.INFO,
         cat.source,
-        {"category": cat.name, "top_tier": cat.top_tier},
+        {"category": cat.name, "top_tier": cat.top_tier, "park_preferred": cat.park_preferred},
     )
 
 
-def _prohibited(plan: PlanFigures, policy: Policy, indicator_failed: bool) -> list[Finding]:
+_INDICATOR_CODES = frozenset({"investment_intensity", "output_per_mu", "tax_per_mu"})
+_NON_COMPLIANT_CODES = frozenset(
+    {"environmental_entry", "planning_eia", "environment_negative_list", "work_safety"}
+)
+
+
+def _prohibited(plan: PlanFigures, policy: Policy, earlier: list[Finding]) -> list[Finding]:
+    """六(五) when an indicator fails for the whole or for any phase; 六(三) when the red line,
+    the park's environmental standard or work safety fails."""
+    failed = {f.code for f in earlier if f.status is Status.FAIL}
     triggered = {
-        "below_indicators": indicator_failed,
-        "non_compliant": plan.ecological_redline is True,
+        "below_indicators": bool(failed & (_INDICATOR_CODES | {"phase_indicator"})),
+        "non_compliant": bool(failed & _NON_COMPLIANT_CODES),
     }
     out = [
         Finding("prohibited", Status.FAIL, c.source, {"number": c.number, "name": c.name})
@@ -232,27 +303,6 @@ def _prohibited(plan: PlanFigures, policy: Policy, indicator_failed: bool) -> li
     return out
 
 
-def _priority_matches(plan: PlanFigures, policy: Policy) -> set[str]:
-    sector = policy.sector(plan.sector) if plan.sector else None
-    cat = policy.investor_category(plan.investor_category) if plan.investor_category else None
-    total = plan.total_investment_wan
-    matches = {
-        "encouraged": plan.encouraged is True,
-        "top_investor": plan.encouraged is True and cat is not None and cat.top_tier,
-        "big_manufacturing": sector is not None
-        and sector.manufacturing
-        and total is not None
-        and total >= policy.priority_min_manufacturing_wan,
-        "headquarters": plan.headquarters is True,
-        "brand_hightech": plan.famous_brand is True or plan.high_tech is True,
-        "research_strength": plan.phd_lead is True
-        or (plan.rd_share is not None and plan.rd_share >= policy.priority_min_rd_share),
-        "research_platform": plan.research_platform is True,
-        "capacity_expansion": plan.capacity_expansion is True,
-    }
-    return {k for k, v in matches.items() if v}
-
-
 def _liaison_matches(
     plan: PlanFigures, policy: Policy, ratios: dict[str, Decimal | None]
 ) -> set[str]:
@@ -260,7 +310,7 @@ def _liaison_matches(
     tax = ratios.get("tax_per_mu")
     tax_floor = next((i.threshold for i in policy.land_indicators if i.id == "tax_per_mu"), None)
     matches = {
-        "top_enterprise": cat is not None and cat.top_tier,
+        "top_enterprise": cat is not None and cat.liaison_leader,
         "core_technology": plan.core_technology is True,
         "high_tax": tax is not None and tax_floor is not None and tax > tax_floor,
     }

@@ -85,6 +85,22 @@ def _sum_at_most(check_id: str, parts: tuple[str, ...], whole: str) -> Check:
     )
 
 
+def phase_total(v: Values, item: str) -> Decimal:
+    """The answered phases' `item` added up."""
+    return sum((row[item] for row in v.get("phase_figures") or [] if item in row), D(0))
+
+
+def _phases_at_most(check_id: str, item: str, whole: str) -> Check:
+    """The phases' `item` together never exceed the plan's `whole` (001 四(三)). Falling short
+    is not refused here, since the whole may be edited later; screening reports it."""
+    return Check(
+        check_id,
+        ("phase_figures", whole),
+        lambda v: whole not in v or phase_total(v, item) <= v[whole],
+        lambda v: {"total": phase_total(v, item), "whole": v.get(whole)},
+    )
+
+
 def _phase_problem(v: Values) -> dict[str, Any] | None:
     """The first phase whose dates are out of order, or None."""
     previous: str | None = None
@@ -125,6 +141,8 @@ PLAN_FORM: Final = FormSpec(
         Field("investor_category", Kind.CHOICE, choices_from="investor_categories"),
         Field("site", Kind.CHOICE, choices_from="sites", choices=("other",)),  # 第4项
         _text("site_other", condition=lambda v: v.get("site") == "other"),
+        # 遴选办法 七(二)1: here, or the city office for a cross-region project.
+        Field("application_route", Kind.CHOICE, choices=("local", "cross_region")),
         Field("land_area", Kind.DECIMAL, unit="mu", min=D(0), min_exclusive=True, max=D(100_000)),
         Field("land_use", Kind.CHOICE, choices=("purchase", "lease")),
         Field(
@@ -138,6 +156,8 @@ PLAN_FORM: Final = FormSpec(
             choices=("multi_storey", "single_storey_steel"),
             condition=lambda v: v.get("plant_area", 0) > 0,
         ),
+        # 容积率 as the park's control plan gives it (附件2 一): asked, never a threshold.
+        Field("plot_ratio", Kind.DECIMAL, required=False, min=D(0), min_exclusive=True, max=D(20)),
         _money("total_investment", min_exclusive=True),  # 第6项
         _money("fixed_investment"),
         _money("land_investment"),
@@ -152,6 +172,21 @@ PLAN_FORM: Final = FormSpec(
             items=(
                 Field("start", Kind.YEAR_MONTH, not_before_today=True),
                 Field("end", Kind.YEAR_MONTH, not_before_today=True),
+            ),
+        ),
+        # 遴选办法 四(三): each phase's own input and output, screened like the whole.
+        Field(
+            "phase_figures",
+            Kind.GROUP,
+            count_from="phase_count",
+            condition=lambda v: v.get("phase_count", 1) > 1,
+            items=(
+                Field(
+                    "land", Kind.DECIMAL, unit="mu", min=D(0), min_exclusive=True, max=D(100_000)
+                ),
+                _money("fixed_investment"),
+                _money("output", unit="yi_yuan"),
+                _money("tax"),
             ),
         ),
         Field("transformer_kva", Kind.DECIMAL, unit="kva", min=D(0), max=D(10_000_000)),  # 第8项
@@ -179,10 +214,15 @@ PLAN_FORM: Final = FormSpec(
         Field("rd_staff_share", Kind.PERCENT, min=D(0), max=D(100)),
         _yes_no("phd_lead"),
         _yes_no("rd_platform"),
+        _yes_no("core_technology"),  # 高层联络 (2)
         _yes_no("headquarters"),
         Field("encouraged_category", Kind.CHOICE, choices=YES_NO_UNSURE),
         _yes_no("expansion"),
+        _yes_no("single_project"),  # 遴选办法 五(三) 单体
         Field("eco_red_line", Kind.CHOICE, choices=YES_NO_UNSURE),
+        Field("planning_eia", Kind.CHOICE, choices=YES_NO_UNSURE),  # 机制附件2 三
+        Field("environment_negative_list", Kind.CHOICE, choices=YES_NO_UNSURE),
+        Field("work_safety", Kind.CHOICE, choices=YES_NO_UNSURE),  # 遴选办法 四(二)
         Field("feasibility_report", Kind.FILE, required=False, max_size=MAX_FILE_SIZE),
     ),
     checks=(
@@ -193,6 +233,8 @@ PLAN_FORM: Final = FormSpec(
             "fixed_investment",
         ),
         _sum_at_most("floor_area_parts", ("plant_area", "office_area"), "floor_area"),
+        _phases_at_most("phase_land", "land", "land_area"),
+        _phases_at_most("phase_fixed_investment", "fixed_investment", "fixed_investment"),
         Check(
             "phase_dates",
             ("phases",),

@@ -1,4 +1,5 @@
-"""An investor's registration on first contact: name, company, phone, consent to data use."""
+"""An investor's registration on first contact (name, company, phone, consent to data use),
+and an official's work phone when they join."""
 
 from __future__ import annotations
 
@@ -16,3 +17,11 @@ REGISTRATION_FORM: Final = FormSpec(
         Field("consent", Kind.CHOICE, choices=("agree",)),
     ),
 )
+
+WORK_PHONE_FORM: Final = FormSpec(
+    id="work_phone",
+    template="forms/registration",
+    fields=(Field("work_phone", Kind.PHONE),),
+)
+"""An official's work phone, asked when they join by invitation: the liaison table prints it
+under their name (附件7: 联络领导（电话）、联络办事员（电话）)."""

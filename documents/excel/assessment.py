@@ -159,6 +159,7 @@ def _projects(wb: Workbook, a: Assessment, text: Texts) -> None:
         ("production_kept", 9, None),
         ("kept", 8, None),
         ("status", 14, None),
+        ("differs", 24, None),
     ]
     sheet = TableSheet(
         wb,
@@ -184,6 +185,7 @@ def _projects(wb: Workbook, a: Assessment, text: Texts) -> None:
                 text("kept", code=p.production_kept(a.as_of)),
                 text("kept", code=p.kept(a.as_of)),
                 text("status", code=p.status),
+                text("differs", codes=p.differs_from_screening),
             ]
         )
     sheet.finish()

@@ -75,6 +75,8 @@ class CityFiling:
     contact: str | None = None  # 联系人及电话
     submitted_on: date | None = None
     remarks: str | None = None
+    exceptions: list[str] = field(default_factory=list)  # approved 例外 (001 二, 四(三))
+    city_reviewed: bool = False  # the outcome is the city group's own review (001 七(二)2(2))
 
     def __post_init__(self) -> None:
         check_choice("route", self.route, SIGNATURE_ROWS)
@@ -155,8 +157,10 @@ def _form(form: CityFiling, kind: str, renderer: Renderer | None) -> bytes:
         ),
     )
     wide("priority", text.lines("priority", items=form.priority))
+    if form.exceptions:
+        wide("exceptions", text.lines("priority", items=form.exceptions))
     pair(
-        "review",
+        "city_review" if form.city_reviewed else "review",
         text("outcome", code=form.review_outcome),
         "reviewed_on",
         text("day", value=form.reviewed_on),

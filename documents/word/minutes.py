@@ -45,6 +45,15 @@ class AttendeeGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A unit's 不同意 in the review that brought a project to the meeting."""
+
+    dimension: str
+    unit: str
+    opinion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
     """A project the meeting discussed and what it decided (000 一(二)2)."""
 
@@ -58,6 +67,8 @@ class AgendaItem:
     conditions: list[str] = field(default_factory=list)
     remarks: str | None = None
     veto_dimension: str | None = None
+    disagreements: list[Disagreement] = field(default_factory=list)  # named, never relabelled
+    exceptions: list[str] = field(default_factory=list)  # approved 例外 (001 二, 四(三)), printed
 
     def __post_init__(self) -> None:
         check_choice("outcome", self.outcome, OUTCOMES)
@@ -109,11 +120,12 @@ def meeting_minutes(minutes: Minutes, *, renderer: Renderer | None = None) -> by
 
     paragraph(doc)
     paragraph(doc, text("agenda_heading"), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(doc, text("intro", count=len(minutes.items)), indent=True)
+    dissent = sum(1 for item in minutes.items if item.disagreements)
+    paragraph(doc, text("intro", count=len(minutes.items), dissent=dissent), indent=True)
     for index, item in enumerate(minutes.items, start=1):
         heading, *body = text.lines("item", index=index, it=item)
         paragraph(doc, heading, bold=True, indent=True)
-        for line in body:
+        for line in [*body, *item.exceptions]:
             paragraph(doc, line, indent=True)
     decisions = sorted({item.decision for item in minutes.items})
     for line in text.lines("closing", decisions=decisions):

@@ -18,8 +18,10 @@ def plan_sheet(
     rows: Sequence[tuple[str, str]],
     *,
     renderer: Renderer | None = None,
+    notes: Sequence[str] = (),
 ) -> bytes:
-    """The plan as a two-column table of the items the investor answered."""
+    """The plan as a two-column table of the items the investor answered, and `notes` under
+    it (the approved exceptions, 001 二 and 四(三), as printed)."""
     text = Texts(renderer, TEMPLATE)
     doc = new_document(body_size=12)
     title(doc, text("title", name=project_name), size=18)
@@ -28,4 +30,6 @@ def plan_sheet(
     table.row([text("col_item"), text("col_answer")], header=True)
     for label, value in rows:
         table.row([label, value], labels=(0,))
+    for note in notes:
+        paragraph(doc, note)
     return to_bytes(doc)

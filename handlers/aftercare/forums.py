@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.forum import FORUM_OPINION_FORM
-from conversations.forms.meeting import MEETING_FORM
+from conversations.forms.meeting import FORUM_FORM, VISIT_FORM
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import deployment, forms
@@ -25,11 +25,13 @@ from workflow.roles import Role
 
 SIGNED = (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION, Stage.PRODUCTION)
 ORGANISERS = frozenset({Role.OFFICE, Role.LEADER})
+LEADING_GROUP = ("leading_group_leader", "leading_group_deputy", "leading_group_member")
+"""The roster positions of the district's leading group (000 附件1)."""
 
 
 def forum(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
     """Schedule an investors' forum."""
-    return Outcome(forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, "forum"))
+    return Outcome(forms.start(s, uow, actor, event.chat_id, FORUM_FORM.id, "forum"))
 
 
 def visit(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
@@ -152,7 +154,7 @@ def forum_action(
         if project is None:
             raise HandlerError("common#stale_button")
         return Outcome(
-            forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id, f"visit:{project.id}")
+            forms.start(s, uow, actor, event.chat_id, VISIT_FORM.id, f"visit:{project.id}")
         )
     meeting = uow.decisions.meeting(data.arg_int(0))
     if meeting is not None and meeting.kind not in ("forum", "visit"):
@@ -219,12 +221,17 @@ def summary(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Rep
         actor_id=actor.person_id,
         note=f"{len(rows)} opinion(s)",
     )
-    leaders = [
-        p.id for p in uow.people.holders(Role.LEADER.value) if p.id and p.id != actor.person_id
-    ]
     build = message(s, "forums#summary", meeting=meeting, rows=rows)
-    notify_many(s, uow, leaders, build, dedupe_key=f"fo:{meeting.id}:summary")
+    notify_many(s, uow, summary_readers(uow, actor), build, dedupe_key=f"fo:{meeting.id}:summary")
     return build(actor.locale)
+
+
+def summary_readers(uow: UnitOfWork, actor: Actor) -> list[int]:
+    """Who gets a forum's or a visit's summary, whoever closed it: the office and the leading
+    group (its 组长, 副组长 and members of 附件1, and the district leaders), but the closer."""
+    people = [p for role in (Role.OFFICE, Role.LEADER) for p in uow.people.holders(role.value)]
+    people += [p for pos in LEADING_GROUP for p in uow.people.position_holders(pos)]
+    return [pid for pid in dict.fromkeys(p.id for p in people if p.id) if pid != actor.person_id]
 
 
 def reminders(s: Services, uow: UnitOfWork) -> int:

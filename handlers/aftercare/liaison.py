@@ -130,7 +130,12 @@ def liaison_action(
         actor_id=actor.person_id,
         to_value=f"{unit}:{row.leader_id}/{row.officer_id}",
     )
-    for pid, role in ((row.leader_id, "leader"), (row.officer_id, "officer")):
+    # One person in both roles (a district leader, say) is told once, of both.
+    if row.leader_id and row.leader_id == row.officer_id:
+        told: tuple[tuple[int | None, str], ...] = ((row.leader_id, "both"),)
+    else:
+        told = ((row.leader_id, "leader"), (row.officer_id, "officer"))
+    for pid, role in told:
         if pid:
             notify(
                 s,
@@ -176,10 +181,11 @@ def table_document(s: Services, uow: UnitOfWork, project: Project) -> Document:
                 n for n in (_name(uow, a.leader_id), _name(uow, a.officer_id)) if n
             ]
             continue
+        business = s.policy.unit(a.unit_id).business
         rows.append(
             LiaisonRow(
                 unit=_unit_name(s, a.unit_id),
-                duties=a.duties,
+                duties=a.duties or (business.text if business else None),
                 leader=_contact(uow, a.leader_id),
                 officer=_contact(uow, a.officer_id),
             )
@@ -193,7 +199,7 @@ def table_document(s: Services, uow: UnitOfWork, project: Project) -> Document:
         dated=s.today(),
         followed_by=tier.followed_by,
         rows=rows,
-        district_leaders=district_leaders,
+        district_leaders=list(dict.fromkeys(district_leaders)),  # each person once
     )
     return Document(
         s.file_name("liaison", serial=project.serial),

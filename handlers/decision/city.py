@@ -1,6 +1,8 @@
 """City filing or approval by total investment (001 七(二)2): below 3亿 filed with the city
 office; from 3亿 approved by the 常务副组长; from 10亿 reviewed by the 常务副组长, then
-approved by the 组长. Each may approve, or return with a comment; the city may recall."""
+approved by the 组长. Each may approve, or return with a comment; the city may recall
+(handlers/decision/city_round.py). Filing is enough to sign (001 七(三)): the city office's
+acknowledgement is recorded when it comes, before or after signing."""
 
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.intake.plans import plan_figures
 from handlers.notify import notify_many, notify_role
+from handlers.pipeline.admission_view import document_lines
 from handlers.review.sheet import DOCX
 from handlers.stages import move
 from storage.tables import CityAction, CityCase, Project
 from storage.uow import UnitOfWork
+from workflow.pipeline import Stage
 from workflow.policy import RouteKind
 from workflow.roles import CITY_ROLES, Role
 
@@ -55,24 +59,31 @@ def send_to_city(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -
         note=project.serial,
     )
     _send_card(s, uow, case, project)
-    return [Reply(s.renderer.message(actor.locale, "city#sent", project=project, tier=tier.name))]
+    text = s.renderer.message(
+        actor.locale, "city#sent", project=project, tier=tier.name, route=case.route
+    )
+    return [Reply(text)]
 
 
 def _send_card(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -> None:
     position = _approvers(s, case)[case.step]
     doc = city_form(s, uow, case, project)
     stored = uow.outbox.store_file(doc.filename, doc.content or b"", doc.mime_type)
+    rnd = uow.reviews.latest(project.id or 0)
+    reviewed = rnd is not None and rnd.level == "city"  # back after the city's own round
     notify_role(
         s,
         uow,
         POSITION_ROLE[position],
-        lambda loc: city_card(s, case, project, loc),
+        lambda loc: city_card(s, case, project, loc, reviewed),
         dedupe_key=f"city:{case.id}:{case.step}",
         file_id=stored.id,
     )
 
 
-def city_card(s: Services, case: CityCase, project: Project, locale: str) -> Reply:
+def city_card(
+    s: Services, case: CityCase, project: Project, locale: str, city_reviewed: bool = False
+) -> Reply:
     """The card of the official who acts now: approve (or acknowledge), return, recall."""
     label = lambda k: s.renderer.message(locale, f"city#btn_{k}")  # noqa: E731
     first = "ack" if case.route == RouteKind.FILING.value else "ok"
@@ -85,7 +96,12 @@ def city_card(s: Services, case: CityCase, project: Project, locale: str) -> Rep
         3,
     )
     text = s.renderer.message(
-        locale, "city#card", project=project, case=case, position=_approvers(s, case)[case.step]
+        locale,
+        "city#card",
+        project=project,
+        case=case,
+        position=_approvers(s, case)[case.step],
+        city_reviewed=city_reviewed,
     )
     return Reply(text, buttons, card=f"cy:{case.id}")
 
@@ -130,12 +146,14 @@ def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) ->
         priority=[f["params"]["name"] for f in project.findings if f["code"] == "priority"],
         review_outcome=rnd.outcome if rnd else None,  # type: ignore[arg-type]
         reviewed_on=rnd.closed_at.astimezone(s.timezone).date() if rnd and rnd.closed_at else None,
+        city_reviewed=rnd is not None and rnd.level == "city",
         decision=item.decision if item else None,  # type: ignore[arg-type]
         decided_on=item.decided_at.astimezone(s.timezone).date()
         if item and item.decided_at
         else None,
         actions=actions,
         submitted_on=case.submitted_at.astimezone(s.timezone).date(),
+        exceptions=document_lines(s, uow, project),
     )
     build = filing_form if case.route == RouteKind.FILING.value else approval_form
     return Document(
@@ -155,26 +173,33 @@ def _position_of(s: Services, uow: UnitOfWork, person_id: int | None) -> str | N
 def city_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
-    """A city official's buttons: acknowledge or approve, return, recall."""
-    case = uow.decisions.city_case(data.arg_int(0))
-    project = uow.projects.get(case.project_id) if case else None
-    if case is None or project is None:
-        raise HandlerError("common#stale_button")
+    """A city official's buttons: acknowledge or approve, return (the recall is
+    city_round.py's, which opens the city's own round)."""
+    case, project = case_and_project(uow, data)
     if case.status != "pending":
         raise HandlerError("city#closed", serial=project.serial)
     position = _approvers(s, case)[case.step]
     if data.action in ("ok", "ack") and not actor.has(POSITION_ROLE[position]):
         raise Refused("city#not_your_step", audit_action="refused:city_approve", position=position)
-    if data.action in ("ret", "recall") and not (actor.roles & CITY_ROLES):
+    if data.action == "ret" and not (actor.roles & CITY_ROLES):
         raise Refused("common#not_allowed", audit_action=f"refused:city_{data.action}")
     if data.action == "ret":
         return Outcome(forms.start(s, uow, actor, event.chat_id, CITY_COMMENT.id, str(case.id)))
-    if data.action == "recall":
-        return _recall(s, uow, actor, case, project)
-    return _approve(s, uow, actor, case, project)
+    if data.action in ("ok", "ack"):
+        return _approve(s, uow, actor, case, project)
+    raise HandlerError("common#stale_button")
 
 
-def _act(
+def case_and_project(uow: UnitOfWork, data: CallbackData) -> tuple[CityCase, Project]:
+    """The case a city button names, and its project."""
+    case = uow.decisions.city_case(data.arg_int(0))
+    project = uow.projects.get(case.project_id) if case else None
+    if case is None or project is None:
+        raise HandlerError("common#stale_button")
+    return case, project
+
+
+def act(
     s: Services,
     uow: UnitOfWork,
     actor: Actor,
@@ -182,6 +207,7 @@ def _act(
     action: str,
     note: str | None = None,
 ) -> None:
+    """Record what a city official did on a case, with its audit row."""
     uow.decisions.add(
         CityAction(
             case_id=case.id or 0, actor_id=actor.person_id, action=action, note=note, at=s.clock()
@@ -194,7 +220,7 @@ def _approve(
     s: Services, uow: UnitOfWork, actor: Actor, case: CityCase, project: Project
 ) -> Outcome:
     approvers = _approvers(s, case)
-    _act(s, uow, actor, case, "acknowledge" if case.route == RouteKind.FILING.value else "approve")
+    act(s, uow, actor, case, "acknowledge" if case.route == RouteKind.FILING.value else "approve")
     if case.step + 1 < len(approvers):  # 10亿 and above: the 组长 approves next
         case.step += 1
         uow.session.add(case)
@@ -206,32 +232,24 @@ def _approve(
     case.status, case.closed_at = "cleared", s.clock()
     uow.session.add(case)
     uow.session.flush()
-    move(s, uow, actor, project, "city_clear", roles=actor.roles)
-    _tell_office(s, uow, project, "city#cleared_notice", route=case.route)
-    return Outcome(
-        [
-            Reply(
-                s.renderer.message(
-                    actor.locale, "city#cleared", project=project, route=case.route
-                ),
-                edit=True,
-            )
-        ]
+    if project.stage == Stage.CITY.value:
+        move(s, uow, actor, project, "city_clear", roles=actor.roles)
+    # A filed project may have signed already (001 七(三)): the acknowledgement is only recorded.
+    tell_office(s, uow, project, "city#cleared_notice", route=case.route, stage=project.stage)
+    text = s.renderer.message(
+        actor.locale, "city#cleared", project=project, route=case.route, stage=project.stage
     )
+    return Outcome([Reply(text, recall_keyboard(s, case, project, actor.locale), edit=True)])
 
 
-def _recall(
-    s: Services, uow: UnitOfWork, actor: Actor, case: CityCase, project: Project
-) -> Outcome:
-    case.status, case.closed_at = "recalled", s.clock()
-    uow.session.add(case)
-    _act(s, uow, actor, case, "recall")
-    uow.projects.add_note(project.id or 0, "city_recall", "", actor.person_id)
-    move(s, uow, actor, project, "city_recall", roles=actor.roles)
-    _tell_office(s, uow, project, "city#recalled_notice")
-    return Outcome(
-        [Reply(s.renderer.message(actor.locale, "city#recalled", project=project), edit=True)]
-    )
+def recall_keyboard(
+    s: Services, case: CityCase, project: Project, locale: str
+) -> tuple[tuple[Button, ...], ...]:
+    """The recall button, kept on a filed or approved case until the project is signed."""
+    if project.stage not in (Stage.CITY.value, Stage.CLEARED.value):
+        return ()
+    label = s.renderer.message(locale, "city#btn_recall")
+    return keyboard([Button(label, CITY_BUTTONS.encode("recall", case.id))], 1)
 
 
 def finish_city_comment(
@@ -245,16 +263,17 @@ def finish_city_comment(
     comment = draft.answers["city_comment"]
     case.status, case.closed_at = "returned", s.clock()
     uow.session.add(case)
-    _act(s, uow, actor, case, "return", comment)
+    act(s, uow, actor, case, "return", comment)
     uow.projects.add_note(project.id or 0, "city_return", comment, actor.person_id)
     move(s, uow, actor, project, "city_return", note=comment, roles=actor.roles)
-    _tell_office(s, uow, project, "city#returned_notice", comment=comment)
+    tell_office(s, uow, project, "city#returned_notice", comment=comment)
     return [Reply(s.renderer.message(actor.locale, "city#returned", project=project))]
 
 
-def _tell_office(
+def tell_office(
     s: Services, uow: UnitOfWork, project: Project, template: str, **params: object
 ) -> None:
+    """Tell the district office what the city did."""
     office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id]
     notify_many(
         s,

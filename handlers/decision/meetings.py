@@ -20,10 +20,10 @@ from handlers.decision.city import send_to_city
 from handlers.decision.minutes import minutes_document
 from handlers.errors import HandlerError, Refused
 from handlers.notify import message, notify_many
-from handlers.stages import move
+from handlers.stages import check_agenda, move
 from storage.tables import Meeting, MeetingAttendee, MeetingItem, Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import TRANSITIONS, Decision, Stage
+from workflow.pipeline import Decision, Stage
 from workflow.roles import Role
 
 
@@ -106,19 +106,11 @@ def agenda(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
 
 
 def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Project) -> None:
-    """Only a project whose review passed may go on the agenda (000 一(二)2)."""
+    """Only a project whose review passed (000 一(二)2), and that nothing the documents forbid
+    stops (001 一, 六), may go on the agenda."""
     if meeting.status != "scheduled":
         raise HandlerError("meetings#already_held")
-    if project.stage != Stage.DECISION.value:
-        rule = TRANSITIONS["refer_to_decision"]  # only a passed review reaches decision
-        raise Refused(
-            "pipeline#refused",
-            audit_action="refused:agenda",
-            rule=rule.rule,
-            citation=rule.citation,
-            stage=project.stage,
-            serial=project.serial,
-        )
+    check_agenda(uow, project)
     if uow.decisions.item_for(meeting.id or 0, project.id or 0) is None:
         uow.decisions.add(MeetingItem(meeting_id=meeting.id or 0, project_id=project.id or 0))
         uow.audit(

@@ -6,9 +6,10 @@ from typing import cast
 
 from conversations.replies import Document
 from documents.word import AgendaItem, Attendee, AttendeeGroup, Minutes, meeting_minutes
-from documents.word.minutes import Decision
+from documents.word.minutes import Decision, Disagreement
 from documents.word.review_sheet import Outcome
 from handlers.context import Services
+from handlers.pipeline.admission_view import document_lines
 from handlers.review.sheet import DOCX
 from storage.tables import Meeting
 from storage.uow import UnitOfWork
@@ -24,8 +25,10 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
         assert project is not None and item.decision is not None
         rnd = uow.reviews.latest(item.project_id)
         opinions = uow.reviews.opinions(rnd.id or 0) if rnd else []
-        flags = [
-            s.policy.dimension(o.dimension_id).name
+        disagreements = [
+            Disagreement(
+                s.policy.dimension(o.dimension_id).name, s.policy.unit(o.unit_id).name, o.opinion
+            )
             for o in opinions
             if o.verdict == Verdict.DISAGREE.value
         ]
@@ -44,8 +47,10 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
                 total_investment_wan=project.total_investment_wan,
                 outcome=cast(Outcome, rnd.outcome if rnd and rnd.outcome else "passed"),
                 decision=cast(Decision, item.decision),
-                flags=flags,
+                disagreements=disagreements,
                 conditions=conditions,
+                veto_dimension=_veto(s, rnd.outcome if rnd else None, disagreements),
+                exceptions=document_lines(s, uow, project),
             )
         )  # type: ignore[arg-type]
     groups: dict[str, list[Attendee]] = {}
@@ -76,3 +81,11 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
         content=meeting_minutes(minutes, renderer=s.renderer),
         mime_type=DOCX,
     )
+
+
+def _veto(s: Services, outcome: str | None, disagreements: list[Disagreement]) -> str | None:
+    """The veto dimension that failed the round, if one did (001 四(一), 六(三))."""
+    if outcome != "failed":
+        return None
+    veto = {d.name for d in s.policy.review_dimensions if d.veto}
+    return next((d.dimension for d in disagreements if d.dimension in veto), None)

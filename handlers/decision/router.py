@@ -3,11 +3,14 @@ scan reminders."""
 
 from __future__ import annotations
 
-from conversations.forms.agreement import AGREEMENT_FORM, SCAN_FORM
+from conversations.forms.agreement import AGREEMENT_FORM, DRC_RETURN_FORM, SCAN_FORM
 from conversations.forms.meeting import MEETING_FORM
 from conversations.forms.notes import CITY_COMMENT, DEFER_CONDITIONS
-from handlers.buttons import CITY_BUTTONS, MEETING_BUTTONS
-from handlers.decision.city import city_action, finish_city_comment
+from conversations.forms.prereview import PRE_REVIEW_FORM
+from handlers.buttons import CITY_BUTTONS, CITY_ROUND_BUTTONS, DRC_BUTTONS, MEETING_BUTTONS
+from handlers.decision.city import finish_city_comment
+from handlers.decision.city_round import city_buttons, finish_pre_review, round_action
+from handlers.decision.filing import drc_action, finish_drc_return, late_filers
 from handlers.decision.meetings import (
     agenda,
     finish_deferral,
@@ -16,7 +19,7 @@ from handlers.decision.meetings import (
     meetings,
 )
 from handlers.decision.scans import agreement_scans
-from handlers.decision.signing import finish_agreement, finish_scan
+from handlers.decision.signing import agreement_choices, finish_agreement, finish_scan
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import CITY_ROLES, Role
 
@@ -33,7 +36,9 @@ def router() -> Router:
         ),
         buttons=(
             ButtonSpec(MEETING_BUTTONS, meeting_action),
-            ButtonSpec(CITY_BUTTONS, city_action),
+            ButtonSpec(CITY_BUTTONS, city_buttons),
+            ButtonSpec(CITY_ROUND_BUTTONS, round_action),
+            ButtonSpec(DRC_BUTTONS, drc_action),
         ),
         forms=(
             FormDefinition(
@@ -41,8 +46,17 @@ def router() -> Router:
             ),
             FormDefinition(DEFER_CONDITIONS, finish_deferral, roles=OFFICE),
             FormDefinition(CITY_COMMENT, finish_city_comment, roles=CITY_ROLES),
-            FormDefinition(AGREEMENT_FORM, finish_agreement, roles=OFFICE),
+            FormDefinition(
+                PRE_REVIEW_FORM, finish_pre_review, roles=frozenset({Role.CITY_OFFICE})
+            ),
+            FormDefinition(
+                AGREEMENT_FORM, finish_agreement, options=agreement_choices, roles=OFFICE
+            ),
+            FormDefinition(DRC_RETURN_FORM, finish_drc_return, roles=frozenset({Role.DRC_FILING})),
             FormDefinition(SCAN_FORM, finish_scan, roles=OFFICE),
         ),
-        sweeps=(Sweep("agreement_scans", agreement_scans),),
+        sweeps=(
+            Sweep("agreement_scans", agreement_scans),
+            Sweep("drc_late_filers", late_filers),
+        ),
     )

@@ -10,8 +10,10 @@ from datetime import timedelta
 from typing import Final, TypeVar
 
 from conversations.callbacks import CallbackData
+from conversations.forms.registration import WORK_PHONE_FORM
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
+from handlers import forms
 from handlers.actors import link_person
 from handlers.buttons import INVITE_BUTTONS
 from handlers.context import Actor, Services
@@ -20,6 +22,7 @@ from handlers.intake.help import help_reply, say, unit_name
 from handlers.notify import message, notify
 from storage.tables import Invitation
 from storage.uow import UnitOfWork
+from workflow.policy import ReviewDimension
 from workflow.roles import Role
 
 T = TypeVar("T")
@@ -29,6 +32,7 @@ INVITE_DAYS: Final = 7
 INVITABLE: Final = (
     Role.OFFICE,
     Role.REVIEWER,
+    Role.REVIEW_CHAIR,
     Role.UNIT_REPORTER,
     Role.UNIT_HEAD,
     Role.LIAISON,
@@ -36,6 +40,8 @@ INVITABLE: Final = (
     Role.CITY_OFFICE,
     Role.CITY_EXEC_DEPUTY,
     Role.CITY_LEADER,
+    Role.CITY_REVIEWER,
+    Role.DRC_FILING,
     Role.ADMIN,
 )
 
@@ -70,15 +76,30 @@ def _pick(items: Sequence[T], index: int) -> T:
 def _units_for(s: Services, role: Role) -> list[str]:
     if role in (Role.CITY_OFFICE,):
         return ["city_office"]
-    if role in (Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER):
+    if role in (Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER, Role.CITY_REVIEWER):
         return ["city_group"]
     if role is Role.LEADER:
         return ["district_gov"]
+    if role is Role.DRC_FILING:  # 由区发展改革局核准并备案 (000 一(二)2(3))
+        filing = s.policy.agreement_filing
+        return [filing.unit] if filing else []
     if role in (Role.OFFICE, Role.ADMIN):
         return [s.policy.office().id]
     if role is Role.REVIEWER:
-        return list(dict.fromkeys(u for d in s.policy.review_dimensions for u in d.units))
+        dims = s.policy.review_dimensions
+        return list(dict.fromkeys(u for d in dims for u in s.policy.possible_units(d)))
+    if role is Role.REVIEW_CHAIR:  # 附件3: the 组长's and 副组长's units
+        chairs = {"review_leader", "review_deputy"}
+        return list(dict.fromkeys(e.unit for e in s.policy.roster if chairs & set(e.positions)))
     return [u.id for u in s.policy.units if u.kind not in ("city", "city_office", "government")]
+
+
+def _dimensions_for(s: Services, role: Role, unit: str) -> list[ReviewDimension]:
+    """The dimensions an invitation may name: the unit's, or any for a city reviewer (001 does
+    not name the city's review units, so the office assigns one per dimension)."""
+    if role is Role.CITY_REVIEWER:
+        return list(s.policy.review_dimensions)
+    return [d for d in s.policy.review_dimensions if unit in s.policy.possible_units(d)]
 
 
 def invite_step(
@@ -106,10 +127,13 @@ def invite_step(
             ]
         )
     unit = _pick(units, data.arg_int(1)) if data.action in ("u", "d") else units[0]
-    if role is Role.REVIEWER and data.action == "u":
-        dims = [d for d in s.policy.review_dimensions if unit in d.units]
+    # A city reviewer has the single unit city_group, so the dimension follows the role.
+    city = role is Role.CITY_REVIEWER and data.action in ("r", "u")
+    if (role is Role.REVIEWER and data.action == "u") or city:
+        dims = _dimensions_for(s, role, unit)
+        unit_index = data.args[1] if data.action == "u" else "0"
         buttons = [
-            Button(d.name, INVITE_BUTTONS.encode("d", data.args[0], data.args[1], i))
+            Button(d.name, INVITE_BUTTONS.encode("d", data.args[0], unit_index, i))
             for i, d in enumerate(dims)
         ]
         return Outcome(
@@ -125,8 +149,7 @@ def invite_step(
         )
     dimension = None
     if data.action == "d":
-        dims = [d for d in s.policy.review_dimensions if unit in d.units]
-        dimension = _pick(dims, data.arg_int(2)).id
+        dimension = _pick(_dimensions_for(s, role, unit), data.arg_int(2)).id
     inv = create_invitation(s, uow, actor, role, unit, dimension)
     link = f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
     return Outcome(
@@ -214,16 +237,17 @@ def accept_invitation(
             inv.created_by,
             message(s, "onboarding#invite_accepted_notice", name=person.name, role=inv.role),
         )
-    return Outcome(
-        [
-            say(
-                s,
-                actor,
-                "onboarding#invite_welcome",
-                name=person.name,
-                role=inv.role,
-                unit=unit_name(s, inv.unit_id),
-            ),
-            help_reply(s, actor),
-        ]
-    )
+    replies = [
+        say(
+            s,
+            actor,
+            "onboarding#invite_welcome",
+            name=person.name,
+            role=inv.role,
+            unit=unit_name(s, inv.unit_id),
+        ),
+        help_reply(s, actor),
+    ]
+    if not person.phone:  # an official's work phone, for the liaison table (附件7)
+        replies += forms.start(s, uow, actor, event.chat_id, WORK_PHONE_FORM.id)
+    return Outcome(replies)

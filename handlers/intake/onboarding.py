@@ -74,3 +74,15 @@ def finish_registration(
     )
     actor.role_rows = list(uow.people.roles_of(actor.person_id))
     return [say(s, actor, "onboarding#registered", name=person.name), help_reply(s, actor)]
+
+
+def finish_work_phone(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, _subject: str
+) -> list[Reply]:
+    """An official gave their work phone: the liaison table prints it under their name."""
+    person = actor.person
+    assert person is not None
+    person.phone = draft.answers["work_phone"]
+    uow.session.add(person)
+    uow.audit("work_phone", "person", actor.person_id, actor_id=actor.person_id)
+    return [say(s, actor, "onboarding#work_phone_saved", phone=person.phone)]

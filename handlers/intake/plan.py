@@ -14,12 +14,15 @@ from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import PLAN_BUTTONS
 from handlers.context import Actor, Services
+from handlers.decision.city_round import offer_cross_region
 from handlers.errors import HandlerError, Refused
 from handlers.intake.plans import findings_json, findings_of
 from handlers.notify import notify_role
+from handlers.pipeline.admission_view import investor_notice
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import Stage
+from workflow.review import kept_on_rescreening
 from workflow.roles import Role
 
 
@@ -80,7 +83,12 @@ def submit_plan(
         ),
         dedupe_key=f"lead:{serial}",
     )
-    return [Reply(_msg(s, actor, "projects#submitted", project=project, stage=Stage.LEAD.value))]
+    offer_cross_region(s, uow, project)  # 001 七(二)1(2): the city office accepts it
+    submitted = Reply(
+        _msg(s, actor, "projects#submitted", project=project, stage=Stage.LEAD.value)
+    )
+    blocked = investor_notice(s, project, actor.locale)  # 001 一, 六: told at once
+    return [submitted, *([blocked] if blocked else [])]
 
 
 def _resubmit(
@@ -95,7 +103,8 @@ def _resubmit(
     if project is None or project.investor_person_id != actor.person_id:
         raise HandlerError("common#stale_button")
     uow.projects.keep_version(project)
-    project.plan, project.findings = dict(answers), findings
+    project.plan = dict(answers)
+    project.findings = kept_on_rescreening(project.findings, findings)  # 001 六 as confirmed
     project.name = answers["name"]
     project.investor_name = answers.get("investor")
     project.sector, project.site = answers.get("sector"), answers.get("site")
@@ -117,7 +126,11 @@ def _resubmit(
             )
         ),
     )
-    return [Reply(_msg(s, actor, "projects#resubmitted", project=project))]
+    blocked = investor_notice(s, project, actor.locale)
+    return [
+        Reply(_msg(s, actor, "projects#resubmitted", project=project)),
+        *([blocked] if blocked else []),
+    ]
 
 
 def _dec(raw: Any) -> Decimal | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from conversations.draft import Draft
 from conversations.fields import SUMMARY
@@ -32,9 +33,9 @@ def plan_rows(s: Services, project: Project, locale: str = "zh-Hans") -> list[tu
     return out
 
 
-def plan_document(s: Services, project: Project) -> Document:
-    """The plan as a .docx file."""
-    content = plan_sheet(project.serial, project.name, plan_rows(s, project))
+def plan_document(s: Services, project: Project, notes: Sequence[str] = ()) -> Document:
+    """The plan as a .docx file, with notes under it (the approved exceptions)."""
+    content = plan_sheet(project.serial, project.name, plan_rows(s, project), notes=notes)
     return Document(
         filename=s.file_name("plan", serial=project.serial), content=content, mime_type=DOCX
     )

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from handlers.context import Services
-from workflow.screening import Finding, PlanFigures, screen
+from workflow.screening import Finding, PhaseFigures, PlanFigures, screen
 
 
 def _dec(answers: Mapping[str, Any], key: str) -> Decimal | None:
@@ -28,6 +28,27 @@ def _flag(answers: Mapping[str, Any], key: str) -> bool | None:
     if isinstance(raw, bool):
         return raw
     return {"yes": True, "no": False}.get(str(raw)) if raw is not None else None
+
+
+def _phase_count(answers: Mapping[str, Any]) -> int | None:
+    raw = answers.get("phase_count")
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
+def _phases(answers: Mapping[str, Any]) -> tuple[PhaseFigures, ...]:
+    rows = answers.get("phase_figures")
+    if not isinstance(rows, list):
+        return ()
+    return tuple(
+        PhaseFigures(
+            land_area_mu=_dec(row, "land"),
+            fixed_asset_wan=_dec(row, "fixed_investment"),
+            annual_output_yi=_dec(row, "output"),
+            annual_tax_wan=_dec(row, "tax"),
+        )
+        for row in rows
+        if isinstance(row, Mapping)
+    )
 
 
 def plan_figures(answers: Mapping[str, Any]) -> PlanFigures:
@@ -53,6 +74,14 @@ def plan_figures(answers: Mapping[str, Any]) -> PlanFigures:
         encouraged=_flag(answers, "encouraged_category"),
         capacity_expansion=_flag(answers, "expansion"),
         ecological_redline=_flag(answers, "eco_red_line"),
+        core_technology=_flag(answers, "core_technology"),
+        single_project=_flag(answers, "single_project"),
+        work_safety=_flag(answers, "work_safety"),
+        planning_eia=_flag(answers, "planning_eia"),
+        environment_negative_list=_flag(answers, "environment_negative_list"),
+        plot_ratio=_dec(answers, "plot_ratio"),
+        phase_count=_phase_count(answers),
+        phases=_phases(answers),
     )
 
 

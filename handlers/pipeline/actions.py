@@ -18,11 +18,12 @@ from handlers.decision.signing import start_scan, start_signing
 from handlers.errors import HandlerError, Refused
 from handlers.notify import notify
 from handlers.pipeline.card import TEAM_ROLES, office_card
+from handlers.pipeline.exceptions import start_request
 from handlers.review.rounds import start_review
 from handlers.stages import move
 from storage.tables import Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import Stage
+from workflow.pipeline import Stage, is_cross_region
 from workflow.roles import Role
 
 
@@ -43,7 +44,21 @@ def project_action(
     handler = _HANDLERS.get(data.action)
     if handler is None:
         raise HandlerError("common#stale_button")
+    if data.action in _DISTRICT_WORK and is_cross_region(project.plan):
+        # The city office accepts and reviews a cross-region application (001 七(二)1(2)).
+        raise Refused(
+            "pipeline#refused",
+            audit_action=f"refused:pr:{data.action}",
+            rule="cross_region_is_the_citys",
+            citation="001 七(二)1(2)",
+            stage=project.stage,
+            serial=project.serial,
+        )
     return handler(s, uow, actor, event, project, data)
+
+
+_DISTRICT_WORK = frozenset({"neg", "team", "ret"})
+"""The office's own steps before review, which a cross-region project does not take here."""
 
 
 Action = Callable[[Services, UnitOfWork, Actor, Inbound, Project, CallbackData], Outcome]
@@ -165,30 +180,6 @@ def _toggle_member(
         )
 
 
-def _drc(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    agreement = uow.decisions.agreement(project.id or 0)
-    if agreement is None:
-        raise HandlerError("common#stale_button")
-    agreement.drc_filed_on = s.today()
-    uow.session.add(agreement)
-    uow.audit(
-        "drc_filing",
-        "agreement",
-        agreement.id,
-        actor_id=actor.person_id,
-        to_value=agreement.drc_filed_on,
-    )
-    card = office_card(s, uow, actor, project)
-    return Outcome([card.as_edit()])
-
-
 def _city(
     s: Services,
     uow: UnitOfWork,
@@ -210,6 +201,17 @@ def _sign(
     data: CallbackData,
 ) -> Outcome:
     return Outcome(start_signing(s, uow, actor, event, project))
+
+
+def _exception(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    event: Inbound,
+    project: Project,
+    data: CallbackData,
+) -> Outcome:
+    return Outcome(start_request(s, uow, actor, event, project))
 
 
 def _scan(
@@ -234,10 +236,10 @@ _HANDLERS: dict[str, Action] = {
     "build": _transition("start_construction"),
     "prod": _transition("start_production"),
     "lost": _transition("mark_lost"),
-    "drc": _drc,
     "sign": _sign,
     "scan": _scan,
     "city": _city,
+    "exc": _exception,
 }
 
 

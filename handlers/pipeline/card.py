@@ -6,11 +6,13 @@ from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers.buttons import LIAISON_BUTTONS, PIPELINE_BUTTONS
 from handlers.context import Actor, Services
+from handlers.decision.filing import agreement_differences, authoriser_of
 from handlers.errors import HandlerError
+from handlers.pipeline.admission_view import card_block, card_buttons
 from handlers.stages import facts
 from storage.tables import Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import ACTIVE_STAGES, Stage, available_transitions
+from workflow.pipeline import ACTIVE_STAGES, Stage, available_transitions, is_cross_region
 from workflow.roles import Role
 
 OFFICE = frozenset({Role.OFFICE})
@@ -48,23 +50,37 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
         agreement=agreement,
         sector=_name(s.policy.sector(project.sector or "")),
     )
+    if agreement is not None:
+        text += s.renderer.message(
+            actor.locale,
+            "signing#card_block",
+            agreement=agreement,
+            authoriser=authoriser_of(uow, agreement),
+            differences=agreement_differences(project, agreement),
+        )
+    text += card_block(s, uow, project, actor.locale)  # why it is blocked (001 一, 六)
     label = lambda key: s.renderer.message(actor.locale, f"pipeline#btn_{key}")  # noqa: E731
     moves = {t.name for t in available_transitions(facts(uow, project), OFFICE)}
     buttons = [
         Button(label(a), PIPELINE_BUTTONS.encode(a, pid)) for t, a in ACTIONS.items() if t in moves
     ]
     stage = Stage(project.stage)
-    if stage in (Stage.CONFIRMED, Stage.NEGOTIATION):
+    district = not is_cross_region(project.plan)  # else the city office runs it (001 七(二)1(2))
+    if stage in (Stage.CONFIRMED, Stage.NEGOTIATION) and district:
         buttons.append(Button(label("note"), PIPELINE_BUTTONS.encode("neg", pid)))
         buttons.append(Button(label("team"), PIPELINE_BUTTONS.encode("team", pid)))
-    if stage in (Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION) and not project.awaiting_investor:
+    early = (Stage.LEAD, Stage.CONFIRMED, Stage.NEGOTIATION)
+    if stage in early and not project.awaiting_investor and district:
         buttons.append(Button(label("return"), PIPELINE_BUTTONS.encode("ret", pid)))
     if stage in (Stage.SIGNED, Stage.LANDING, Stage.CONSTRUCTION):
         buttons.append(Button(label("liaison"), LIAISON_BUTTONS.encode("card", pid)))
     if agreement is not None and agreement.scan_uploaded_at is None:
         buttons.append(Button(label("scan"), PIPELINE_BUTTONS.encode("scan", pid)))
-    if agreement is not None and agreement.drc_filed_on is None:
-        buttons.append(Button(label("drc"), PIPELINE_BUTTONS.encode("drc", pid)))
+    if agreement is not None and agreement.drc_returned_at is not None:
+        # 发改局 returned it: the office registers it again (000 一(二)2(3)).
+        amend = s.renderer.message(actor.locale, "signing#btn_amend")
+        buttons.append(Button(amend, PIPELINE_BUTTONS.encode("sign", pid)))
+    buttons += card_buttons(s, uow, project, actor.locale)
     unique = list({b.data: b for b in buttons}.values())
     return Reply(text, keyboard(unique, 2), card=f"pr:{pid}")
 

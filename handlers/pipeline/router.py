@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from conversations.forms.admission import EXCEPTION_FORM, EXCEPTION_REFUSAL
 from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
-from handlers.buttons import PIPELINE_BUTTONS
+from handlers.buttons import ADMISSION_BUTTONS, PIPELINE_BUTTONS
 from handlers.pipeline.actions import finish_negotiation_note, finish_return, project_action
 from handlers.pipeline.card import pipeline
+from handlers.pipeline.exceptions import (
+    exception_action,
+    exception_choices,
+    finish_refusal,
+    finish_request,
+)
 from handlers.pipeline.project_view import project_detail
 from handlers.routing import ButtonSpec, FormDefinition, Router, command
 from workflow.roles import Role
 
 OFFICE = frozenset({Role.OFFICE})
+EXCEPTION_APPROVERS = frozenset({Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER})
 
 
 def router() -> Router:
@@ -21,9 +29,16 @@ def router() -> Router:
             command("pipeline", pipeline, roles={Role.OFFICE, Role.LEADER}),
             command("project", project_detail),
         ),
-        buttons=(ButtonSpec(PIPELINE_BUTTONS, project_action),),
+        buttons=(
+            ButtonSpec(PIPELINE_BUTTONS, project_action),
+            ButtonSpec(ADMISSION_BUTTONS, exception_action),
+        ),
         forms=(
             FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note, roles=OFFICE),
             FormDefinition(RETURN_COMMENT, finish_return, roles=OFFICE),
+            FormDefinition(
+                EXCEPTION_FORM, finish_request, options=exception_choices, roles=OFFICE
+            ),
+            FormDefinition(EXCEPTION_REFUSAL, finish_refusal, roles=EXCEPTION_APPROVERS),
         ),
     )

@@ -12,8 +12,10 @@ from conversations.replies import Document, Outcome, Reply
 from documents.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
 from handlers import deployment
 from handlers.context import Actor, Services
+from handlers.decision.filing import agreement_differences
 from handlers.errors import HandlerError
 from storage.uow import UnitOfWork
+from workflow.assessment import ProblemRecord
 from workflow.reporting import periods_due
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,6 +78,17 @@ def unit_records(
     return out
 
 
+def problem_records(s: Services, uow: UnitOfWork, year: int) -> list[ProblemRecord]:
+    """The year's problems that name a member unit, each once however many units it names."""
+    members = {u.id for u in s.policy.member_units()}
+    out = []
+    for p in uow.service.problems_of_year(year):
+        units = tuple(u for u in (p.units or "").split(",") if u in members)
+        if units:
+            out.append(ProblemRecord(units=units, closed=p.closed_at is not None))
+    return out
+
+
 def follow_ups(s: Services, uow: UnitOfWork) -> list[ProjectFollowUp]:
     """Every signed project's commitments against what happened."""
     out = []
@@ -101,6 +114,9 @@ def follow_ups(s: Services, uow: UnitOfWork) -> list[ProjectFollowUp]:
                 production_due=_month_end(agreement.committed_production),
                 in_production_on=moved.get("start_production"),
                 lost=project.stage == "lost",
+                differs_from_screening=tuple(
+                    d.figure for d in agreement_differences(project, agreement)
+                ),
             )
         )
     return out
@@ -121,6 +137,7 @@ def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Ou
         units=unit_records(s, uow, year, as_of, since=since),
         projects=follow_ups(s, uow),
         reports_from=since if since > f"{year:04d}-01" else None,
+        problems=problem_records(s, uow, year),
     )
     content = annual_assessment(data, renderer=s.renderer)
     uow.audit("assessment", "year", year, actor_id=actor.person_id)

@@ -8,6 +8,7 @@ from handlers.buttons import MONTHLY_REPORT_BUTTONS
 from handlers.reporting.assessment import assessment
 from handlers.reporting.digest import weekly_digest
 from handlers.reporting.monthly import finish_report, monthly_reports, report, report_button
+from handlers.reporting.validity import validity_notice
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import Role
 
@@ -27,5 +28,6 @@ def router() -> Router:
         sweeps=(
             Sweep("monthly_reports", monthly_reports, reminder=False),
             Sweep("weekly_digest", weekly_digest, reminder=False),
+            Sweep("policy_validity", validity_notice, reminder=True),
         ),
     )

@@ -1,4 +1,5 @@
-"""The review cards: each reviewer's card (附件5, one dimension) and the office's progress card."""
+"""The review cards: each reviewer's card (附件5: one unit's opinion on one dimension) and the
+office's progress card."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from conversations.replies import Button, Keyboard, Reply, keyboard
 from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.context import Services
+from handlers.review.summary import confirmation_rows, round_outcome, unit_row
 from storage.tables import Project, ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
-from workflow.review import Verdict, round_result
+from workflow.review import Answer, Verdict, allowed_verdicts
 
 
 def reviewer_card_key(opinion_id: int) -> str:
@@ -28,7 +30,8 @@ def _label(s: Services, locale: str, name: str) -> str:
 
 
 def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) -> Reply:
-    """A reviewer's card: the project, their dimension's findings, and what they can do."""
+    """A reviewer's card: the project, their dimension's findings, the prohibited categories to
+    confirm first (001 六), and what they can do."""
     rnd = uow.reviews.round(op.round_id)
     assert rnd is not None and op.id is not None
     project = uow.projects.get(rnd.project_id)
@@ -37,34 +40,66 @@ def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) 
     codes = set(dim.findings) | {f"{c}_none" for c in dim.findings}
     findings = [f for f in project.findings if f["code"] in codes]
     closed = rnd.closed_at is not None
+    same_dimension = [o for o in uow.reviews.opinions(rnd.id or 0) if o.dimension_id == dim.id]
+    conditions = s.policy.confirmations(dim.id)
+    answers = op.confirmations or {}
+    pending = next((i for i, c in enumerate(conditions) if c.id not in answers), None)
+    allowed = allowed_verdicts(answers, conditions)
     text = s.renderer.message(
         locale,
         "review#reviewer_card",
         project=project,
         round=rnd,
         dimension=dim,
-        units=[s.policy.unit(u).name for u in dim.units],
+        unit=s.policy.unit(op.unit_id).name,
+        units=[s.policy.unit(o.unit_id).name for o in same_dimension],
         findings=findings,
         opinion=op,
         closed=closed,
         sector=_sector(s, project),
+        confirmations=confirmation_rows(s, op),
+        question=pending,
+        only_disagree=allowed == frozenset({Verdict.DISAGREE}),
+        colleagues=[unit_row(s, uow, o) for o in same_dimension] if closed else [],
     )
     plan = Button(_label(s, locale, "btn_plan"), REVIEWER_BUTTONS.encode("plan", op.id))
+    transfer = Button(_label(s, locale, "btn_transfer"), REVIEWER_BUTTONS.encode("tr", op.id))
     if closed:
         buttons: Keyboard = (
             (plan, Button(_label(s, locale, "btn_all"), REVIEWER_BUTTONS.encode("all", op.id))),
         )
-    elif op.verdict is None:
+    elif op.verdict is None and pending is not None:
         buttons = keyboard(
             [
-                Button(_label(s, locale, "btn_agree"), REVIEWER_BUTTONS.encode("ok", op.id)),
                 Button(
-                    _label(s, locale, "btn_conditional"), REVIEWER_BUTTONS.encode("cond", op.id)
+                    _label(s, locale, "btn_not_in"),
+                    REVIEWER_BUTTONS.encode("cf", op.id, pending, Answer.NOT_IN.value),
                 ),
-                Button(_label(s, locale, "btn_disagree"), REVIEWER_BUTTONS.encode("no", op.id)),
+                Button(
+                    _label(s, locale, "btn_in"),
+                    REVIEWER_BUTTONS.encode("cf", op.id, pending, Answer.IN.value),
+                ),
+                plan,
+                transfer,
+            ],
+            2,
+        )
+    elif op.verdict is None:
+        choices = [
+            ("btn_agree", "ok", Verdict.AGREE),
+            ("btn_conditional", "cond", Verdict.CONDITIONAL),
+            ("btn_disagree", "no", Verdict.DISAGREE),
+        ]
+        buttons = keyboard(
+            [
+                *(
+                    Button(_label(s, locale, name), REVIEWER_BUTTONS.encode(action, op.id))
+                    for name, action, verdict in choices
+                    if verdict in allowed
+                ),
                 Button(_label(s, locale, "btn_comment"), REVIEWER_BUTTONS.encode("cmt", op.id)),
                 plan,
-                Button(_label(s, locale, "btn_transfer"), REVIEWER_BUTTONS.encode("tr", op.id)),
+                transfer,
             ],
             2,
         )
@@ -86,33 +121,34 @@ def _sector(s: Services, project: Project) -> str | None:
 def progress_rows(
     s: Services, uow: UnitOfWork, opinions: Sequence[ReviewOpinion]
 ) -> list[dict[str, Any]]:
-    """One row per dimension: who reviews it and where it stands."""
+    """One row per unit of each dimension: who reviews it and where it stands."""
     rows = []
     for op in opinions:
-        reviewer = uow.people.get(op.reviewer_id) if op.reviewer_id else None
+        row = unit_row(s, uow, op)
         rows.append(
             {
                 "id": op.id,
                 "dimension": s.policy.dimension(op.dimension_id).name,
-                "unit": s.policy.unit(op.unit_id).short,
-                "reviewer": reviewer.name if reviewer else None,
+                "unit": row.short,
+                "reviewer": row.reviewer,
                 "verdict": op.verdict,
                 "opinion": op.opinion,
                 "suggestion": op.suggestion,
+                "confirmations": row.confirmations,
             }
         )
     return rows
 
 
 def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:
-    """The office's live card: "7/10", who is pending, 催办 and 结束评审."""
+    """The office's live card: "7/14", who is pending, 催办; once complete, a reminder to the
+    review group's leader, who concludes."""
     assert rnd.id is not None
     project = uow.projects.get(rnd.project_id)
     opinions = uow.reviews.opinions(rnd.id)
     rows = progress_rows(s, uow, opinions)
     done = sum(1 for r in rows if r["verdict"])
-    verdicts = {op.dimension_id: Verdict(op.verdict) if op.verdict else None for op in opinions}
-    result = round_result(verdicts, s.policy)
+    result = round_outcome(s, opinions)
     text = s.renderer.message(
         locale,
         "review#progress_card",
@@ -140,9 +176,9 @@ def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -
             )
             for r in pending
         ]
-    else:
+    else:  # all opinions are in: the conclusion is the review group leader's (000 一(二)1)
         buttons.append(
-            Button(_label(s, locale, "btn_close"), PROGRESS_BUTTONS.encode("close", rnd.id))
+            Button(_label(s, locale, "btn_urge_chair"), PROGRESS_BUTTONS.encode("urge", rnd.id))
         )
     return Reply(text, keyboard(buttons, 2), card=progress_card_key(rnd.id))
 

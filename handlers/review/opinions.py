@@ -1,6 +1,7 @@
-"""A reviewer's opinion on their dimension (附件5): agree, agree with conditions, disagree or
-comment, change it while the round is open, transfer it to a colleague of the same unit, see the
-plan, and (after the round closes) every unit's opinions."""
+"""A reviewer's opinion on their dimension (附件5), for their unit: first the prohibited
+categories the dimension confirms (001 六: 不属于 / 属于), then agree, agree with conditions,
+disagree or comment, change it while the round is open, transfer it to a colleague of the same
+unit, see the plan, and (after the round closes) every unit's opinions."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.intake.plan_document import plan_document
 from handlers.notify import notify
+from handlers.pipeline.admission_view import document_lines
 from handlers.review.cards import progress_card, reviewer_card
+from handlers.review.conclusion import offer_conclusion
+from handlers.review.confirmations import check_verdict, confirm
 from handlers.review.rounds import update_progress
 from storage.tables import ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
@@ -89,6 +93,11 @@ def reviewer_action(
         return Outcome([plan_reply(s, uow, rnd, actor.locale)])
     if rnd.closed_at is not None:
         raise HandlerError("review#round_closed")
+    if data.action == "cf":
+        return confirm(s, uow, actor, op, rnd, data.arg_int(1), str(data.args[2]))
+    verdict = VERDICT_OF_ACTION.get(data.action)
+    if verdict is not None:
+        check_verdict(s, op, verdict)
     if data.action == "ok":
         record(s, uow, actor, op, rnd, Verdict.AGREE, op.opinion, op.suggestion)
         return Outcome(
@@ -143,9 +152,10 @@ def record(
         actor_id=actor.person_id,
         from_value=before,
         to_value=op.verdict,
-        note=op.dimension_id,
+        note=f"{op.dimension_id}/{op.unit_id}",
     )
     update_progress(s, uow, rnd)
+    offer_conclusion(s, uow, rnd)
 
 
 def finish_opinion(
@@ -161,6 +171,8 @@ def finish_opinion(
         raise HandlerError("review#round_closed")
     assert about is not None  # checked with the opinion above
     verdict = VERDICT_OF_ACTION.get(about.action)
+    if verdict is not None:
+        check_verdict(s, op, verdict)
     record(
         s,
         uow,
@@ -244,5 +256,5 @@ def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> R
     assert project is not None
     return Reply(
         s.renderer.message(locale, "review#plan_caption", project=project),
-        document=plan_document(s, project),
+        document=plan_document(s, project, document_lines(s, uow, project)),
     )

@@ -3,6 +3,8 @@ live progress card with 催办, and closing the round with the 评审意见表."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conversations.callbacks import CallbackData
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
@@ -10,12 +12,24 @@ from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.notify import Build, message, notify, notify_many
 from handlers.review.cards import card_notice, progress_card, reviewer_card
+from handlers.review.conclusion import conclusion_card, offer_conclusion, pass_refusal
+from handlers.review.levels import (
+    CITY,
+    DISTRICT,
+    Level,
+    after_city_round,
+    city_assignment,
+    level_of,
+    outcome_transition,
+    runner_ids,
+    told_ids,
+)
 from handlers.review.sheet import review_sheet_document
+from handlers.review.summary import dimension_rows, round_outcome
 from handlers.stages import move
 from storage.tables import Project, ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
-from workflow.pipeline import ReviewOutcome
-from workflow.review import Verdict, round_result
+from workflow.review import Conclusion, concluded_outcome
 from workflow.roles import Role
 
 
@@ -24,27 +38,41 @@ def card_for(s: Services, uow: UnitOfWork, op: ReviewOpinion) -> Build:
     return lambda locale: reviewer_card(s, uow, op, locale)
 
 
-def start_review(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
-    """Open a round: each dimension goes to the reviewer of its lead unit, with a deadline."""
-    history = uow.projects.history(project.id or 0)
-    # A project the city called back is reviewed at the city's level (001 七(二)2(1)).
-    level = "city" if history and history[-1].transition == "city_recall" else "district"
-    move(s, uow, actor, project, "start_review")
+def start_review(
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    project: Project,
+    level: Level = DISTRICT,
+    transition: str | None = "start_review",
+) -> list[Reply]:
+    """Open a round at a level: each unit of each dimension (the site's unit too, where the
+    dimension says so) gets its reviewer's card, with a deadline. The city's own round
+    (001 七(二)2(2)) goes to the city's reviewers instead; `transition` is None when the
+    project is already at ④ (the city's recall moved it)."""
+    if transition is not None:
+        move(s, uow, actor, project, transition)
     days = s.policy.deadlines.review_round_working_days
     deadline = s.calendar.add_working_days(s.today(), days)
-    rnd = uow.reviews.open_round(project.id or 0, deadline, actor.person_id, level)
+    rnd = uow.reviews.open_round(project.id or 0, deadline, actor.person_id, level.name)
+    site_unit = s.policy.site_unit(project.site)
     for dim in s.policy.review_dimensions:
-        reviewer = find_reviewer(uow, dim.lead_unit, dim.id)
-        op = uow.reviews.add_opinion(
-            ReviewOpinion(
-                round_id=rnd.id or 0,
-                dimension_id=dim.id,
-                unit_id=dim.lead_unit,
-                reviewer_id=reviewer,
+        if level is CITY:
+            pairs = [city_assignment(uow, dim)]
+        else:
+            # Every unit the documents name gives its own opinion (000 一(二)1, 附件5).
+            pairs = [(u, find_reviewer(uow, u, dim.id)) for u in dim.units_for(site_unit)]
+        for unit_id, reviewer in pairs:
+            op = uow.reviews.add_opinion(
+                ReviewOpinion(
+                    round_id=rnd.id or 0,
+                    dimension_id=dim.id,
+                    unit_id=unit_id,
+                    reviewer_id=reviewer,
+                )
             )
-        )
-        if reviewer is not None:
-            notify(s, uow, reviewer, card_for(s, uow, op))
+            if reviewer is not None:
+                notify(s, uow, reviewer, card_for(s, uow, op))
     uow.audit(
         "open_review",
         "review_round",
@@ -80,30 +108,32 @@ def find_reviewer(uow: UnitOfWork, unit_id: str, dimension_id: str) -> int | Non
 def update_progress(
     s: Services, uow: UnitOfWork, rnd: ReviewRound, skip: int | None = None
 ) -> None:
-    """Edit the office's progress card wherever it is shown."""
-    office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id not in (None, skip)]
-    notify_many(s, uow, office, lambda loc: progress_card(s, uow, rnd, loc))  # type: ignore[misc]
+    """Edit the progress card wherever it is shown: the office's, or the city office's for the
+    city's round."""
+    runners = runner_ids(uow, level_of(rnd.level), skip)
+    notify_many(s, uow, runners, lambda loc: progress_card(s, uow, rnd, loc))
 
 
 def progress_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
-    """The office's buttons on the progress card: 催办 one or all, 结束评审."""
-    if not actor.has(Role.OFFICE):
+    """The buttons on the progress card: 催办 one or all, or (all opinions in) a reminder to
+    conclude, by whoever runs the round's level (the district office only sees the city's
+    round). The office cannot conclude a round itself."""
+    if not actor.roles & (DISTRICT.runners | CITY.runners):
         raise Refused("common#not_allowed", audit_action="refused:review_progress")
-    if data.action == "u1":
-        op = uow.reviews.opinion(data.arg_int(0))
-        rnd = uow.reviews.round(op.round_id) if op else None
-        if op is None or rnd is None:
-            raise HandlerError("common#stale_button")
+    op = uow.reviews.opinion(data.arg_int(0)) if data.action == "u1" else None
+    rnd = uow.reviews.round(op.round_id if op else data.arg_int(0))
+    if rnd is None or (data.action == "u1" and op is None):
+        raise HandlerError("common#stale_button")
+    if not actor.roles & level_of(rnd.level).runners:
+        raise Refused("city#not_your_round", audit_action="refused:review_level")
+    if op is not None:
         n = urge(s, uow, rnd, [op])
     else:
-        rnd = uow.reviews.round(data.arg_int(0))
-        if rnd is None:
-            raise HandlerError("common#stale_button")
-        if data.action == "close":
-            return close_round(s, uow, actor, rnd)
-        n = urge(s, uow, rnd, [o for o in uow.reviews.opinions(rnd.id or 0) if not o.verdict])
+        pending = [o for o in uow.reviews.opinions(rnd.id or 0) if not o.verdict]
+        # Once every opinion is in, the reminder goes to whoever concludes (000 一(二)1).
+        n = urge(s, uow, rnd, pending) if pending else offer_conclusion(s, uow, rnd, urge=True)
     return Outcome([], toast=s.renderer.message(actor.locale, "review#urged", n=n))
 
 
@@ -140,54 +170,58 @@ def urge(
     return sent
 
 
-def close_round(s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound) -> Outcome:
-    """Close a complete round: outcome by the policy, 评审意见表 to the office and leaders."""
+def close_round(
+    s: Services, uow: UnitOfWork, actor: Actor, rnd: ReviewRound, conclusion: Conclusion
+) -> Outcome:
+    """Close a complete round with the conclusion of the review group's 组长/副组长 (通过 or
+    不通过, 000 一(二)1); the 评审意见表 goes to the office and the leaders."""
     if rnd.closed_at is not None:
         raise HandlerError("review#round_closed")
     opinions = uow.reviews.opinions(rnd.id or 0)
-    result = round_result(
-        {o.dimension_id: Verdict(o.verdict) if o.verdict else None for o in opinions}, s.policy
-    )
-    if result is None:
+    computed = round_outcome(s, opinions)
+    if computed is None:
         pending = sum(1 for o in opinions if not o.verdict)
         raise HandlerError("review#not_complete", pending=pending)
+    refusal = pass_refusal(s, dimension_rows(s, uow, opinions), computed)
+    if conclusion is Conclusion.PASS and refusal is not None:
+        raise refusal
+    outcome = concluded_outcome(computed, conclusion)
+    assert outcome is not None  # 通过 was open: no veto, no prohibited category
+    result = replace(computed, outcome=outcome)
     project = uow.projects.get(rnd.project_id)
     assert project is not None
+    rnd.concluded_by = actor.person_id
     uow.reviews.close(rnd, result.outcome.value, s.clock())
     uow.session.flush()
-    failed = result.outcome is ReviewOutcome.FAILED
-    move(
-        s,
-        uow,
-        actor,
-        project,
-        "fail_review" if failed else "refer_to_decision",
-        note=result.outcome.value,
-    )
+    level = level_of(rnd.level)
+    transition = outcome_transition(level, project, result.outcome)
+    move(s, uow, actor, project, transition, note=result.outcome.value)
     doc = review_sheet_document(s, uow, rnd, project, result)
     stored = uow.outbox.store_file(doc.filename, doc.content or b"", doc.mime_type)
-    leaders = [p.id for p in uow.people.holders(Role.LEADER.value) if p.id]
+    leaders = told_ids(uow, level)
     caption = message(
         s,
         "review#closed_notice",
         project=project,
         result=result,
         dimensions={d.id: d.name for d in s.policy.review_dimensions},
+        concluder=actor.person.name if actor.person else None,
     )
     notify_many(s, uow, leaders, caption, dedupe_key=f"sheet:{rnd.id}", file_id=stored.id)
-    office = [
-        p.id for p in uow.people.holders(Role.OFFICE.value) if p.id not in (None, actor.person_id)
-    ]
+    office = runner_ids(uow, level, skip=actor.person_id)
     notify_many(s, uow, office, caption, dedupe_key=f"sheet:{rnd.id}:office", file_id=stored.id)
     for op in opinions:  # every reviewer's card turns final, with the others' opinions open
         if op.reviewer_id:
             notify(s, uow, op.reviewer_id, card_for(s, uow, op))
     update_progress(s, uow, rnd, skip=actor.person_id)
+    offer_conclusion(s, uow, rnd)  # the other leader's card turns final too
     replies = [
-        progress_card(s, uow, rnd, actor.locale).as_edit(),
+        conclusion_card(s, uow, rnd, actor.locale).as_edit(),
         Reply(
             caption(actor.locale).text,
             document=Document(doc.filename, doc.content, mime_type=doc.mime_type),
         ),
     ]
+    if level is CITY:
+        replies += after_city_round(s, uow, actor, project, transition)
     return Outcome(replies)

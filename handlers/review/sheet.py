@@ -6,8 +6,10 @@ from typing import cast
 
 from conversations.replies import Document
 from documents.word import ReviewRow, ReviewSheet, review_opinion_sheet
+from documents.word.review_sheet import Answer, Confirmation, UnitOpinion
 from documents.word.review_sheet import Verdict as SheetVerdict
 from handlers.context import Services
+from handlers.review.summary import dimension_rows
 from storage.tables import Project, ReviewRound
 from storage.uow import UnitOfWork
 from workflow.review import RoundResult
@@ -18,26 +20,44 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def review_sheet_document(
     s: Services, uow: UnitOfWork, rnd: ReviewRound, project: Project, result: RoundResult
 ) -> Document:
-    """The review opinion sheet of a round, in 附件5's layout."""
-    by_dimension = {o.dimension_id: o for o in uow.reviews.opinions(rnd.id or 0)}
+    """The review opinion sheet of a round, in 附件5's layout: 附件5's rows and units as it
+    prints them, each unit's opinion under the dimension's joint verdict, and the dimensions
+    附件5 lacks after them with a note citing the text that adds them."""
+    rows_by_dimension = {
+        r.dimension_id: r for r in dimension_rows(s, uow, uow.reviews.opinions(rnd.id or 0))
+    }
+    on_form = [d for d in s.policy.review_dimensions if d.form_units is not None]
+    added = [d for d in s.policy.review_dimensions if d.form_units is None]
     rows = []
-    for dim in s.policy.review_dimensions:
-        op = by_dimension.get(dim.id)
-        reviewer = uow.people.get(op.reviewer_id) if op and op.reviewer_id else None
+    for dim in (*on_form, *added):
+        joint = rows_by_dimension[dim.id]
         rows.append(
             ReviewRow(
                 label=dim.form_label,
-                units=[s.policy.unit(u).name for u in dim.units],
-                verdict=cast(SheetVerdict | None, op.verdict) if op else None,
-                opinion=op.opinion if op else None,
-                suggestion=op.suggestion if op else None,
-                reviewer=reviewer.name if reviewer else None,
-                decided_on=op.decided_at.astimezone(s.timezone).date()
-                if op and op.decided_at
-                else None,
+                units=[dim.form_units]
+                if dim.form_units
+                else [s.policy.unit(u).name for u in dim.units],
+                verdict=cast(SheetVerdict | None, joint.verdict),
+                unit_opinions=[
+                    UnitOpinion(
+                        unit=u.unit,
+                        verdict=cast(SheetVerdict | None, u.verdict),
+                        opinion=u.opinion,
+                        suggestion=u.suggestion,
+                        reviewer=u.reviewer,
+                        decided_on=u.decided_on,
+                        confirmations=[
+                            Confirmation(c.number, c.name, cast(Answer | None, c.answer))
+                            for c in u.confirmations
+                        ],
+                    )
+                    for u in joint.units
+                ],
+                added_by=None if dim.form_units else dim.source,
             )
         )
     veto = s.policy.dimension(result.vetoed_by[0]).name if result.vetoed_by else None
+    concluder = uow.people.get(rnd.concluded_by) if rnd.concluded_by else None
     sheet = ReviewSheet(
         serial=project.serial,
         project_name=project.name,
@@ -50,6 +70,7 @@ def review_sheet_document(
         outcome=result.outcome.value,
         veto_dimension=veto,
         rows=rows,
+        concluder=concluder.name if concluder else None,
     )
     return Document(
         filename=s.file_name("review_sheet", serial=project.serial, number=rnd.number),

@@ -34,7 +34,10 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
-    engine = make_engine(str(config.get_main_option("sqlalchemy.url")))
+    # SQLite alters a table by copying it (batch mode); with foreign keys on, dropping the old
+    # copy of a table that other rows reference fails, so they are off while migrating and
+    # checked once at the end instead.
+    engine = make_engine(str(config.get_main_option("sqlalchemy.url")), foreign_keys=False)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
@@ -44,6 +47,10 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left dangling references: {broken[:5]}")
     engine.dispose()
 
 

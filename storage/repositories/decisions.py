@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -14,6 +15,7 @@ from storage.tables import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
+    PreReview,
 )
 from storage.types import Clock
 
@@ -33,7 +35,8 @@ class DecisionRepository:
         | CityCase
         | CityAction
         | Agreement
-        | ForumOpinion,
+        | ForumOpinion
+        | PreReview,
     ) -> None:
         """Store a new row and give it an id."""
         self.session.add(row)
@@ -48,6 +51,21 @@ class DecisionRepository:
         stmt = (
             select(Meeting)
             .where(Meeting.status == "scheduled", Meeting.kind == kind)
+            .order_by(col(Meeting.scheduled_at))
+        )
+        return self.session.exec(stmt).all()
+
+    def meetings_between(self, kind: str, start: datetime, end: datetime) -> Sequence[Meeting]:
+        """Meetings of a kind scheduled from `start` (inclusive) to `end` (exclusive), not
+        cancelled, soonest first."""
+        stmt = (
+            select(Meeting)
+            .where(
+                Meeting.kind == kind,
+                Meeting.status != "cancelled",
+                col(Meeting.scheduled_at) >= start,
+                col(Meeting.scheduled_at) < end,
+            )
             .order_by(col(Meeting.scheduled_at))
         )
         return self.session.exec(stmt).all()
@@ -118,6 +136,11 @@ class DecisionRepository:
         """What the city did on a case, in order."""
         stmt = select(CityAction).where(CityAction.case_id == case_id).order_by(col(CityAction.id))
         return self.session.exec(stmt).all()
+
+    def pre_reviews(self, project_id: int) -> Sequence[PreReview]:
+        """The third-party pre-reviews recorded for a project's city reviews, in order."""
+        stmt = select(PreReview).where(PreReview.project_id == project_id)
+        return self.session.exec(stmt.order_by(col(PreReview.id))).all()
 
     def agreement(self, project_id: int) -> Agreement | None:
         """A project's agreement."""

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from storage.tables import (
+    AdmissionExceptionRequest,
     NegotiationTeamMember,
     PlanVersion,
     Project,
@@ -191,3 +192,24 @@ class ProjectRepository:
             return False
         self.session.add(NegotiationTeamMember(project_id=project_id, person_id=person_id))
         return True
+
+    def add_exception_request(
+        self, request: AdmissionExceptionRequest
+    ) -> AdmissionExceptionRequest:
+        """Record an exception request (it gets its id)."""
+        self.session.add(request)
+        self.session.flush()
+        return request
+
+    def exception_request(self, request_id: int) -> AdmissionExceptionRequest | None:
+        """An exception request by id."""
+        return self.session.get(AdmissionExceptionRequest, request_id)
+
+    def exception_requests(self, project_id: int) -> Sequence[AdmissionExceptionRequest]:
+        """A project's exception requests, oldest first."""
+        stmt = (
+            select(AdmissionExceptionRequest)
+            .where(AdmissionExceptionRequest.project_id == project_id)
+            .order_by(col(AdmissionExceptionRequest.id))
+        )
+        return self.session.exec(stmt).all()

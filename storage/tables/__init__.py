@@ -2,6 +2,7 @@
 
 from storage.tables.org import Appointment, Invitation, MessengerAccount, Person, PersonRole, Unit
 from storage.tables.projects import (
+    AdmissionExceptionRequest,
     FormDraft,
     NegotiationTeamMember,
     PlanVersion,
@@ -17,6 +18,7 @@ from storage.tables.review import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
+    PreReview,
     ReviewOpinion,
     ReviewRound,
 )
@@ -37,6 +39,7 @@ from storage.tables.system import (
 )
 
 __all__ = [
+    "AdmissionExceptionRequest",
     "Agreement",
     "Appointment",
     "AuditEntry",
@@ -58,6 +61,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "PlanVersion",
+    "PreReview",
     "ProblemItem",
     "ProcessedUpdate",
     "Project",

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import Fixed2, stamped_column
+from storage.types import Fixed2, UTCDateTime, stamped_column
 
 
 class Project(SQLModel, table=True):
@@ -109,3 +109,21 @@ class NegotiationTeamMember(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     person_id: int = Field(foreign_key="person.id")
     lead: bool = False
+
+
+class AdmissionExceptionRequest(SQLModel, table=True):
+    """The office's request that the city's leading group lift a project's blocker under one
+    of the documents' exceptions (001 二, 001 四(三)), and the city's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    kind: str = Field(max_length=40)  # the policy's admission_exceptions id
+    reason: str
+    # The blockers (workflow.admission.blocker_key) that approval lifts, fixed when recorded.
+    lifts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="requested", max_length=12)  # workflow.admission.ExceptionStatus
+    requested_by: int | None = Field(default=None, foreign_key="person.id")
+    requested_at: datetime = Field(default=None, sa_column=stamped_column())
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    decision_note: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import Fixed2, UTCDateTime, stamped_column
@@ -25,12 +25,14 @@ class ReviewRound(SQLModel, table=True):
     deadline: date
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     outcome: str | None = Field(default=None, max_length=10)
+    concluded_by: int | None = Field(default=None, foreign_key="person.id")  # 组长 / 副组长
 
 
 class ReviewOpinion(SQLModel, table=True):
-    """One dimension of a round (附件5 row): who reviews it and the opinion recorded."""
+    """One unit's opinion on one dimension of a round (附件5 row): who reviews it, the opinion
+    recorded, and its answers to the prohibited categories it confirms (001 六)."""
 
-    __table_args__ = (UniqueConstraint("round_id", "dimension_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "dimension_id", "unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="reviewround.id", index=True)
@@ -40,6 +42,9 @@ class ReviewOpinion(SQLModel, table=True):
     verdict: str | None = Field(default=None, max_length=20)  # agree, conditional, disagree
     opinion: str | None = None  # 评审意见
     suggestion: str | None = None  # 相关建议
+    confirmations: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )  # prohibited condition id -> "no" (不属于) or "yes" (属于)
     decided_by: int | None = Field(default=None, foreign_key="person.id")
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
@@ -104,6 +109,20 @@ class CityAction(SQLModel, table=True):
     at: datetime = Field(default=None, sa_column=stamped_column())
 
 
+class PreReview(SQLModel, table=True):
+    """A third-party professional body's pre-review of a project for the city's own review
+    (第三方专业机构预审, 001 七(二)2(2)), with its report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reviewround.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    body: str = Field(max_length=200)
+    report_file_id: int = Field(foreign_key="storedfile.id")
+    summary: str
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime = Field(default=None, sa_column=stamped_column())
+
+
 class Agreement(SQLModel, table=True):
     """The formal investment agreement (正式投资协议书) and its committed figures."""
 
@@ -111,14 +130,23 @@ class Agreement(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", unique=True)
     signed_on: date
     signer: str = Field(max_length=100)
+    # 由区长或区长授权区政府分管相关工作的领导签订 (000 一(二)2(3)): in which capacity, and for an
+    # authorised leader the 区长 who authorised them.
+    signer_capacity: str | None = Field(default=None, max_length=20)  # district_head, …
+    authorised_by: int | None = Field(default=None, foreign_key="person.id")
     committed_start: str | None = Field(default=None, max_length=7)  # YYYY-MM
     committed_production: str | None = Field(default=None, max_length=7)
     committed_intensity: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
     committed_output_yi: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
     committed_tax_wan: Decimal | None = Field(default=None, sa_column=Column(Fixed2()))
-    exit_mechanism: bool = False
+    exit_mechanism: bool = False  # 退出机制
+    breach_liability: bool = False  # 违约责任
+    supervision_duty: bool = False  # 监管责任
     scan_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
     scan_uploaded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     drc_filed_on: date | None = None  # 发改局核准备案
+    drc_filed_by: int | None = Field(default=None, foreign_key="person.id")
+    drc_returned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    drc_return_reason: str | None = None  # why 发改局 sent it back to the office
     green_channel: bool = False
     recorded_by: int | None = Field(default=None, foreign_key="person.id")

@@ -61,6 +61,7 @@ ARGS: dict[str, Any] = {
     "max_mb": 20,
     "name": "foo",
     "total": Decimal(12),
+    "whole": Decimal(10),
     "label": "标签",
     "text": "文字",
     "prompt": "提问",

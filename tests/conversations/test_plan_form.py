@@ -107,6 +107,13 @@ def test_every_item_of_annex_4_is_asked() -> None:
         "expansion",
         "eco_red_line",
         "feasibility_report",
+        "phase_figures",
+        "plot_ratio",
+        "core_technology",
+        "single_project",
+        "planning_eia",
+        "environment_negative_list",
+        "work_safety",
     }
     assert annex4 | screening <= asked
 
@@ -165,7 +172,8 @@ def test_land_plant_and_equipment_cannot_exceed_fixed_assets(plan: Driver) -> No
 
 def test_lowering_a_whole_below_its_parts_is_refused(plan: Driver) -> None:
     fill_with_examples(plan)
-    plan.text("修改13")
+    ids = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)]
+    plan.text(f"修改{ids.index('total_investment') + 1}")
     assert plan.draft.current == "total_investment"
     result = plan.text("1亿")
     assert not result.changed and "不能超过项目投资总额（10,000 万元）" in plan.out
@@ -199,12 +207,14 @@ def test_other_site_asks_where_and_no_plant_area_skips_the_structure(plan: Drive
     plan.tap("其他")
     assert plan.draft.current == "site_other"
     plan.text("太和镇某某村工业地块")
+    assert plan.draft.current == "application_route"  # 遴选办法 七(二)1
+    plan.press("f:c:application_route:0")
     plan.text("120")
     plan.tap("租地")
     plan.text("8000")
     plan.text("0")
     plan.text("8000")
-    assert plan.draft.current == "total_investment"
+    assert plan.draft.current == "plot_ratio"
     assert "plant_structure" not in {s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)}
 
 
@@ -222,3 +232,55 @@ def test_the_plan_reads_well_in_english(make_ctx: Callable[..., FormContext]) ->
     fill_with_examples(d)
     assert "Total investment: 50,000 × 10,000 CNY (CNY 500 million)" in d.out
     assert "Phase 2: planned start of production: 2028-06" in d.out
+
+
+def test_each_phase_is_asked_its_land_investment_output_and_tax(plan: Driver) -> None:
+    fill_with_examples(plan)
+    out = plan.out
+    assert "一期用地面积：70 亩" in out and "二期用地面积：50 亩" in out
+    assert "二期固定资产投资：20,000 万元" in out
+    assert "一期达产年产值：2 亿元" in out and "二期达产年税收：1,600 万元" in out
+    values = form_values(PLAN_FORM, plan.draft.answers)
+    assert values["phase_figures"][0] == {
+        "land": Decimal(70),
+        "fixed_investment": Decimal(25000),
+        "output": Decimal(2),
+        "tax": Decimal(2000),
+    }
+
+
+def test_a_project_built_at_once_is_not_asked_phase_figures(plan: Driver) -> None:
+    fill_with_examples(plan, stop_at="phase_count")
+    plan.text("1")
+    steps = {s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)}
+    assert "phases.1.start" in steps
+    assert not any(s.startswith("phase_figures") for s in steps)
+
+
+def test_the_phases_land_cannot_exceed_the_planned_land(plan: Driver) -> None:
+    fill_with_examples(plan, stop_at="phase_figures.2.land")
+    result = plan.text("51")
+    assert not result.changed
+    assert "各期用地面积合计 121 亩，超过了计划用地面积（120 亩）" in plan.out
+    assert plan.text("50").changed
+
+
+def test_the_phases_fixed_investment_cannot_exceed_the_whole(plan: Driver) -> None:
+    fill_with_examples(plan, stop_at="phase_figures.2.fixed_investment")
+    result = plan.text("2.1亿")
+    assert not result.changed
+    assert "各期固定资产投资合计 46,000 万元，超过了固定资产投资（45,000 万元）" in plan.out
+
+
+def test_lowering_the_land_below_the_phases_is_refused(plan: Driver) -> None:
+    fill_with_examples(plan)
+    ids = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)]
+    plan.text(f"修改{ids.index('land_area') + 1}")
+    result = plan.text("100")
+    assert not result.changed and "超过了计划用地面积（100 亩）" in plan.out
+
+
+def test_the_phase_help_says_what_is_asked_of_each_phase(plan: Driver) -> None:
+    fill_with_examples(plan, stop_at="phase_count")
+    plan.tap("❓ 为什么要填")
+    assert "逐期询问用地、固定资产投资、产值和税收" in plan.out

@@ -335,12 +335,14 @@ def test_projects_show_funding_commitments_kept_and_status():
         "按期投产",
         "履约",
         "项目状态",
+        "协议指标与遴选承诺不一致（遴选办法 八）",
     ]
     assert _column(rows, "资金到位率") == pytest.approx([0.833, 0.125, 0.0])
     assert _column(rows, "按期开工") == ["是", "否", "未到期"]
     assert _column(rows, "按期投产") == ["是", "未到期", "—"]
     assert _column(rows, "履约") == ["是", "否", "未到期"]
     assert _column(rows, "项目状态") == ["已投产（成功）", "在建", "已签约未开工"]
+    assert _column(rows, "协议指标与遴选承诺不一致（遴选办法 八）") == ["一致"] * 3
     assert _column(rows, "实际开工日期") == [date(2026, 5, 20), date(2026, 9, 1), "—"]
     assert rows[1][1] == PROJECT
 

@@ -31,7 +31,8 @@ from documents.word import (
     review_opinion_sheet,
 )
 from documents.word.city import SIGNATURE_ROWS
-from documents.word.review_sheet import Verdict
+from documents.word.minutes import Disagreement
+from documents.word.review_sheet import Confirmation, UnitOpinion, Verdict
 from workflow.policy import Policy
 
 HEADINGS = ["项目内容评审", "主审部门", "评审意见", "相关建议"]
@@ -63,7 +64,7 @@ def _rows(policy: Policy) -> list[ReviewRow]:
         rows.append(
             ReviewRow(
                 label=dim.form_label,
-                units=[units[u] for u in dim.units],
+                units=[dim.form_units] if dim.form_units else [units[u] for u in dim.units],
                 verdict=verdict,
                 opinion=f"{dim.form_label}审查意见第一行\n第二行",
                 suggestion=f"{dim.form_label}建议",
@@ -119,7 +120,9 @@ def _minutes() -> Minutes:
                 total_investment_wan=Decimal("8000.5"),
                 outcome="flagged",
                 decision="rejected",
-                flags=["建设规划：市城乡规划局清新分局不同意，选址不符合园区规划"],
+                disagreements=[
+                    Disagreement("建设规划", "市城乡规划局清新分局", "选址不符合园区规划")
+                ],
             ),
             AgendaItem(
                 serial="QX-2026-0003",
@@ -208,7 +211,8 @@ def test_review_sheet_has_the_title_headings_and_every_dimension_in_order(policy
     rows = _table_rows(table)
     assert rows[0] == HEADINGS
     assert [row[0] for row in rows[1:]] == DIMENSIONS
-    assert rows[3][1] == "市城乡规划局清新分局"
+    assert rows[3][1] == "市城乡规划局清新分局、选址园区"  # as 附件5 prints it
+    assert rows[8][1] == "区经济和信息化局"  # 附件5's 能源消耗评估 row
     assert rows[6][1] == "区经济和信息化局、区国税局、区地税局"
     assert rows[10][1] == "区府办公室、区法制局"
     assert rows[1][2].split("\n") == [
@@ -231,21 +235,74 @@ def test_review_sheet_has_the_title_headings_and_every_dimension_in_order(policy
 
 def test_a_failed_sheet_names_the_veto_dimension(policy: Policy):
     head = _open(review_opinion_sheet(_sheet(policy))).tables[0]
-    assert _label_value(head, "评审结论") == "未通过（一票否决：环境影响）"
+    assert _label_value(head, "评审结论") == "不通过（一票否决：环境影响，001 四(一)、六(三)）"
 
 
 @pytest.mark.parametrize(
     ("outcome", "shown"),
     [
         ("passed", "通过"),
-        ("flagged", "有条件通过（提交联席会议时标注）"),
-        ("failed", "未通过"),
+        ("flagged", "通过（有单位不同意，见评审意见）"),  # never "有条件通过"
+        ("failed", "不通过"),
         (None, "评审中"),
     ],
 )
 def test_the_sheet_shows_each_outcome(policy: Policy, outcome: str | None, shown: str):
     sheet = _sheet(policy, outcome=outcome, veto_dimension=None)
     assert _label_value(_open(review_opinion_sheet(sheet)).tables[0], "评审结论") == shown
+
+
+def test_a_joint_row_shows_each_units_opinion_and_answers_under_the_joint_verdict(
+    policy: Policy,
+):
+    rows = _rows(policy)
+    rows[0] = ReviewRow(
+        rows[0].label,
+        rows[0].units,
+        verdict="disagree",
+        unit_opinions=[
+            UnitOpinion(
+                "区发展改革局",
+                "disagree",
+                "属于禁止类",
+                "建议不予引进",
+                "曾卫坤",
+                date(2026, 11, 3),
+                [Confirmation(1, "禁止类项目", "yes"), Confirmation(2, "负面清单", "no")],
+            )
+        ],
+    )
+    rows[4] = ReviewRow(
+        rows[4].label,
+        rows[4].units,
+        verdict="conditional",
+        unit_opinions=[
+            UnitOpinion("区经济和信息化局", "agree"),
+            UnitOpinion("区贸促会", "conditional", "须补充", "补充资信证明"),
+        ],
+    )
+    rows[9] = replace(rows[9], added_by="000 一(二)1(10)")
+    doc = _open(review_opinion_sheet(_sheet(policy, rows=rows)))
+    table = _table_rows(doc.tables[1])
+    assert table[1][2].split("\n") == [
+        "不同意",
+        "区发展改革局：不同意",
+        "属于禁止类",
+        "禁止引入类别（一）禁止类项目：属于",
+        "禁止引入类别（二）负面清单：不属于",
+        "评审人：曾卫坤    2026年11月3日",
+    ]
+    assert table[1][3] == "区发展改革局：建议不予引进"
+    assert table[5][2].split("\n") == [
+        "有条件同意",
+        "区经济和信息化局：同意",
+        "区贸促会：有条件同意",
+        "须补充",
+    ]
+    assert table[5][3] == "区贸促会：补充资信证明"
+    text = docx_text(review_opinion_sheet(_sheet(policy, rows=rows, concluder="张庆忠")))
+    assert "注：“项目法律风险评审”一栏为附件5所未列，按000 一(二)1(10)增列于后。" in text
+    assert "评审结论由项目评审小组张庆忠作出。" in text
 
 
 def test_an_open_round_shows_who_has_not_yet_given_an_opinion(policy: Policy):
@@ -304,10 +361,15 @@ def test_minutes_record_each_project_decision_and_conditions():
     second = lines.index("二、电镀加工项目（项目编号：QX-2026-0002）")
     assert lines[second + 1 : second + 5] == [
         "投资方：清远某电镀有限公司；投资总额：8,000.5万元。",
-        "评审结论：有条件通过（提交联席会议时标注）。",
-        "标注事项：建设规划：市城乡规划局清新分局不同意，选址不符合园区规划",
+        "评审结论：通过（有单位不同意，见评审意见）。",  # never "有条件通过"
+        "不同意意见：建设规划（市城乡规划局清新分局）：选址不符合园区规划",
         "会议决定：不予引进。",
     ]
+    assert "有条件通过" not in docx_text(data)
+    assert (
+        "对经项目评审小组评审的3个项目（其中1个项目有评审单位不同意，意见如实列明）"
+        in docx_text(data)
+    )
     third = lines.index("三、冷链物流项目（项目编号：QX-2026-0003）")
     assert lines[third + 1 : third + 6] == [
         "投资方：—；投资总额：20,000万元。",

@@ -16,6 +16,7 @@ from sandbox import SandboxServer
 from storage.tables import Project
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.conftest import OFFICE_ID, bot_today, this_years_serial
+from tests.handlers.flows import reviewer_key
 from workflow.policy_file import load_default_policy
 from workflow.screening import PlanFigures, screen
 
@@ -23,7 +24,11 @@ POLICY = load_default_policy()
 INVESTOR = 10001
 OFFICE = 800
 CITY = {"city_office": 700, "city_exec_deputy": 701, "city_leader": 702}
-REVIEWERS = {d.id: 1000 + i for i, d in enumerate(POLICY.review_dimensions)}
+SITE_UNIT = POLICY.site_unit("smart_park")
+# Every unit of every dimension reviews (000 一(二)1, 附件5), the site's park too (建设规划).
+UNITS = [(d, u) for d in POLICY.review_dimensions for u in d.units_for(SITE_UNIT)]
+REVIEWERS = {reviewer_key(d.id, u, d.lead_unit): 1000 + i for i, (d, u) in enumerate(UNITS)}
+CHAIR = 1500  # the review group's 组长 (附件3), who concludes each round
 
 
 def newest(
@@ -74,23 +79,27 @@ async def join(sb: SandboxServer, user_id: int, name: str, code: str) -> ChatUse
 def add_project(
     uow_factory: UnitOfWorkFactory, investor_id: int, name: str, total_wan: int
 ) -> str:
+    # 500 万元 of investment per 亩, 80 % of it fixed: 400 万元/亩, above 附件2's 380.
+    land = total_wan // 500
     plan = {
         "name": name,
         "investor": "广东华锐精密科技股份有限公司",
         "sector": "new_materials",
         "site": "smart_park",
-        "land_area": "100",
+        "land_area": str(land),
         "total_investment": str(total_wan),
         "fixed_investment": str(total_wan * 8 // 10),
-        "annual_output_value": "9",
-        "annual_tax": "5000",
+        "annual_output_value": str(max(9, land * 6 // 100)),
+        "annual_tax": str(max(5000, land * 35)),
         "eco_red_line": "no",
         "products": "新材料",
     }
     figures = PlanFigures(
-        land_area_mu=Decimal(100),
+        land_area_mu=Decimal(land),
         total_investment_wan=Decimal(total_wan),
         fixed_asset_wan=Decimal(total_wan * 8 // 10),
+        annual_output_yi=Decimal(plan["annual_output_value"]),
+        annual_tax_wan=Decimal(plan["annual_tax"]),
         sector="new_materials",
     )
     with uow_factory() as uow:
@@ -105,7 +114,7 @@ def add_project(
                 sector="new_materials",
                 site="smart_park",
                 total_investment_wan=Decimal(total_wan),
-                land_area_mu=Decimal(100),
+                land_area_mu=Decimal(land),
                 plan=plan,
                 findings=findings_json(screen(figures, POLICY)),
             )
@@ -130,10 +139,14 @@ async def test_review_and_decision_for_three_projects(
     admin = ChatUser(sb, OFFICE_ID, "管理员")
     office = await join(sb, OFFICE, "王主任", await invite(sb, admin, "领导小组办公室"))
     reviewers: dict[str, ChatUser] = {}
-    for dim in POLICY.review_dimensions:
-        unit = POLICY.unit(dim.lead_unit).short
+    for dim, unit_id in UNITS:
+        unit = POLICY.unit(unit_id).short
+        key = reviewer_key(dim.id, unit_id, dim.lead_unit)
         code = await invite(sb, admin, "评审人员", unit, dim.name)
-        reviewers[dim.id] = await join(sb, REVIEWERS[dim.id], f"{unit}{dim.name}评审员", code)
+        reviewers[key] = await join(sb, REVIEWERS[key], f"{unit}{dim.name}评审员", code)
+    chair = await join(
+        sb, CHAIR, "张庆忠", await invite(sb, admin, "评审小组组长/副组长", "经信局")
+    )
     city = {
         "city_office": await join(
             sb, CITY["city_office"], "市办刘科长", await invite(sb, admin, "市领导小组办公室")
@@ -174,12 +187,16 @@ async def test_review_and_decision_for_three_projects(
         await press_on(sb, office, "✅ 确认入库", serial)
         await press_on(sb, office, "⚖️ 发起评审", serial)
     await settle(sb, bot)
-    for dim_id, reviewer in reviewers.items():
+    for key, reviewer in reviewers.items():
+        dim = POLICY.dimension(key.split("/")[0])
+        first = "🟢 不属于" if POLICY.confirmations(dim.id) else "✅ 同意"
         for serial in (vetoed, filed, big):
-            newest(sb, reviewer.user_id, serial, POLICY.dimension(dim_id).name, button="✅ 同意")
+            newest(sb, reviewer.user_id, serial, dim.name, button=first)
 
     # A reviewer cannot vote on another unit's dimension, even with forged button data.
     env_card = newest(sb, REVIEWERS["environment"], filed, button="✅ 同意")
+    # 产业政策 first confirms the prohibited categories it cannot compute (001 六(一)(二)).
+    assert "禁止引入类别确认" in newest(sb, REVIEWERS["industrial_policy"], filed)["text"]
     with uow_factory() as uow:
         filed_project = uow.projects.by_serial(filed)
         assert filed_project is not None and filed_project.id is not None
@@ -201,10 +218,13 @@ async def test_review_and_decision_for_three_projects(
     assert env_card
 
     # Everyone agrees on two projects; 环境影响 disagrees on the first: a one-vote veto.
-    for dim_id, reviewer in reviewers.items():
+    for key, reviewer in reviewers.items():
+        for serial in (vetoed, filed, big):
+            for _ in POLICY.confirmations(key.split("/")[0]):
+                await press_on(sb, reviewer, "🟢 不属于", serial)
         for serial in (filed, big):
             await press_on(sb, reviewer, "✅ 同意", serial)
-        if dim_id == "environment":
+        if key == "environment":
             await press_on(sb, reviewer, "❌ 不同意", vetoed)
             await reviewer.say("项目选址涉及生态保护红线，不符合“三线一单”要求。")
             await reviewer.say("建议另行选址。")
@@ -213,10 +233,18 @@ async def test_review_and_decision_for_three_projects(
             await press_on(sb, reviewer, "✅ 同意", vetoed)
     await settle(sb, bot)
 
+    # All opinions in: the office waits; the 组长 concludes (000 一(二)1).
+    done = f"评审进度 {len(UNITS)}/{len(UNITS)}"
     for serial in (vetoed, filed, big):
-        card = newest(sb, OFFICE, "评审进度 10/10", serial, button="🏁 结束评审")
-        assert card
-        await press_on(sb, office, "🏁 结束评审", serial)
+        assert "待评审小组组长/副组长作出结论" in newest(sb, OFFICE, done, serial)["text"]
+    assert stage_of(uow_factory, filed) == "review"
+    vetoed_card = next(
+        e for e in reversed(sb.transcript(CHAIR)) if e.sender == "bot" and vetoed in (e.text or "")
+    )
+    assert "✅ 通过" not in [t for row in vetoed_card.buttons for t, _ in row]  # 一票否决
+    await press_on(sb, chair, "❌ 不通过", vetoed)
+    await press_on(sb, chair, "✅ 通过", filed)
+    await press_on(sb, chair, "✅ 通过", big)
     await settle(sb, bot)
     assert stage_of(uow_factory, vetoed) == "rejected"
     assert (stage_of(uow_factory, filed), stage_of(uow_factory, big)) == ("decision", "decision")
@@ -234,6 +262,11 @@ async def test_review_and_decision_for_three_projects(
         "生态保护红线",
         "建议另行选址",
         "项目法律风险评审",
+        "市城乡规划局清新分局、选址园区",
+        "清新工业园管委会",
+        "区贸促会",
+        "禁止引入类别（一）禁止类项目：不属于",
+        "张庆忠",
     ):
         assert needle in text, needle
 
@@ -247,14 +280,14 @@ async def test_review_and_decision_for_three_projects(
     await press_on(sb, office, f"✅ {big} 准予落户", "联席会议")
     assert (stage_of(uow_factory, filed), stage_of(uow_factory, big)) == ("city", "city")
 
-    # No agreement before the city's filing or approval.
+    # No agreement before the city's approval (from 3亿; filing below 3亿 is enough, 001 七(三)).
     with uow_factory() as uow:
-        filed_row = uow.projects.by_serial(filed)
-        assert filed_row is not None
-        filed_id = filed_row.id
+        big_row = uow.projects.by_serial(big)
+        assert big_row is not None
+        big_id = big_row.id
     mark = sb.mark()
     sb.forge_press(
-        OFFICE, OFFICE, newest(sb, OFFICE, "联席会议")["message_id"], f"pr:sign:{filed_id}"
+        OFFICE, OFFICE, newest(sb, OFFICE, "联席会议")["message_id"], f"pr:sign:{big_id}"
     )
     denial = await office._answer(mark)
     assert "只有经市招商引资工作领导小组评审通过、审批通过或已向领导小组备案" in denial["text"]
@@ -268,8 +301,8 @@ async def test_review_and_decision_for_three_projects(
     await settle(sb, bot)
 
     # Below 3亿: filed with the city office. From 10亿: the 常务副组长, then the 组长.
-    assert newest(sb, CITY["city_office"], filed, button="✅ 确认备案")["document"]
-    await press_on(sb, city["city_office"], "✅ 确认备案", filed)
+    assert newest(sb, CITY["city_office"], filed, button="✅ 确认收到备案")["document"]
+    await press_on(sb, city["city_office"], "✅ 确认收到备案", filed)
     await press_on(sb, city["city_exec_deputy"], "✅ 同意", big)
     assert stage_of(uow_factory, big) == "city"  # the 组长 has not approved yet
     await settle(sb, bot)
@@ -288,7 +321,9 @@ async def test_review_and_decision_for_three_projects(
         "400",
         "9亿",
         "5000万元",
-        "是",
+        "是",  # 退出机制
+        "是",  # 违约责任
+        "是",  # 监管责任
     ):
         if answer in ("区长", "是"):
             await office.press(answer)

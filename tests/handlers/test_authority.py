@@ -75,7 +75,7 @@ def one(*names: str) -> frozenset[str]:
 
 
 PIPELINE_ACTIONS: tuple[str, ...] = ("card", "confirm", "neg", "review", "city", "sign")
-PIPELINE_ACTIONS += ("land", "build", "prod", "lost", "ret", "scan", "drc")
+PIPELINE_ACTIONS += ("land", "build", "prod", "lost", "ret", "scan")
 
 ROWS: tuple[Row, ...] = (
     # Commands
@@ -93,9 +93,14 @@ ROWS: tuple[Row, ...] = (
     cmd("assessment", one("office", "leader")),
     cmd("forum", one("office")),
     cmd("visit", one("office", "leader")),
+    cmd("progress", one("office")),  # 001 八: the district reports to the city
     cmd("meeting", one("office")),
     cmd("agenda", one("office")),
     cmd("report", one("reporter", "unit_head")),
+    cmd("services", frozenset(COLUMNS)),  # published for anyone (000 一(三)2(2))
+    # 001 附件2: the district, and the city once the project has a city case (the world's has)
+    cmd("application", one("office", "leader") | CITY, "QX-2026-0004"),
+    cmd("application", one("office", "leader"), "QX-2026-0001"),  # no city case: not the city's
     # The investor's plan
     btn("pj:resume", one("investor", "other_investor")),
     btn("pj:restart", one("investor", "other_investor")),
@@ -119,10 +124,14 @@ ROWS: tuple[Row, ...] = (
     btn("rv:ok", one("reviewer_y"), id_of("opinion_y")),
     btn("rv:to", one("reviewer_x", "delegate"), id_of("opinion_x"), id_of("delegate")),
     btn("rv:all", one("office"), id_of("opinion_x")),  # the round is still open
+    # 001 六(一): the dimension's reviewer answers 不属于 / 属于
+    btn("rv:cf", one("reviewer_x", "delegate"), id_of("opinion_x"), "0", "no"),
     # The office's progress card
     btn("rp:urge", one("office"), id_of("round")),
     btn("rp:u1", one("office"), id_of("opinion_y")),
-    btn("rp:close", one("office"), id_of("round")),
+    # The round's conclusion (通过 / 不通过): the review group's 组长/副组长, not the office
+    btn("rc:pass", one("review_chair"), id_of("round")),
+    btn("rc:fail", one("review_chair"), id_of("round")),
     # Joint meetings
     btn("mt:new", one("office")),
     *(btn(f"mt:{a}", one("office"), id_of("meeting")) for a in ["card", "add", "inv", "min"]),
@@ -133,6 +142,18 @@ ROWS: tuple[Row, ...] = (
     btn("cy:ack", one("city_exec_deputy"), id_of("case")),
     btn("cy:ret", CITY, id_of("case")),
     btn("cy:recall", CITY, id_of("case")),
+    # The city office's own work: cross-region applications and the city's round
+    btn("cr:acc", one("city_office"), id_of("cross_region")),
+    btn("cr:rev", one("city_office"), id_of("cross_region_accepted")),
+    btn("cr:pre", one("city_office"), id_of("city_round")),
+    btn("rp:urge", one("city_office"), id_of("city_round")),  # not the district office
+    # A prohibited project's exception: the office asks, the city leading group decides
+    btn("pr:exc", one("office"), id_of("blocked")),
+    btn("ax:ok", one("city_exec_deputy", "city_leader"), id_of("exception")),
+    btn("ax:no", one("city_exec_deputy", "city_leader"), id_of("exception")),
+    # 发改局's own 核准并备案 of the signed agreement (000 一(二)2(3)): not the office's
+    btn("df:ok", one("drc_filing"), id_of("signed")),
+    btn("df:ret", one("drc_filing"), id_of("signed")),
     # Service after signing
     btn("lz:card", one("office"), id_of("signed")),
     btn("lz:table", one("office"), id_of("signed")),
@@ -148,6 +169,11 @@ ROWS: tuple[Row, ...] = (
     btn("fo:sum", one("office", "leader"), id_of("forum")),
     # Monthly reports
     btn("mr:fill", one("reporter", "unit_head"), "2026-11"),
+    # The progress report to the city (001 八)
+    btn("pg:send", one("office")),
+    # The member units' published services: anyone, registered or not
+    btn("sv:list", frozenset(COLUMNS)),
+    btn("sv:u", frozenset(COLUMNS), "0", "0"),
     # A form's buttons belong to the open draft: only the visitor has one here
     btn("f:pause", one("visitor")),
     btn("f:help", one("visitor"), "company"),

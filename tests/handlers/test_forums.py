@@ -82,3 +82,61 @@ def test_a_visit_is_to_one_signed_company(services: Services, clock: Clock) -> N
     register(stranger, "另一家公司")
     data = next(b.data for r in inbox(services, "101") for row in r.buttons for b in row)
     assert "没有权限" in stranger.press_data(data or "")[0].text
+
+
+def test_forum_and_visit_ask_in_their_own_words(services: Services) -> None:
+    d = Dispatcher(services)
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    official(services, "330", "张国力", Role.LEADER, "district_gov")
+    project(services, "QX-2026-0002", 20000, stage="production")
+    office = person(d, "800", "办公室王")
+    asked = office.says("/forum")
+    assert "投资企业座谈会的日期" in asked[-1].text and "联席会议" not in asked[-1].text
+    office.says("2026-12-03")
+    office.press("14:30")
+    office.says("区政府第一会议室")
+    assert "请核对座谈会安排" in office.text and "会议安排" not in office.text.replace(
+        "座谈会安排", ""
+    )
+    leader = person(d, "330", "张国力")
+    leader.says("/visit")
+    asked = leader.press(leader.seen[-1].buttons[0][0].text)
+    assert "到企业走访调研的日期" in asked[-1].text and "联席会议" not in asked[-1].text
+    leader.says("2026-12-10")
+    leader.press("10:00")
+    leader.says("企业会议室")
+    assert "请核对走访安排" in leader.text
+
+
+def test_a_visit_summary_by_the_district_leader_reaches_the_office_and_the_leading_group(
+    services: Services, clock: Clock
+) -> None:
+    d = Dispatcher(services)
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    official(services, "330", "张国力", Role.LEADER, "district_gov")
+    investor = person(d, "101", "李明")
+    register(investor)
+    with services.uow() as uow:
+        investor_id = account_of(uow, "101").id
+        # 张庆忠 of the roster (附件1, a member of the leading group) has joined.
+        (member,) = [
+            p for p in uow.people.position_holders("leading_group_member") if p.name == "张庆忠"
+        ]
+        assert member.id is not None
+        from storage.tables import MessengerAccount
+
+        uow.session.add(MessengerAccount(person_id=member.id, external_id="340", chat_id="340"))
+        uow.commit()
+    project(services, "QX-2026-0002", 20000, stage="production", investor_id=investor_id)
+    leader = person(d, "330", "张国力")
+    leader.says("/visit")
+    leader.press(leader.seen[-1].buttons[0][0].text)
+    leader.says("2026-12-10")
+    leader.press("10:00")
+    leader.says("企业会议室")
+    card = leader.press("✅ 提交")
+    summary = leader.press("🧾 汇总意见报领导小组", card[-1])
+    assert "意见汇总" in summary[0].text
+    assert any("意见汇总" in r.text for r in inbox(services, "800"))  # the office
+    assert any("意见汇总" in r.text for r in inbox(services, "340"))  # the leading group
+    assert not any("意见汇总" in r.text for r in inbox(services, "330"))  # not told twice

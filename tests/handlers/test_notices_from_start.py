@@ -60,11 +60,12 @@ def deployed(
 
 def keys(s: Services, chat: str) -> Counter[str]:
     """The notices a chat got, by key without the person and account suffixes (the weekly
-    digest aside: it is a report, not a reminder)."""
+    digest aside: it is a report, not a reminder; and the monthly notice that the shipped
+    policy's 001 has outlived its trial period, which is about the policy file, not a period)."""
     with s.uow() as uow:
         rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
         found = ((m.dedupe_key or "").split(":p")[0] for m in rows)
-        return Counter(k for k in found if not k.startswith("digest:"))
+        return Counter(k for k in found if not k.startswith(("digest:", "policy-validity:")))
 
 
 def inbox(s: Services, chat: str) -> list[Reply]:

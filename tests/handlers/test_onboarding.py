@@ -109,3 +109,29 @@ def _invite(admin, role: str, unit: str | None = None, dimension: str | None = N
         admin.press(dimension)
     text = admin.text
     return next(w for w in text.split() if w.startswith("https://t.me/"))
+
+
+def test_an_official_gives_a_work_phone_when_joining_and_a_bad_one_is_refused(
+    dispatcher: Dispatcher, services: Services
+):
+    admin = person(dispatcher, "900", "管理员")
+    admin.says("/start")
+    link = _invite(admin, "项目联络员", "经信局")
+    chen = person(dispatcher, "211", "经信局小陈")
+    joined = chen.says(f"/start {link.rsplit('=', 1)[1]}")
+    assert "办公电话" in joined[-1].text
+    refused = chen.says("12345")
+    assert "办公电话" in refused[-1].text
+    with services.uow() as uow:
+        assert uow.people.get(person_id(uow, "211")).phone is None  # type: ignore[union-attr]
+    chen.says("0763-5812345")
+    chen.press("✅ 提交")
+    assert "办公电话已记录：0763-5812345" in chen.text
+    with services.uow() as uow:
+        assert uow.people.get(person_id(uow, "211")).phone == "0763-5812345"  # type: ignore[union-attr]
+
+
+def test_an_investor_is_not_asked_for_a_work_phone(dispatcher: Dispatcher):
+    investor = person(dispatcher, "212", "李明")
+    register(investor)
+    assert not any("办公电话" in r.text for r in investor.seen)

@@ -110,12 +110,23 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
     assert "年产30万套新能源汽车电机壳体项目" in summary
     assert "投资强度" in summary or "固定资产投资强度" in summary  # the findings, in plain words
 
-    # An edit from the summary: the land area becomes 110 亩.
+    # An edit from the summary: the land area cannot fall below the phases' 120 亩
+    # (遴选办法 四(三)); the second phase gives up 10 亩, and then the land becomes 110 亩.
     inv.press("✏️ 修改")
-    number = _field_number(inv, "计划用地面积")
-    inv.says(str(number))
+    inv.says(str(_field_number(inv, "计划用地面积")))
+    too_small = inv.says("110亩")
+    assert any(
+        "各期用地面积合计 120 亩，超过了计划用地面积（110 亩）" in r.text for r in too_small
+    )
+    inv.says("120亩")
+    inv.press("✏️ 修改")
+    inv.says(str(_field_number(inv, "二期用地面积")))
+    inv.says("40亩")
+    inv.press("✏️ 修改")
+    inv.says(str(_field_number(inv, "计划用地面积")))
     back_at_summary = inv.says("110亩")
     assert "110" in back_at_summary[-1].text
+    assert "二期亩均产值 875万元/亩" in back_at_summary[-1].text  # 3.5亿 on 40 亩
     done = inv.press("✅ 提交")
     assert any("QX-2026-0001" in r.text for r in done)
 

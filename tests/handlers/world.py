@@ -21,6 +21,8 @@ from storage.db import make_engine, migrate
 from storage.deployment import record_deployment_start
 from storage.seed import seed_policy
 from storage.tables import (
+    AdmissionExceptionRequest,
+    Agreement,
     AuditEntry,
     CityCase,
     LiaisonAssignment,
@@ -56,6 +58,8 @@ PEOPLE: dict[str, str] = {
     "city_leader": "7014",  # 市组长
     "leader": "7015",
     "admin": "7016",
+    "drc_filing": "7017",  # 发改局核准备案
+    "review_chair": "7018",  # 评审小组组长 (附件3): concludes a district round
 }
 COLUMNS = tuple(PEOPLE)
 UNREGISTERED = frozenset({"stranger", "visitor"})
@@ -71,6 +75,7 @@ AUTHORITY = frozenset(
         "review#not_your_dimension",
         "review#opinions_confidential",
         "city#not_your_step",
+        "city#not_your_round",
     }
 )
 
@@ -131,6 +136,8 @@ def build_world(s: Services, dispatcher: Dispatcher) -> World:
         s, PEOPLE["city_leader"], "组长癸", Role.CITY_LEADER, "city_group"
     )
     ids["leader"] = official(s, PEOPLE["leader"], "区领导子", Role.LEADER, "district_gov")
+    ids["drc_filing"] = official(s, PEOPLE["drc_filing"], "发改丑", Role.DRC_FILING, "drc")
+    ids["review_chair"] = official(s, PEOPLE["review_chair"], "组长寅", Role.REVIEW_CHAIR, "econ")
     say("admin", "/whoami")  # an administrator from the settings exists from their first word
     say("visitor", "/start")
 
@@ -138,6 +145,13 @@ def build_world(s: Services, dispatcher: Dispatcher) -> World:
     ids["returned"] = project(s, "QX-2026-0002", 20000, investor_id=ids["investor"])
     ids["signed"] = project(s, "QX-2026-0003", 20000, "signed", investor_id=ids["investor"])
     ids["deciding"] = project(s, "QX-2026-0004", 50000, "decision")
+    # 16000 万元 fixed on 200 亩: 80 万元/亩, below 380, so prohibited (001 六(五)).
+    ids["blocked"] = project(s, "QX-2026-0005", 20000, "lead", land_mu=200)
+    # Cross-region applications to the city office (001 七(二)1(2)), and a recalled project
+    # in the city's own round (001 七(二)2(2)).
+    ids["cross_region"] = project(s, "QX-2026-0006", 20000, "lead")
+    ids["cross_region_accepted"] = project(s, "QX-2026-0007", 20000, "confirmed")
+    ids["recalled"] = project(s, "QX-2026-0008", 20000, "review")
     dispatcher.handle(
         Inbound(PEOPLE["office"], PEOPLE["office"], callback_data=f"pr:review:{ids['project']}")
     )
@@ -183,7 +197,27 @@ def build_world(s: Services, dispatcher: Dispatcher) -> World:
             raised_at=NOW,
         )
         uow.session.add(problem)
+        # The signed project's agreement waits for 发改局's 核准并备案.
+        uow.session.add(Agreement(project_id=ids["signed"], signed_on=NOW.date(), signer="张国力"))
         uow.session.flush()
+        request = AdmissionExceptionRequest(
+            project_id=ids["blocked"],
+            kind="special_circumstances",
+            reason="企业承诺二期追加投资",
+            lifts=["prohibited:001 六(五)"],
+            requested_by=ids["office"],
+            requested_at=NOW,
+        )
+        uow.session.add(request)
+        uow.session.flush()
+        ids["exception"] = request.id or 0
+        for key in ("cross_region", "cross_region_accepted"):
+            applied = uow.projects.get(ids[key])
+            assert applied is not None
+            applied.plan = {**applied.plan, "application_route": "cross_region"}
+            uow.session.add(applied)
+        city_round = uow.reviews.open_round(ids["recalled"], NOW.date(), None, "city")
+        ids["city_round"] = city_round.id or 0
         ids["item"], ids["case"] = item.id or 0, case.id or 0
         ids["assignment"], ids["problem"] = assignment.id or 0, problem.id or 0
         uow.commit()

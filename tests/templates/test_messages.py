@@ -43,8 +43,25 @@ DAY = date(2026, 12, 1)
 DIMENSION_NAMES = {"environment": "环境影响", "technology": "科技含量", "energy": "节能和能耗"}
 NOTE = SimpleNamespace(at=NOW, kind="negotiation", text="实地考察")
 AGREEMENT = SimpleNamespace(
-    signed_on=DAY, signer="张国力", scan_uploaded_at=None, drc_filed_on=None, green_channel=True
+    signed_on=DAY,
+    signer="张国力",
+    signer_capacity="authorised_leader",
+    scan_uploaded_at=None,
+    drc_filed_on=None,
+    drc_returned_at=NOW,
+    drc_return_reason="投资强度不一致",
+    green_channel=True,
+    committed_start="2027-03",
+    committed_production="2028-06",
+    committed_intensity=Decimal("420"),
+    committed_output_yi=Decimal("8.5"),
+    committed_tax_wan=Decimal("4200"),
 )
+AUTHORISER = SimpleNamespace(name="张仁建")
+DIFFERENCES = [
+    SimpleNamespace(figure="intensity", screened=Decimal("433.33"), agreed=Decimal("420")),
+    SimpleNamespace(figure="start", screened=None, agreed="2027-03"),
+]
 ROUND = SimpleNamespace(number=1, deadline=DAY, level="district", outcome=None)
 DIMENSION = SimpleNamespace(name="环境影响", focus="是否符合环境保护要求")
 OPINION = SimpleNamespace(verdict="conditional", opinion="须落实环保措施", suggestion="补充环评")
@@ -57,6 +74,23 @@ ROW = {
     "opinion": "同意",
     "suggestion": None,
 }
+CONFIRMATION = SimpleNamespace(
+    condition_id="forbidden_catalogue",
+    number=1,
+    name="禁止类项目",
+    text="国家产业投资目录“禁止类”的项目",
+    source="001 六(一)",
+    answer="yes",
+)
+CONFIRMATION_OPEN = SimpleNamespace(**{**vars(CONFIRMATION), "number": 2, "answer": None})
+UNIT_ROW = SimpleNamespace(
+    unit="区发展改革局",
+    short="发改局",
+    reviewer="曾卫坤",
+    verdict="disagree",
+    opinion="属于禁止类",
+    confirmations=[CONFIRMATION],
+)
 MEETING = SimpleNamespace(
     title="2026-12-01 联席会议", scheduled_at=NOW, place="第一会议室", status="scheduled"
 )
@@ -87,8 +121,138 @@ FINDINGS = [
         ("liaison_none", "info", {}),
         ("routing", "info", {"tier": "filing", "name": "报市领导小组备案", "total": "20000"}),
         ("followup", "unknown", {}),
+        (
+            "investment_intensity",
+            "info",
+            {
+                "name": "固定资产投资强度",
+                "unit": "万元/亩",
+                "threshold": "380",
+                "value": "100",
+                "applied": False,
+            },
+        ),
+        ("automation", "info", {"threshold": "70", "applied": False}),
+        ("planning_eia", "fail", {"value": False, "applied": True}),
+        ("planning_eia", "warn", {"value": False, "applied": False}),
+        ("planning_eia", "unknown", {"value": None, "applied": True}),
+        ("environment_negative_list", "fail", {"value": True, "applied": True}),
+        ("environment_negative_list", "pass", {"value": False, "applied": True}),
+        ("work_safety", "fail", {"value": False}),
+        ("work_safety", "pass", {"value": True}),
+        ("work_safety", "unknown", {}),
+        ("site_standard", "warn", {"kind": "separate", "site": "富力中以科技小镇", "zone": None}),
+        (
+            "site_standard",
+            "warn",
+            {"kind": "zone", "site": "广清产业园", "zone": "广清经济特别合作区"},
+        ),
+        ("site_standard", "info", {"kind": "own", "site": "某园"}),
+        ("plot_ratio", "info", {"value": "1.2"}),
+        ("phase_figures", "unknown", {"count": 2}),
+        (
+            "phase_indicator",
+            "fail",
+            {
+                "phase": 2,
+                "indicator": "output_per_mu",
+                "name": "亩均产值",
+                "unit": "万元/亩",
+                "threshold": "500",
+                "value": "300",
+                "indicator_source": "000 附件2 二",
+            },
+        ),
+        (
+            "phase_indicator",
+            "unknown",
+            {
+                "phase": 1,
+                "indicator": "tax_per_mu",
+                "name": "亩均税收",
+                "unit": "万元/亩",
+                "threshold": "30",
+                "indicator_source": "000 附件2 二",
+            },
+        ),
+        ("phase_total", "warn", {"measure": "land", "total": "90", "whole": "100"}),
+        ("phase_total", "pass", {"measure": "fixed_investment", "total": "100", "whole": "100"}),
+        (
+            "investor_category",
+            "info",
+            {"category": "准国家高新技术企业", "top_tier": False, "park_preferred": True},
+        ),
+        ("priority_withheld", "warn", {"number": 3, "name": "大型制造业项目"}),
+        ("priority_pending", "warn", {"number": 1, "name": "鼓励类项目"}),
+        ("priority_question", "warn", {"number": 8, "name": "增资扩产"}),
+        ("priority_question", "warn", {"number": 3, "name": "大型制造业项目"}),
     ]
 ]
+EXCEPTION = SimpleNamespace(
+    id="strategic_emerging",
+    name="战略性新兴产业项目",
+    text="相关标准可另行商议",
+    source="001 二",
+)
+EXCEPTION_REQUEST = SimpleNamespace(
+    kind="strategic_emerging",
+    reason="属指导目录3.4.1条",
+    status="refused",
+    decided_at=NOW,
+    decision_note="不在目录内",
+)
+BLOCKERS = [f for f in FINDINGS if f["code"] in ("prohibited", "scope")]
+ADMISSION_SAMPLES: dict[str, dict[str, object]] = {
+    "status_name": {"status": "requested"},
+    "request_line": {"r": EXCEPTION_REQUEST, "exc": EXCEPTION, "decider": "组长黄"},
+    "card_block": {
+        "open": BLOCKERS,
+        "reasons": FINDINGS[1:2],
+        "requests": [
+            SimpleNamespace(request=EXCEPTION_REQUEST, exception=EXCEPTION, decider="组长黄")
+        ],
+        "applicable": [EXCEPTION],
+        "pending": False,
+    },
+    "investor_blocked": {
+        "project": PROJECT,
+        "blockers": BLOCKERS,
+        "reasons": FINDINGS[1:2],
+        "contact": {
+            "office": "区招商选资工作领导小组办公室",
+            "host": "区经信局",
+            "director": "张三",
+        },
+    },
+    "requested": {"project": PROJECT, "exception": EXCEPTION},
+    "city_card": {
+        "project": PROJECT,
+        "request": EXCEPTION_REQUEST,
+        "exception": EXCEPTION,
+        "blockers": BLOCKERS,
+        "office": "区招商选资工作领导小组办公室",
+    },
+    "approved": {"project": PROJECT, "exception": EXCEPTION},
+    "refused": {"project": PROJECT, "exception": EXCEPTION},
+    "office_approved": {"project": PROJECT, "exception": EXCEPTION, "approver": "组长黄"},
+    "office_refused": {
+        "project": PROJECT,
+        "exception": EXCEPTION,
+        "approver": "组长黄",
+        "reason": "不在目录内",
+    },
+    "nothing_to_lift": {"serial": "QX-2026-0001"},
+    "no_exception": {"serial": "QX-2026-0001"},
+    "not_applicable": {"serial": "QX-2026-0001", "name": "特殊情况"},
+    "pending": {"serial": "QX-2026-0001"},
+    "already_decided": {"serial": "QX-2026-0001"},
+    "document_line": {
+        "exception": EXCEPTION,
+        "request": EXCEPTION_REQUEST,
+        "decider": "组长黄",
+        "on": DAY,
+    },
+}
 SAMPLES: dict[str, dict[str, object]] = {
     "common#unknown_command": {"command": "foo"},
     "common#project_not_found": {"serial": "QX-2026-0009"},
@@ -176,16 +340,24 @@ SAMPLES: dict[str, dict[str, object]] = {
         "project": PROJECT,
         "round": ROUND,
         "dimension": DIMENSION,
-        "units": ["区环境保护局"],
+        "unit": "区发展改革局",
+        "units": ["区发展改革局", "区经济和信息化局"],
         "findings": FINDINGS[:3],
         "opinion": OPINION,
-        "closed": False,
+        "closed": True,
         "sector": "新材料",
+        "confirmations": [CONFIRMATION, CONFIRMATION_OPEN],
+        "question": 1,
+        "only_disagree": True,
+        "colleagues": [UNIT_ROW],
     },
     "review#progress_card": {
         "project": PROJECT,
         "round": ROUND,
-        "rows": [ROW, ROW | {"verdict": None, "reviewer": None}],
+        "rows": [
+            ROW | {"confirmations": [CONFIRMATION]},
+            ROW | {"verdict": None, "reviewer": None, "confirmations": []},
+        ],
         "done": 1,
         "total": 2,
         "result": SimpleNamespace(outcome="flagged"),
@@ -213,7 +385,28 @@ SAMPLES: dict[str, dict[str, object]] = {
             "technology": "科技含量",
             "energy": "节能和能耗",
         },
+        "concluder": "张庆忠",
     },
+    "review#conclusion_card": {
+        "project": PROJECT,
+        "round": ROUND,
+        "rows": [
+            SimpleNamespace(name="产业政策", verdict="disagree", veto=False, units=[UNIT_ROW]),
+            SimpleNamespace(name="环境影响", verdict=None, veto=True, units=[]),
+        ],
+        "result": SimpleNamespace(outcome="failed", flagged=("technology",)),
+        "vetoes": [SimpleNamespace(name="环境影响", veto_source="001 四(一)、六(三)", source="x")],
+        "prohibited": [CONFIRMATION],
+        "closed": True,
+        "concluder": "张庆忠",
+        "fail_rule": False,
+    },
+    "review#awaiting_conclusion": {"project": PROJECT, "round": ROUND, "found": False},
+    "review#veto_cannot_pass": {"dimension": "环境影响", "citation": "001 四(一)、六(三)"},
+    "review#disagreement_cannot_pass": {"citation": "000 一(二)2"},
+    "review#prohibited_cannot_pass": {"name": "禁止类项目", "citation": "001 六(一)"},
+    "review#confirm_first": {"name": "禁止类项目"},
+    "review#already_confirmed": {"name": "禁止类项目", "answer": "no"},
     "review#overdue": {
         "project": PROJECT,
         "dimension": "环境影响",
@@ -241,21 +434,37 @@ SAMPLES: dict[str, dict[str, object]] = {
     "meetings#already_decided": {"serial": "QX-2026-0001"},
     "meetings#invitation": {"meeting": MEETING, "projects": [PROJECT]},
     "meetings#minutes_caption": {"meeting": MEETING},
-    "city#sent": {"project": PROJECT, "tier": "市常务副组长审批"},
+    "city#sent": {"project": PROJECT, "tier": "报市领导小组备案", "route": "filing"},
     "city#card": {
         "project": PROJECT,
         "case": SimpleNamespace(route="two_level"),
         "position": "city_exec_deputy",
+        "city_reviewed": True,
     },
     "city#not_your_step": {"position": "city_leader"},
     "city#closed": {"serial": "QX-2026-0001"},
+    "city#not_recallable": {"serial": "QX-2026-0001"},
     "city#passed_on": {"project": PROJECT, "position": "city_leader"},
-    "city#cleared": {"project": PROJECT, "route": "filing"},
-    "city#cleared_notice": {"project": PROJECT, "route": "approval"},
+    "city#cleared": {"project": PROJECT, "route": "filing", "stage": "signed"},
+    "city#cleared_notice": {"project": PROJECT, "route": "approval", "stage": "cleared"},
     "city#recalled": {"project": PROJECT},
     "city#recalled_notice": {"project": PROJECT},
+    "city#round_outcome_notice": {"project": PROJECT, "transition": "city_review_pass"},
     "city#returned": {"project": PROJECT},
     "city#returned_notice": {"project": PROJECT, "comment": "请补充退出机制条款"},
+    "city#pre_review_offer": {"project": PROJECT},
+    "city#pre_review_closed": {"project": PROJECT},
+    "city#pre_review_recorded": {"project": PROJECT, "body": "广东某某工程咨询有限公司"},
+    "city#pre_review_notice": {
+        "project": PROJECT,
+        "body": "广东某某工程咨询有限公司",
+        "summary": "符合引入基本要求。",
+    },
+    "city#cross_region_card": {"project": PROJECT},
+    "city#accepted": {"project": PROJECT},
+    "city#cross_region_notice": {"project": PROJECT},
+    "city#accepted_notice": {"project": PROJECT},
+    "city#city_review_opened": {"project": PROJECT},
     "digest#weekly": {
         "today": DAY,
         "counts": {"lead": 3, "review": 1},
@@ -295,6 +504,45 @@ SAMPLES: dict[str, dict[str, object]] = {
     "files#liaison": {"serial": "QX-2026-0001"},
     "files#monthly": {"period": "2026-11"},
     "files#assessment": {"year": 2026},
+    "files#application": {"serial": "QX-2026-0001"},
+    "files#progress": {"day": DAY},
+    "policy#lapsed": {
+        "lapses": [
+            SimpleNamespace(
+                title="清远市招商引资项目遴选评审办法(试行)", last_day=DAY, source="001 九(一)"
+            )
+        ]
+    },
+    "services#choose": {"source": "000 一(三)2(2)"},
+    "services#unit": {"unit": "区发展改革局", "duties": "负责产业政策。"},
+    "services#continued": {"unit": "区发展改革局"},
+    "services#item": {
+        "number": 1,
+        "item": SimpleNamespace(
+            name="企业投资项目备案", procedure="网上填报", time_limit="3个工作日"
+        ),
+    },
+    "services#page": {"page": 1, "pages": 2},
+    "visits#due": {
+        "half": SimpleNamespace(year=2027, half=1, start=DAY),
+        "companies": 2,
+        "today": DAY,
+    },
+    "application#sent": {"project": SimpleNamespace(serial="QX-2026-0001", name="新材料项目")},
+    "progress#preview": {
+        "count": 2,
+        "last": SimpleNamespace(at=NOW),
+        "last_by": "办公室王",
+        "city_office": 1,
+    },
+    "progress#sent": {"count": 2, "at": NOW, "queued": 1},
+    "progress#just_sent": {"at": NOW, "by": "办公室王"},
+    "progress#problem": {"text": "用地报批滞后", "units": ["国土分局"]},
+    "progress#to_city": {
+        "county": "清远市清新区",
+        "count": 2,
+        "sender": SimpleNamespace(person=SimpleNamespace(name="办公室王")),
+    },
     "reports#ym": {"period": "2026-11"},
     "reports#intro": {
         "period": "2026-11",
@@ -319,12 +567,48 @@ SAMPLES: dict[str, dict[str, object]] = {
             "国土分局": [{"unit": "经信局", "problem": "x", "project": "QX-2026-0001"}]
         },
     },
-    "signing#signed": {"project": PROJECT, "agreement": AGREEMENT, "due": DAY},
-    "signing#signed_notice": {"project": PROJECT, "agreement": AGREEMENT, "due": DAY},
+    "signing#signed": {
+        "project": PROJECT,
+        "agreement": AGREEMENT,
+        "due": DAY,
+        "differences": DIFFERENCES,
+        "authoriser": AUTHORISER,
+    },
+    "signing#signed_notice": {
+        "project": PROJECT,
+        "agreement": AGREEMENT,
+        "due": DAY,
+        "differences": DIFFERENCES,
+        "authoriser": AUTHORISER,
+    },
+    "signing#signer": {"agreement": AGREEMENT, "authoriser": AUTHORISER},
+    "onboarding#work_phone_saved": {"phone": "0763-5812345"},
+    "signing#figure": {"name": "tax"},
+    "signing#value": {"v": Decimal("1.5")},
+    "signing#diff_lines": {"differences": DIFFERENCES},
+    "signing#card_block": {
+        "agreement": AGREEMENT,
+        "authoriser": AUTHORISER,
+        "differences": DIFFERENCES,
+    },
+    "signing#drc_card": {
+        "project": PROJECT,
+        "agreement": AGREEMENT,
+        "authoriser": None,
+        "differences": [],
+        "filer": "卢梓星",
+    },
+    "signing#drc_filed_notice": {"project": PROJECT, "detail": "卢梓星"},
+    "signing#drc_returned_notice": {"project": PROJECT, "detail": "投资强度不一致"},
+    "signing#drc_done": {"serial": "QX-2026-0001"},
+    "signing#no_drc_filer": {"project": PROJECT},
+    "signing#clauses_missing": {"clauses": ["exit_mechanism", "supervision_duty"]},
+    "signing#already_signed": {"serial": "QX-2026-0001"},
     "signing#scan_to_city": {"project": PROJECT, "agreement": AGREEMENT},
     "signing#scan_sent": {"project": PROJECT, "late": True},
     "signing#scan_reminder": {"project": PROJECT, "due": DAY},
     "signing#scan_late": {"project": PROJECT, "due": DAY},
+    **{f"admission#{k}": v for k, v in ADMISSION_SAMPLES.items()},
 }
 # The form engine's texts and the forms have their own test (tests/conversations).
 SKIP = {"forms", "form"}

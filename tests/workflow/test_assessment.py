@@ -10,6 +10,7 @@ import pytest
 
 from workflow.assessment import (
     Assessment,
+    ProblemRecord,
     ProjectFollowUp,
     UnitRecord,
     commitment_kept,
@@ -147,3 +148,16 @@ def test_an_empty_year_has_no_rates():
     rates = (t.on_time_rate, t.close_rate, t.funding_rate, t.kept_rate, t.success_rate)
     assert rates == (None,) * 5
     assert t.review_days is None
+
+
+def test_a_problem_two_units_share_is_one_problem_in_the_overview():
+    units = [
+        UnitRecord("住建局", 0, 0, 0, open_problems=1),
+        UnitRecord("国土分局", 0, 0, 0, open_problems=1, closed_problems=1),
+    ]
+    shared = ProblemRecord(units=("housing", "land"), closed=False)
+    solved = ProblemRecord(units=("land",), closed=True)
+    a = Assessment(2026, date(2026, 12, 31), units, problems=[shared, solved])
+    totals = year_totals(a)
+    assert (totals.open_problems, totals.closed_problems) == (1, 1)
+    assert totals.close_rate == Decimal(50)

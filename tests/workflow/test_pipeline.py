@@ -163,9 +163,10 @@ def test_serial_numbers_look_like_qx_2026_0001():
     assert format_serial("QX", 2026, 12345) == "QX-2026-12345"
 
 
-def test_a_new_round_opens_at_review_only_when_none_is_open():
+def test_a_recalled_project_gets_no_district_round_of_its_own():
     recalled = ProjectFacts(Stage.REVIEW, review_open=False)
-    running = ProjectFacts(Stage.REVIEW, review_open=True)
-    assert check_transition("start_review", recalled, OFFICE) is None
+    refusal = check_transition("start_review", recalled, OFFICE)
+    assert refusal is not None and refusal.rule == "review_after_negotiation"
+    running = ProjectFacts(Stage.NEGOTIATION, review_open=True)
     refusal = check_transition("start_review", running, OFFICE)
     assert refusal is not None and refusal.rule == "review_after_negotiation"

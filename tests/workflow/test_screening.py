@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -40,6 +41,10 @@ NEW_MATERIALS_PLANT = PlanFigures(
     high_tech=True,
     encouraged=True,
     ecological_redline=False,
+    single_project=True,
+    work_safety=True,
+    planning_eia=True,
+    environment_negative_list=False,
 )
 
 
@@ -53,7 +58,8 @@ def test_a_good_new_materials_plant_passes_every_land_indicator(policy: Policy):
     assert by_code(f, "scope").status is Status.PASS
     assert by_code(f, "sector").params["district_focus"] is True
     assert {p.params["number"] for p in codes(f, "priority")} == {1, 2, 3, 5, 6}
-    assert {p.params["number"] for p in codes(f, "liaison")} == {1, 4}
+    # A listed company is not named by liaison condition 1 (500强, 龙头, 关键配套企业).
+    assert {p.params["number"] for p in codes(f, "liaison")} == {4}
     assert by_code(f, "routing").params["tier"] == "approval"
     assert by_code(f, "followup").params["tier"] == "district_leaders"
     assert codes(f, "prohibited") == []
@@ -149,12 +155,14 @@ def test_the_followup_finding_follows_the_amount(policy: Policy, total: str, tie
 def test_a_single_manufacturing_project_from_5_yi_is_a_priority(
     policy: Policy, total: str, priority: bool
 ):
-    f = screen(PlanFigures(total_investment_wan=D(total), sector="auto_parts"), policy)
+    plan = replace(NEW_MATERIALS_PLANT, total_investment_wan=D(total), sector="auto_parts")
+    f = screen(plan, policy)
     assert (3 in [p.params["number"] for p in codes(f, "priority")]) is priority
 
 
 def test_a_big_logistics_park_is_not_a_manufacturing_priority(policy: Policy):
-    f = screen(PlanFigures(total_investment_wan=D(80000), sector="logistics"), policy)
+    plan = replace(NEW_MATERIALS_PLANT, total_investment_wan=D(80000), sector="logistics")
+    f = screen(plan, policy)
     assert 3 not in [p.params["number"] for p in codes(f, "priority")]
 
 
@@ -176,4 +184,9 @@ def test_a_reviewer_sees_the_findings_of_their_dimension(policy: Policy):
     land = findings_for_dimension(f, policy.dimension("land_use").findings)
     assert [x.code for x in land] == ["investment_intensity"]
     env = findings_for_dimension(f, policy.dimension("environment").findings)
-    assert {x.code for x in env} == {"environmental_entry", "prohibited_none"}
+    assert {x.code for x in env} == {
+        "environmental_entry",
+        "planning_eia",
+        "environment_negative_list",
+        "prohibited_none",
+    }
