@@ -77,7 +77,7 @@ def liaison_table(t: LiaisonTable, *, renderer: Renderer | None = None) -> bytes
     head.row([label["investor"], t.investor], spans=(1, 3), labels=(0,))
 
     paragraph(doc)
-    body = FormTable(doc, (8, 20, 32, 20, 20))
+    body = FormTable(doc, (8, 19, 27, 23, 23))  # wide enough for a mobile number on one line
     body.row([text.lines("column", key=key) for key in COLUMNS], header=True)
     for number, row in enumerate(t.rows, start=1):
         cells = body.row(

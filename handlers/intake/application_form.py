@@ -126,7 +126,7 @@ def application_document(s: Services, project: Project) -> Document:
 
 
 def _finding_line(s: Services, locale: str, finding: dict[str, Any]) -> str:
-    line = s.renderer.message(locale, "findings#line", f=finding)
+    line = s.renderer.message(locale, "findings#document_line", f=finding)
     return html.unescape(re.sub(r"<[^>]+>", "", line)).strip()
 
 

@@ -43,7 +43,7 @@ def _form(**changes: Any) -> Application:
                 "2028-07", "2029-12", Decimal(40), Decimal(18000), Decimal(24000), Decimal(1400)
             ),
         ],
-        checks=["✅ 项目选址不涉及生态保护红线。 〔000 附件2 三〕"],
+        checks=["【符合】项目选址不涉及生态保护红线。〔000 附件2 三〕"],
         priority=["单体制造业项目投资5亿元以上"],
         investor_profile="国家高新技术企业",
         feasibility_report=True,

@@ -263,6 +263,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "findings#icon": {"status": "warn"},
     "findings#sentence": {"f": FINDINGS[0]},
     "findings#line": {"f": FINDINGS[1]},
+    "findings#document_line": {"f": FINDINGS[1]},
     "findings#block": {"findings": FINDINGS},
     "onboarding#welcome_back": {"name": "李明"},
     "onboarding#registered": {"name": "李明"},
