@@ -64,7 +64,7 @@ REVIEWER_BUTTONS: Final = ButtonSchema(
     "rv",
     {
         **_actions(_REVIEWER, "plan ok cond no cmt tr edit", ID),
-        "all": ButtonAction((ID,), frozenset({Role.REVIEWER, Role.OFFICE, Role.LEADER})),
+        "all": ButtonAction((ID,), _REVIEWER | {Role.OFFICE, Role.LEADER, Role.CITY_OFFICE}),
         "to": ButtonAction((ID, ID), _REVIEWER),
         "cf": ButtonAction((ID, INDEX, choice("no", "yes")), _REVIEWER),
     },

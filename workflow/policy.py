@@ -419,6 +419,8 @@ class Policy(_Model):
                 out.append((loc, f"citation {cite!r}: document {doc!r} is not in documents"))
         if not any(u.kind is UnitKind.OFFICE for u in self.units):
             out.append((("units",), "an office (kind: office) is required"))
+        if not any(u.kind is UnitKind.CITY_OFFICE for u in self.units):
+            out.append((("units",), "the city's office (kind: city_office) is required"))
         return out
 
     def _exception_problems(self, unit_ids: set[str]) -> list[tuple[tuple[str | int, ...], str]]:
@@ -538,6 +540,10 @@ class Policy(_Model):
     def office(self) -> Unit:
         """The leading group's office (领导小组办公室)."""
         return next(u for u in self.units if u.kind is UnitKind.OFFICE)
+
+    def city_office(self) -> Unit:
+        """The city leading group's office (市招商引资工作领导小组办公室)."""
+        return next(u for u in self.units if u.kind is UnitKind.CITY_OFFICE)
 
     def member_units(self) -> tuple[Unit, ...]:
         """The member units of the leading group (成员单位), who report monthly."""

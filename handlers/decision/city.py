@@ -21,8 +21,9 @@ from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
+from handlers.intake.application_form import application_document
 from handlers.intake.plans import plan_figures
-from handlers.notify import notify_many, notify_role
+from handlers.notify import message, notify_many, notify_role
 from handlers.pipeline.admission_view import document_lines
 from handlers.review.sheet import DOCX
 from handlers.stages import move
@@ -77,6 +78,19 @@ def _send_card(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -
         POSITION_ROLE[position],
         lambda loc: city_card(s, case, project, loc, reviewed),
         dedupe_key=f"city:{case.id}:{case.step}",
+        file_id=stored.id,
+    )
+    # The city receives the 遴选申报表 (001 附件2) with the filing or approval form (001 七(二)1).
+    application = application_document(s, project)
+    stored = uow.outbox.store_file(
+        application.filename, application.content or b"", application.mime_type
+    )
+    notify_role(
+        s,
+        uow,
+        POSITION_ROLE[position],
+        message(s, "application#sent", project=project),
+        dedupe_key=f"city:{case.id}:{case.step}:application",
         file_id=stored.id,
     )
 

@@ -132,9 +132,7 @@ def _finding_line(s: Services, locale: str, finding: dict[str, Any]) -> str:
 
 def _receiver(s: Services, plan: dict[str, Any]) -> str:
     if plan.get("application_route") == "cross_region":
-        return next(
-            (u.name for u in s.policy.units if u.kind.value == "city_office"), s.policy.city
-        )
+        return s.policy.city_office().name
     return s.policy.name
 
 

@@ -21,7 +21,7 @@ from handlers.notify import notify_role
 from handlers.pipeline.admission_view import investor_notice
 from storage.tables import Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import Stage
+from workflow.pipeline import Stage, is_cross_region
 from workflow.review import kept_on_rescreening
 from workflow.roles import Role
 
@@ -85,7 +85,14 @@ def submit_plan(
     )
     offer_cross_region(s, uow, project)  # 001 七(二)1(2): the city office accepts it
     submitted = Reply(
-        _msg(s, actor, "projects#submitted", project=project, stage=Stage.LEAD.value)
+        _msg(
+            s,
+            actor,
+            "projects#submitted",
+            project=project,
+            stage=Stage.LEAD.value,
+            city_office=s.policy.city_office().name if is_cross_region(project.plan) else None,
+        )
     )
     blocked = investor_notice(s, project, actor.locale)  # 001 一, 六: told at once
     return [submitted, *([blocked] if blocked else [])]

@@ -1,6 +1,6 @@
 """Review deadlines (评审时限): pending reviewers reminded before the deadline, the unit's head
-and the office told once it has passed. Each notice has a deterministic key, so any number of
-sweeps sends it once."""
+and the office told once it has passed (in the city's own round, the city office). Each notice
+has a deterministic key, so any number of sweeps sends it once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from handlers import deployment
 from handlers.context import Services
 from handlers.notify import message, notify, notify_role
 from handlers.review.cards import card_notice
+from handlers.review.levels import DISTRICT, level_of
 from storage.uow import UnitOfWork
 from workflow.notices import last_working_day_before, may_fire
 from workflow.roles import Role
@@ -57,6 +58,12 @@ def review_deadlines(s: Services, uow: UnitOfWork) -> int:
                     reviewer=reviewer.name if reviewer else None,
                     deadline=rnd.deadline,
                 )
+                if level_of(rnd.level) is not DISTRICT:
+                    # The city's reviewers answer to the city office, not to a district unit.
+                    sent += notify_role(
+                        s, uow, Role.CITY_OFFICE, build, dedupe_key=f"rv:overdue:{op.id}:city"
+                    )
+                    continue
                 sent += notify_role(
                     s,
                     uow,

@@ -23,6 +23,7 @@ from handlers.pipeline.admission_view import document_lines
 from handlers.review.cards import progress_card, reviewer_card
 from handlers.review.conclusion import offer_conclusion
 from handlers.review.confirmations import check_verdict, confirm
+from handlers.review.levels import level_of
 from handlers.review.rounds import update_progress
 from storage.tables import ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
@@ -239,12 +240,16 @@ def _transfer(
 def _all_opinions(
     s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound
 ) -> Outcome:
-    # Other units see the opinions only after the round closes; the office at any time.
-    if rnd.closed_at is None and not actor.has(Role.OFFICE):
+    # Other units see the opinions only after the round closes; those who run the round (and
+    # the district office, which follows the city's) at any time.
+    level = level_of(rnd.level)
+    runs = actor.has(Role.OFFICE, *level.runners)
+    if rnd.closed_at is None and not runs:
         raise Refused("review#opinions_confidential", audit_action="refused:review_opinions")
     if not (
-        actor.has(Role.OFFICE, Role.LEADER)
-        or any(r.role == Role.REVIEWER.value for r in actor.role_rows)
+        runs
+        or actor.has(Role.LEADER)
+        or any(r.role == level.reviewer_role.value for r in actor.role_rows)
     ):
         raise Refused("common#not_allowed", audit_action="refused:review_opinions")
     return Outcome([progress_card(s, uow, rnd, actor.locale)])

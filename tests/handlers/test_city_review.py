@@ -14,6 +14,7 @@ from conversations.replies import Reply
 from handlers.context import Actor, Services
 from handlers.decision.city import send_to_city
 from handlers.dispatch import Dispatcher
+from handlers.sweeps import run_all
 from storage.tables import (
     AuditEntry,
     CityAction,
@@ -23,6 +24,7 @@ from storage.tables import (
     PreReview,
     StoredFile,
 )
+from tests.conftest import Clock
 from tests.handlers.conftest import Person, person
 from tests.handlers.flows import cards_for, official, person_id, project, project_of
 from workflow.roles import Role
@@ -150,6 +152,21 @@ def test_a_project_below_3yi_filed_with_the_city_may_sign_before_the_city_acknow
     assert agreement_open(services, pid)
     with services.uow() as uow:
         assert uow.decisions.latest_city_case(pid).status == "pending"  # type: ignore[union-attr]
+
+
+def test_the_city_office_receives_the_application_form_with_the_filing_form(
+    services: Services, office: Person, city: Person
+):
+    decided(services, "QX-2026-0001", 29999)
+    with services.uow() as uow:
+        files = [
+            uow.outbox.file(m.file_id).filename  # type: ignore[union-attr]
+            for m in uow.session.exec(
+                select(OutboxMessage).where(OutboxMessage.chat_id == CITY_OFFICE)
+            )
+            if m.file_id is not None
+        ]
+    assert len(files) == 2 and any("申报表" in f for f in files), files
 
 
 def test_a_project_of_exactly_3yi_cannot_sign_before_the_citys_approval(
@@ -391,7 +408,8 @@ def test_the_investor_applies_as_cross_region_in_the_plan(
             investor.press("跨区域布局项目，向市领导小组办公室申请")
         else:
             answer(investor, step)
-    investor.press("✅ 提交")
+    told = investor.press("✅ 提交")[0].text
+    assert "清远市招商引资工作领导小组办公室受理" in told  # the investor knows who handles it
     with services.uow() as uow:
         submitted = project_of(uow, 1)
         assert submitted.plan["application_route"] == "cross_region"
@@ -418,3 +436,57 @@ def test_city_actions_are_recorded_per_case(services: Services, office: Person, 
     with services.uow() as uow:
         assert [a.action for a in uow.session.exec(select(CityAction)).all()] == ["acknowledge"]
     assert stage(services, pid) == "cleared"
+
+
+def test_an_overdue_opinion_in_the_citys_round_is_told_to_the_city_office_not_the_district(
+    services: Services,
+    office: Person,
+    city: Person,
+    city_reviewers: dict[str, Person],
+    clock: Clock,
+):
+    official(services, "600", "环保局温局长", Role.UNIT_HEAD, "environment")
+    pid = decided(services, "QX-2026-0002", 50000)
+    deputy = person(city.dispatcher, DEPUTY, "市常务副组长")
+    deputy.seen += cards_for(services, DEPUTY)
+    deputy.press("🔁 收回评审")
+    with services.uow() as uow:
+        rnd = uow.reviews.latest(pid)
+        assert rnd is not None
+        deadline = rnd.deadline
+    while clock.now.date() <= deadline + timedelta(days=4):  # past it, over a weekend too
+        clock.advance(days=1)
+        run_all(services)
+        run_all(services)
+
+    def overdue(chat: str) -> list[Reply]:
+        return [r for r in cards_for(services, chat) if "评审逾期" in r.text]
+
+    assert overdue(CITY_OFFICE)  # each pending city opinion, once
+    assert len(overdue(CITY_OFFICE)) == len({r.text for r in overdue(CITY_OFFICE)})
+    assert not overdue(OFFICE) and not overdue("600")
+
+
+def test_the_citys_reviewers_see_every_opinion_once_the_citys_round_is_closed(
+    services: Services,
+    office: Person,
+    city: Person,
+    city_reviewers: dict[str, Person],
+    district_reviewer: Person,
+):
+    pid = decided(services, "QX-2026-0002", 50000)
+    deputy = person(city.dispatcher, DEPUTY, "市常务副组长")
+    deputy.seen += cards_for(services, DEPUTY)
+    deputy.press("🔁 收回评审")
+    with services.uow() as uow:
+        rnd = uow.reviews.latest(pid)
+        assert rnd is not None
+        opinion = uow.reviews.opinions(rnd.id or 0)[0].id
+    reviewer = next(iter(city_reviewers.values()))
+    refused = ("⛔", "🔒")
+    assert reviewer.press_data(f"rv:all:{opinion}")[0].text.startswith("🔒")  # while open
+    assert not city.press_data(f"rv:all:{opinion}")[0].text.startswith(refused)  # it runs it
+    give_city_opinions(services, city_reviewers)
+    conclude_as_city(services, city, "pass")
+    assert not reviewer.press_data(f"rv:all:{opinion}")[0].text.startswith(refused)
+    assert district_reviewer.press_data(f"rv:all:{opinion}")[0].text.startswith(refused)
