@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
 from storage.db import alembic_config, make_engine, migrate
@@ -26,6 +26,50 @@ def test_migrations_build_the_whole_schema_from_an_empty_database(database_url: 
     finally:
         engine.dispose()
     command.check(alembic_config(database_url))  # the models and the migrations agree
+
+
+def test_a_database_in_use_before_the_joint_review_upgrades_and_keeps_its_rows(database_url: str):
+    # 0009 lets every unit of a dimension give its own opinion: the old one-opinion-per-
+    # dimension constraint goes (by the name each backend gave it) while the rows stay.
+    cfg = alembic_config(database_url)
+    command.upgrade(cfg, "0008")
+    engine = make_engine(database_url)
+    rows = (
+        "insert into unit (id, name, short, kind, member) values"
+        " ('planning', '规划分局', '规划分局', 'department', true),"
+        " ('taihe', '太和镇', '太和镇', 'town', true)",
+        "insert into person (id, name, from_roster, created_at)"
+        " values (1, '黄福辉', false, CURRENT_TIMESTAMP)",
+        "insert into project (id, serial, name, stage, priority, awaiting_investor, plan,"
+        " findings, created_at, updated_at) values (1, 'QX-2026-0001', '项目', 'review',"
+        " false, false, '{}', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "insert into reviewround (id, project_id, number, level, opened_at, deadline)"
+        " values (1, 1, 1, 'district', CURRENT_TIMESTAMP, '2026-11-30')",
+        "insert into reviewopinion (id, round_id, dimension_id, unit_id, reviewer_id)"
+        " values (1, 1, 'planning', 'planning', 1)",
+        "insert into agreement (id, project_id, signed_on, signer, exit_mechanism,"
+        " green_channel) values (1, 1, '2026-11-20', '张仁建', true, false)",
+    )
+    try:
+        with engine.begin() as conn:
+            for sql in rows:
+                conn.execute(text(sql))
+        engine.dispose()
+        command.upgrade(cfg, "head")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "insert into reviewopinion (id, round_id, dimension_id, unit_id,"
+                    " confirmations) values (2, 1, 'planning', 'taihe', '{}')"
+                )
+            )
+            kept = conn.execute(text("select reviewer_id from reviewopinion where id = 1"))
+            assert kept.scalar_one() == 1
+            clauses = conn.execute(text("select breach_liability from agreement")).scalar_one()
+            assert clauses in (False, 0)  # an old agreement has not shown the new clauses
+    finally:
+        engine.dispose()
+    command.check(cfg)
 
 
 def test_seeding_twice_leaves_the_same_data(uow_factory: UnitOfWorkFactory, policy: Policy):
