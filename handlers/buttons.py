@@ -55,6 +55,7 @@ PIPELINE_BUTTONS: Final = ButtonSchema(
     {
         **_actions(_OFFICE, "card confirm neg review city sign land build prod lost ret scan", ID),
         "exc": ButtonAction((ID,), _OFFICE),  # record an exception request (001 二, 四(三))
+        "prio": ButtonAction((ID, INDEX), _OFFICE),  # judge a priority condition (001 五)
         "team": ButtonAction((ID, ID), _OFFICE, optional=1),
     },
 )

@@ -5,8 +5,8 @@ figures (五(八)), or the plan leaves a condition open (五(三) 单体), the o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 from workflow.findings import Finding, PlanFigures, Status
 from workflow.policy import Condition, Policy
@@ -106,3 +106,41 @@ def _questions(plan: PlanFigures, policy: Policy) -> set[str]:
         "capacity_expansion": plan.capacity_expansion is True,
     }
     return {k for k, v in questions.items() if v}
+
+
+OFFICE_JUDGES: Final = "priority_question"
+"""The finding of a priority condition the office judges (001 五(三) 单体, 五(八))."""
+
+
+def open_questions(stored: Iterable[Mapping[str, Any]], *, ready_only: bool) -> list[int]:
+    """The numbers of the priority conditions left to the office's judgement; with
+    `ready_only`, none while a basic requirement is still open or failed (001 五)."""
+    rows = list(stored)
+    numbers = [
+        int(r["params"]["number"])
+        for r in rows
+        if r.get("code") == OFFICE_JUDGES and (r.get("params") or {}).get("number") is not None
+    ]
+    if ready_only and entry_standing(_read(rows)) is not Status.PASS:
+        return []
+    return numbers
+
+
+def judged_priority(stored: Iterable[Mapping[str, Any]], number: int) -> list[dict[str, Any]]:
+    """The stored findings once the office judged condition `number` met: its question
+    becomes a priority finding, marked as the office's judgement."""
+    out: list[dict[str, Any]] = []
+    for row in stored:
+        params = dict(row.get("params") or {})
+        if row.get("code") == OFFICE_JUDGES and params.get("number") == number:
+            row = {**row, "code": "priority", "status": Status.PASS.value}
+            row["params"] = {**params, "judged_by": "office"}
+        out.append(dict(row))
+    return out
+
+
+def _read(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    return [
+        Finding(r["code"], Status(r["status"]), r["citation"], dict(r.get("params") or {}))
+        for r in rows
+    ]

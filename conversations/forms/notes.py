@@ -20,3 +20,5 @@ NEGOTIATION_NOTE: Final = _one_text("negotiation")
 RETURN_COMMENT: Final = _one_text("return_comment")
 CITY_COMMENT: Final = _one_text("city_comment")
 DEFER_CONDITIONS: Final = _one_text("conditions")
+PRIORITY_JUDGEMENT: Final = _one_text("priority_judgement")
+"""The office's reasons for judging a priority condition met (001 五(三), 五(八))."""

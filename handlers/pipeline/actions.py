@@ -19,6 +19,7 @@ from handlers.errors import HandlerError, Refused
 from handlers.notify import notify
 from handlers.pipeline.card import TEAM_ROLES, office_card
 from handlers.pipeline.exceptions import start_request
+from handlers.pipeline.priority import record_judgement, start_judgement
 from handlers.review.rounds import start_review
 from handlers.stages import move
 from storage.tables import Project
@@ -192,37 +193,23 @@ def _city(
     return Outcome(send_to_city(s, uow, actor, project))
 
 
-def _sign(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    return Outcome(start_signing(s, uow, actor, event, project))
+Start = Callable[[Services, UnitOfWork, Actor, Inbound, Project], list[Reply]]
 
 
-def _exception(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    return Outcome(start_request(s, uow, actor, event, project))
+def _starts(start: Start) -> Action:
+    """A button that opens another capability's form for the project."""
 
+    def action(
+        s: Services,
+        uow: UnitOfWork,
+        actor: Actor,
+        event: Inbound,
+        project: Project,
+        data: CallbackData,
+    ) -> Outcome:
+        return Outcome(start(s, uow, actor, event, project))
 
-def _scan(
-    s: Services,
-    uow: UnitOfWork,
-    actor: Actor,
-    event: Inbound,
-    project: Project,
-    data: CallbackData,
-) -> Outcome:
-    return Outcome(start_scan(s, uow, actor, event, project))
+    return action
 
 
 _HANDLERS: dict[str, Action] = {
@@ -236,11 +223,21 @@ _HANDLERS: dict[str, Action] = {
     "build": _transition("start_construction"),
     "prod": _transition("start_production"),
     "lost": _transition("mark_lost"),
-    "sign": _sign,
-    "scan": _scan,
+    "sign": _starts(start_signing),
+    "scan": _starts(start_scan),
     "city": _city,
-    "exc": _exception,
+    "exc": _starts(start_request),
+    "prio": start_judgement,
 }
+
+
+def finish_priority_judgement(
+    s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
+) -> list[Reply]:
+    """The office judged a priority condition met (001 五): told, with the card."""
+    project = record_judgement(s, uow, actor, draft, subject)
+    done = s.renderer.message(actor.locale, "pipeline#priority_judged", project=project)
+    return [Reply(done), office_card(s, uow, actor, project)]
 
 
 def finish_negotiation_note(

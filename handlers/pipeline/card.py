@@ -9,6 +9,7 @@ from handlers.context import Actor, Services
 from handlers.decision.filing import agreement_differences, authoriser_of
 from handlers.errors import HandlerError
 from handlers.pipeline.admission_view import card_block, card_buttons
+from handlers.pipeline.priority import judgement_buttons
 from handlers.stages import facts
 from storage.tables import Project
 from storage.uow import UnitOfWork
@@ -81,6 +82,7 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
         amend = s.renderer.message(actor.locale, "signing#btn_amend")
         buttons.append(Button(amend, PIPELINE_BUTTONS.encode("sign", pid)))
     buttons += card_buttons(s, uow, project, actor.locale)
+    buttons += judgement_buttons(s, uow, project, actor.locale)
     unique = list({b.data: b for b in buttons}.values())
     return Reply(text, keyboard(unique, 2), card=f"pr:{pid}")
 

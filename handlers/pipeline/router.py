@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from conversations.forms.admission import EXCEPTION_FORM, EXCEPTION_REFUSAL
-from conversations.forms.notes import NEGOTIATION_NOTE, RETURN_COMMENT
+from conversations.forms.notes import NEGOTIATION_NOTE, PRIORITY_JUDGEMENT, RETURN_COMMENT
 from handlers.buttons import ADMISSION_BUTTONS, PIPELINE_BUTTONS
-from handlers.pipeline.actions import finish_negotiation_note, finish_return, project_action
+from handlers.pipeline.actions import (
+    finish_negotiation_note,
+    finish_priority_judgement,
+    finish_return,
+    project_action,
+)
 from handlers.pipeline.card import pipeline
 from handlers.pipeline.exceptions import (
     exception_action,
@@ -36,6 +41,7 @@ def router() -> Router:
         forms=(
             FormDefinition(NEGOTIATION_NOTE, finish_negotiation_note, roles=OFFICE),
             FormDefinition(RETURN_COMMENT, finish_return, roles=OFFICE),
+            FormDefinition(PRIORITY_JUDGEMENT, finish_priority_judgement, roles=OFFICE),
             FormDefinition(
                 EXCEPTION_FORM, finish_request, options=exception_choices, roles=OFFICE
             ),

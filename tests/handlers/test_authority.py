@@ -149,6 +149,8 @@ ROWS: tuple[Row, ...] = (
     btn("rp:urge", one("city_office"), id_of("city_round")),  # not the district office
     # A prohibited project's exception: the office asks, the city leading group decides
     btn("pr:exc", one("office"), id_of("blocked")),
+    # 001 五(三)(八): the office judges a priority condition left to it
+    btn("pr:prio", one("office"), id_of("project"), "8"),
     btn("ax:ok", one("city_exec_deputy", "city_leader"), id_of("exception")),
     btn("ax:no", one("city_exec_deputy", "city_leader"), id_of("exception")),
     # 发改局's own 核准并备案 of the signed agreement (000 一(二)2(3)): not the office's

@@ -316,6 +316,12 @@ SAMPLES: dict[str, dict[str, object]] = {
     "pipeline#investor_stage_changed": {"project": PROJECT, "stage": "review"},
     "pipeline#moved": {"stage": "signed"},
     "pipeline#unknown_stage": {"stage": "foo"},
+    "pipeline#btn_priority": {"number": 8},
+    "pipeline#priority_judged": {"project": PROJECT},
+    "pipeline#priority_already": {"serial": "QX-2026-0001"},
+    "pipeline#priority_blocked": {"serial": "QX-2026-0001"},
+    "pipeline#priority_not_open": {"serial": "QX-2026-0001", "number": 3},
+    "pipeline#priority_entry_open": {"serial": "QX-2026-0001"},
     "pipeline#office_card": {
         "project": PROJECT,
         "history": HISTORY,
