@@ -63,7 +63,10 @@ def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
     site = policy.site(plan.site) if plan.site else None
     indicators = applicable_indicators(site, policy)
     park_rules = indicators is not None  # 附件2 holds the site's projects
-    out = [*_scope_and_sector(plan, policy), *_indicators(ratios, indicators, policy)]
+    out = [
+        *_scope_and_sector(plan, policy, site),
+        *_indicators(ratios, indicators, policy),
+    ]
     out.append(_automation(plan, policy, park_rules))
     out.append(
         _bool_finding("high_tech", plan.high_tech, Status.PASS, Status.INFO, "000 附件2 五")
@@ -94,14 +97,19 @@ def screen(plan: PlanFigures, policy: Policy) -> list[Finding]:
     return out
 
 
-def _scope_and_sector(plan: PlanFigures, policy: Policy) -> list[Finding]:
+def _scope_and_sector(plan: PlanFigures, policy: Policy, site: Site | None) -> list[Finding]:
     sector = policy.sector(plan.sector) if plan.sector else None
     if sector is None:
         return [
             Finding("scope", Status.UNKNOWN, "001 一"),
             Finding("sector", Status.UNKNOWN, "001 三"),
         ]
-    if sector.group is SectorGroup.EXCLUDED:
+    zone = site is not None and site.standard is SiteStandard.ZONE
+    if sector.group is SectorGroup.EXCLUDED and zone:
+        # 001 九(二): the zone's projects "另行规定", so these rules' scope does not stop one;
+        # the office checks it against the zone's own rules.
+        scope = Finding("scope", Status.WARN, "001 九(二)", {"sector": sector.name})
+    elif sector.group is SectorGroup.EXCLUDED:
         scope = Finding("scope", Status.FAIL, sector.source, {"sector": sector.name})
     else:
         scope = Finding("scope", Status.PASS, "001 一", {"sector": sector.name})
