@@ -7,6 +7,7 @@ from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
+from handlers.pipeline.admission_view import card_block
 from handlers.pipeline.card import office_card
 from storage.tables import Project
 from storage.uow import UnitOfWork
@@ -28,21 +29,18 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
     if actor.has(Role.OFFICE):
         return Outcome([office_card(s, uow, actor, project)])
     history = uow.projects.history(project.id or 0)
-    return Outcome(
-        [
-            Reply(
-                s.renderer.message(
-                    actor.locale,
-                    "projects#detail",
-                    project=project,
-                    history=history,
-                    official=official,
-                    sector=_sector_name(s, project.sector),
-                    site=_site_name(s, project),
-                )
-            )
-        ]
+    text = s.renderer.message(
+        actor.locale,
+        "projects#detail",
+        project=project,
+        history=history,
+        official=official,
+        sector=_sector_name(s, project.sector),
+        site=_site_name(s, project),
     )
+    if official:  # what stops the project, as the office's card says it (001 一, 六)
+        text += card_block(s, uow, project, actor.locale)
+    return Outcome([Reply(text)])
 
 
 def _sector_name(s: Services, sector_id: str | None) -> str | None:

@@ -92,6 +92,19 @@ def test_a_prohibited_project_cannot_be_confirmed_and_its_card_says_why(
     assert project_of_stage(services, pid) == "lead"
 
 
+def test_a_leader_viewing_a_prohibited_project_sees_why_it_is_stopped(
+    services: Services, dispatcher: Dispatcher
+):
+    official(services, "900", "区领导张", Role.LEADER, "district_gov")
+    leader = person(dispatcher, "900", "区领导张")
+    low_intensity(services, "QX-2026-0001")
+    leader.says("/project QX-2026-0001")
+    assert "按规定不能引入" in leader.text and "001 六(五)" in leader.text
+    project(services, "QX-2026-0002", 20000)
+    leader.says("/project QX-2026-0002")
+    assert "按规定不能引入" not in leader.text
+
+
 def test_a_prohibited_project_cannot_be_sent_to_review(services: Services, office: Person):
     pid = low_intensity(services, "QX-2026-0001", "confirmed")
     office.says("/project QX-2026-0001")

@@ -134,7 +134,6 @@ def test_a_site_in_the_guangqing_special_zone_follows_other_rules(policy: Policy
     assert codes(f, "prohibited") == []
 
 
-
 def test_the_scope_of_these_rules_does_not_stop_a_project_in_the_special_zone(policy: Policy):
     # 001 九(二): the zone's projects "另行规定"; an excluded sector there is for the office.
     in_zone = screen(replace(GOOD, site="guangqing_park", sector="real_estate"), policy)
@@ -142,6 +141,7 @@ def test_the_scope_of_these_rules_does_not_stop_a_project_in_the_special_zone(po
     assert (scope.status, scope.citation) == (Status.WARN, "001 九(二)")
     in_park = screen(replace(GOOD, sector="real_estate"), policy)
     assert by_code(in_park, "scope").status is Status.FAIL
+
 
 def test_a_site_with_its_own_indicator_set_is_held_to_it(policy: Policy):
     own = Site(
