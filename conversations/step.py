@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from conversations.draft import Draft
 from conversations.fields import Choice
@@ -18,13 +18,14 @@ Status = Literal["open", "paused", "submitted", "closed"]
 @dataclass(frozen=True, slots=True)
 class FormContext:
     """What a step needs besides the draft: locale, renderer, today, run-time choice lists and
-    extra HTML for the summary (screening findings, say)."""
+    extra HTML for the summary (screening findings, say), computed from the answers only when
+    the summary is shown: the answer just given counts, and no other step pays for it."""
 
     locale: str
     renderer: Renderer
     today: date
     options: Mapping[str, Sequence[Choice]] = field(default_factory=dict)
-    summary_extra: str | None = None
+    summary_extra: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

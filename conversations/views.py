@@ -213,7 +213,8 @@ class View:
 
     def summary(self, draft: Draft, *, final: bool = True, edit: bool = False) -> list[Reply]:
         """The numbered summary; `final` adds the submit and edit buttons."""
-        extra = Markup(self.ctx.summary_extra or "") if final else Markup("")
+        compute = self.ctx.summary_extra
+        extra = Markup((compute(draft.answers) if final and compute else None) or "")
         title_name = f"{self.spec.template}#summary_title"
         title = (
             Markup(self.ctx.renderer.message(self.ctx.locale, title_name))

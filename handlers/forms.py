@@ -32,15 +32,17 @@ def definition(services: Services, form_id: str) -> FormDefinition:
 
 def context(services: Services, actor: Actor, form: FormDefinition, draft: Draft) -> FormContext:
     """The engine's context for this actor and draft."""
-    extra = (
-        form.summary_extra(services, draft.answers, actor.locale) if form.summary_extra else None
-    )
+    make = form.summary_extra
+
+    def extra(answers: Mapping[str, Any]) -> str | None:
+        return make(services, answers, actor.locale) if make else None
+
     return FormContext(
         locale=actor.locale,
         renderer=services.renderer,
         today=services.today(),
         options=form.options(services),
-        summary_extra=extra,
+        summary_extra=extra if make else None,
     )
 
 

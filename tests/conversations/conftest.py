@@ -40,7 +40,9 @@ def make_ctx(renderer: Renderer) -> Callable[..., FormContext]:
         options: dict[str, list[Choice]] | None = None,
     ) -> FormContext:
         opts = plan_options(POLICY) if options is None else options
-        return FormContext(locale, renderer, today, opts, extra)
+        return FormContext(
+            locale, renderer, today, opts, None if extra is None else lambda _: extra
+        )
 
     return make
 

@@ -180,3 +180,16 @@ def test_an_unsure_planning_eia_leaves_the_priority_pending(
     assert "是否符合所在园区规划环评尚不确定" in summary
     assert _by(project, "priority") == [] and _by(project, "priority_pending")
     assert project.priority is False
+
+
+def test_the_summary_screens_the_answers_as_they_stand_after_an_edit(
+    policy: Policy, clock: Clock, sqlite_uow_factory: UnitOfWorkFactory
+):
+    services, inv = _investor(policy, clock, sqlite_uow_factory)
+    summary = "\n".join(fill_plan(inv, services.uow))
+    assert "固定资产投资强度 433.33万元/亩，达到" in summary
+    inv.says("修改8")  # 计划用地面积
+    inv.says("200亩")
+    assert current_step(services.uow, inv.user_id) == "summary"
+    shown = "\n".join(r.text for r in inv.seen[-3:])
+    assert "固定资产投资强度 260万元/亩，低于 380万元/亩" in shown
