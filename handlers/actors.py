@@ -12,14 +12,14 @@ from templates.renderer import normalize_locale
 
 def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
     """Who acted: the linked person and their roles, or an unregistered visitor."""
-    account = uow.people.account(event.messenger, event.user_id)
-    person = uow.people.get(account.person_id) if account is not None else None
+    account, person, roles = uow.people.actor(event.messenger, event.user_id)
     default = services.renderer.default_locale
     is_admin = event.user_id in services.admins
     if person is None and is_admin:
         # Administrators named in the settings exist from their first message on.
         person = link_person(uow, event)
         account = uow.people.account(event.messenger, event.user_id)
+        roles = list(uow.people.roles_of(person.id or 0))
     if person is None:
         locale = normalize_locale(event.language_code, default)
         return Actor(None, None, locale, [], False)
@@ -30,7 +30,6 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
     ):
         account.language_code = event.language_code
         uow.session.add(account)
-    roles = list(uow.people.roles_of(person.id or 0))
     return Actor(person, account, locale_of(person, account, default), roles, is_admin)
 
 

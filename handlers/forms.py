@@ -83,7 +83,7 @@ def feed(
     """Give one event to a stored draft."""
     form = definition(services, row.form_id)
     draft = Draft.model_validate(row.data)
-    return feed_draft(services, uow, actor, row.chat_id, form, draft, event, row.subject)
+    return feed_draft(services, uow, actor, row.chat_id, form, draft, event, row.subject, row)
 
 
 def feed_draft(
@@ -95,8 +95,10 @@ def feed_draft(
     draft: Draft,
     event: Event,
     subject: str,
+    row: FormDraft | None = None,
 ) -> Outcome:
-    """Step the engine, store the draft when it changed, and run the submission once."""
+    """Step the engine, store the draft when it changed, and run the submission once. `row`
+    is the stored draft when the caller has loaded it, so it is not looked up again."""
     result = step(form.spec, draft, event, context(services, actor, form, draft))
     if isinstance(event, FileRef) and result.changed:
         keep_upload(services, uow, event, result.draft.answers)
@@ -105,9 +107,12 @@ def feed_draft(
         check_allowed(form, actor)  # roles may have been withdrawn since the form was opened
         # The use case says what submitting did; the engine's generic notice is its fallback.
         replies = form.on_submit(services, uow, actor, result.draft, subject) or replies
-        row = uow.drafts.find(actor.person_id, chat_id, form.spec.id, subject)
+        row = row or uow.drafts.find(actor.person_id, chat_id, form.spec.id, subject)
         if row is not None:
             uow.drafts.delete(row)
+    elif result.changed and row is not None and (row.active or result.status != "open"):
+        # The chat's active draft stays active (or is paused): no other draft changes.
+        uow.drafts.store(row, result.draft.model_dump(mode="json"), result.status == "open")
     elif result.changed:
         uow.drafts.save(
             actor.person_id,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapper, UOWTransaction
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.repositories.decisions import DecisionRepository
 from storage.repositories.drafts import DraftRepository
@@ -21,6 +22,9 @@ from storage.repositories.review import ReviewRepository
 from storage.repositories.service import ServiceRepository
 from storage.tables import AuditEntry, ProcessedUpdate, ScheduledRun
 from storage.types import Clock, is_stamped
+
+_UPSERT: Final = frozenset({"sqlite", "postgresql"})
+"""The dialects whose INSERT can skip a row whose key is there."""
 
 
 class ClockedSession(Session):
@@ -123,12 +127,27 @@ class UnitOfWork:
         return True
 
     def first_time(self, update_key: str) -> bool:
-        """Record an update as handled; False if it was handled before (a redelivery)."""
-        if self.session.get(ProcessedUpdate, update_key) is not None:
-            return False
-        self.session.add(ProcessedUpdate(key=update_key))
-        self.session.flush()
-        return True
+        """Record an update as handled; False if it was handled before (a redelivery).
+
+        One statement, the transaction's first write: an INSERT that does nothing when the key
+        is there (SQLite and PostgreSQL both say ON CONFLICT DO NOTHING)."""
+        engine_dialect = self.session.get_bind().dialect
+        dialect = engine_dialect.name
+        old_sqlite = dialect == "sqlite" and (engine_dialect.server_version_info or ()) < (3, 35)
+        if dialect not in _UPSERT or old_sqlite:  # RETURNING came with SQLite 3.35
+            if self.session.get(ProcessedUpdate, update_key) is not None:
+                return False
+            self.session.add(ProcessedUpdate(key=update_key))
+            self.session.flush()
+            return True
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        stmt = (
+            insert(ProcessedUpdate)
+            .values(key=update_key, at=self.now())
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(ProcessedUpdate.key))
+        )
+        return self.session.execute(stmt).first() is not None
 
     def audit(
         self,

@@ -74,6 +74,14 @@ class DraftRepository:
         self.session.flush()
         return draft
 
+    def store(self, draft: FormDraft, data: dict[str, Any], active: bool) -> None:
+        """Write a loaded draft's new state; the caller knows no other draft must change
+        (it was the chat's active one, or it is being paused)."""
+        draft.data = data
+        draft.active = active
+        draft.updated_at = self.now()
+        self.session.add(draft)
+
     def delete(self, draft: FormDraft) -> None:
         """Remove a draft (after submission)."""
         self.session.delete(draft)

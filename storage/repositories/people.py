@@ -34,6 +34,27 @@ class PeopleRepository:
         )
         return self.session.exec(stmt).first()
 
+    def actor(
+        self, messenger: str, external_id: str
+    ) -> tuple[MessengerAccount | None, Person | None, list[PersonRole]]:
+        """A messenger account, its person and their roles, in one query (every message
+        starts with it)."""
+        stmt = (
+            select(MessengerAccount, Person, PersonRole)
+            .outerjoin(Person, col(Person.id) == MessengerAccount.person_id)
+            .outerjoin(PersonRole, col(PersonRole.person_id) == Person.id)
+            .where(
+                MessengerAccount.messenger == messenger,
+                MessengerAccount.external_id == external_id,
+            )
+            .order_by(col(PersonRole.id))
+        )
+        rows = self.session.exec(stmt).all()
+        if not rows:
+            return None, None, []
+        account, person, _ = rows[0]
+        return account, person, [role for _, _, role in rows if role is not None]
+
     def account(self, messenger: str, external_id: str) -> MessengerAccount | None:
         """A messenger account by its external id."""
         stmt = select(MessengerAccount).where(

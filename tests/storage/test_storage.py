@@ -200,3 +200,16 @@ def _snapshot(uow_factory: UnitOfWorkFactory) -> dict[str, list[tuple[object, ..
                 (r.person_id, r.role, r.unit_id or "") for r in s.exec(select(PersonRole))
             ),
         }
+
+
+def test_an_update_is_recorded_once_and_a_redelivery_is_known(uow_factory: UnitOfWorkFactory):
+    with uow_factory() as uow:
+        assert uow.first_time("telegram:7")
+        assert not uow.first_time("telegram:7")  # the same update again, in one transaction
+        uow.commit()
+    with uow_factory() as uow:
+        assert not uow.first_time("telegram:7")
+        assert uow.first_time("telegram:8")
+        uow.rollback()
+    with uow_factory() as uow:
+        assert uow.first_time("telegram:8")  # a rolled-back step did not record it

@@ -1,0 +1,58 @@
+"""An ordinary answer is one short transaction: the update's id, who acted, the draft, the
+draft written back — four statements, the draft loaded once and written once, and nothing
+that only the summary needs (issue 13's hot path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from conversations.inbound import Inbound
+from handlers.context import Services
+from handlers.dispatch import Dispatcher
+from tests.handlers.conftest import person
+from tests.handlers.test_onboarding import register
+from tests.handlers.test_plan_journey import current_step
+
+
+@contextmanager
+def statements(s: Services) -> Iterator[list[str]]:
+    """The SQL statements run while the block runs."""
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(" ".join(str(args[2]).split())[:60])
+
+    engine = s.uow.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def answer(update_id: int, text: str) -> Inbound:
+    """An investor's message as the messenger delivers it, with its update id."""
+    return Inbound(
+        user_id="101", chat_id="101", display_name="李明", text=text, update_id=str(update_id)
+    )
+
+
+def test_an_ordinary_answer_runs_four_statements_and_a_redelivery_one(
+    services: Services, dispatcher: Dispatcher
+):
+    investor = person(dispatcher, "101", "李明")
+    register(investor)
+    investor.says("/new")
+    dispatcher.handle(answer(1, "年产30万套新能源汽车电机壳体项目"))
+    with statements(services) as seen:
+        replies = dispatcher.handle(answer(2, "新建标准厂房，生产新能源汽车电机壳体。")).replies
+    assert "第 3/" in replies[-1].text  # the answer was taken
+    assert len(seen) <= 4, seen
+    with statements(services) as again:
+        assert dispatcher.handle(answer(2, "新建标准厂房，生产新能源汽车电机壳体。")).replies == []
+    assert len(again) == 1, again  # the update's id is there: nothing else is read
+    assert current_step(services.uow, "101") == "sector"
