@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from telegram import (
     Bot,
@@ -37,6 +38,10 @@ PTB_TYPES = BotApiTypes(
 )
 
 
+_ZERO_RETRY: Final = re.compile(r"'retry_after': 0\b")
+"""How PTB words a 429 whose retry_after is 0: unknown parameters, on a NetworkError."""
+
+
 def retry_seconds(exc: RetryAfter) -> float:
     """The retry_after of a 429, whichever type this PTB version gives."""
     with warnings.catch_warnings():
@@ -56,6 +61,9 @@ async def translate(call: Callable[[], Awaitable[T]]) -> T:
     except BadRequest as exc:
         raise bad_request(exc.message) from exc
     except NetworkError as exc:  # includes TimedOut
+        zero = _ZERO_RETRY.search(exc.message)
+        if zero:  # a 429 with retry_after 0, which PTB does not raise as RetryAfter
+            raise RetryLater(0.0, str(exc)) from exc
         raise Transient(str(exc)) from exc
     except TelegramError as exc:
         raise Transient(str(exc)) from exc
