@@ -91,21 +91,51 @@ def finish_request(
         to_value=kind.id,
         note=project.serial,
     )
-    approvers = _approver_ids(uow, kind)
-    notify_many(
-        s,
-        uow,
-        approvers,
-        lambda loc: city_card(s, request, project, kind, open_, loc),
-        dedupe_key=f"exception:{request.id}",
-    )
-    return [
+    approvers, _ = _send_card(s, uow, request, project, kind, open_)
+    replies = [
         Reply(
             s.renderer.message(
                 actor.locale, "admission#requested", project=project, exception=kind
             )
         )
     ]
+    if not approvers:  # the card goes out when one joins (exception_cards)
+        replies.append(Reply(s.renderer.message(actor.locale, "admission#no_approver")))
+    return replies
+
+
+def _send_card(
+    s: Services,
+    uow: UnitOfWork,
+    request: AdmissionExceptionRequest,
+    project: Project,
+    kind: AdmissionException,
+    blockers: list[Finding],
+) -> tuple[list[int], int]:
+    """The request's card to each city approver, once each: who they are, how many were sent
+    now."""
+    approvers = _approver_ids(uow, kind)
+    sent = notify_many(
+        s,
+        uow,
+        approvers,
+        lambda loc: city_card(s, request, project, kind, blockers, loc),
+        dedupe_key=f"exception:{request.id}",
+    )
+    return approvers, sent
+
+
+def exception_cards(s: Services, uow: UnitOfWork) -> int:
+    """A city approver who joined after a request was made gets its card, once."""
+    sent = 0
+    for request in uow.projects.pending_exception_requests():
+        project = uow.projects.get(request.project_id)
+        kind = exception(s.policy, request.kind)
+        if project is None or kind is None:
+            continue
+        blockers = open_project_blockers(uow, project)
+        sent += _send_card(s, uow, request, project, kind, blockers)[1]
+    return sent
 
 
 def _approver_ids(uow: UnitOfWork, kind: AdmissionException) -> list[int]:

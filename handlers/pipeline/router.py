@@ -14,12 +14,13 @@ from handlers.pipeline.actions import (
 from handlers.pipeline.card import pipeline
 from handlers.pipeline.exceptions import (
     exception_action,
+    exception_cards,
     exception_choices,
     finish_refusal,
     finish_request,
 )
 from handlers.pipeline.project_view import project_detail
-from handlers.routing import ButtonSpec, FormDefinition, Router, command
+from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import Role
 
 OFFICE = frozenset({Role.OFFICE})
@@ -47,4 +48,5 @@ def router() -> Router:
             ),
             FormDefinition(EXCEPTION_REFUSAL, finish_refusal, roles=EXCEPTION_APPROVERS),
         ),
+        sweeps=(Sweep("exception_cards", exception_cards),),
     )

@@ -205,6 +205,15 @@ class ProjectRepository:
         """An exception request by id."""
         return self.session.get(AdmissionExceptionRequest, request_id)
 
+    def pending_exception_requests(self) -> Sequence[AdmissionExceptionRequest]:
+        """Exception requests that wait for the city's answer, oldest first."""
+        stmt = (
+            select(AdmissionExceptionRequest)
+            .where(AdmissionExceptionRequest.status == "requested")
+            .order_by(col(AdmissionExceptionRequest.id))
+        )
+        return self.session.exec(stmt).all()
+
     def exception_requests(self, project_id: int) -> Sequence[AdmissionExceptionRequest]:
         """A project's exception requests, oldest first."""
         stmt = (

@@ -16,6 +16,7 @@ from handlers.decision.minutes import minutes_document
 from handlers.dispatch import Dispatcher
 from handlers.intake.plan_document import plan_document
 from handlers.pipeline.admission_view import document_lines
+from handlers.sweeps import run_all
 from storage.tables import (
     AdmissionExceptionRequest,
     AuditEntry,
@@ -340,3 +341,20 @@ def cards_for(services: Services, user_id: str) -> list[Reply]:
     with services.uow() as uow:
         rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == user_id))
         return [Reply.from_dict(m.payload) for m in rows]
+
+
+def test_a_request_made_before_any_city_approver_joined_reaches_them_when_they_join(
+    services: Services, office: Person, dispatcher: Dispatcher
+):
+    low_intensity(services, "QX-2026-0001")
+    request_exception(office, "QX-2026-0001")
+    assert "尚未加入本系统" in office.text  # the office knows nobody can answer yet
+    official(services, "701", "常务副组长陈", Role.CITY_EXEC_DEPUTY, "city_group")
+    run_all(services)
+    run_all(services)
+    cards = [r for r in cards_for(services, "701") if "例外申请" in r.text]
+    assert len(cards) == 1  # once, however many sweeps
+    deputy = person(dispatcher, "701", "常务副组长陈")
+    deputy.seen += cards
+    deputy.press("✅ 审核同意")
+    assert "已审核同意" in deputy.text

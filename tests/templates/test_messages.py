@@ -203,6 +203,7 @@ EXCEPTION_REQUEST = SimpleNamespace(
 )
 BLOCKERS = [f for f in FINDINGS if f["code"] in ("prohibited", "scope")]
 ADMISSION_SAMPLES: dict[str, dict[str, object]] = {
+    "no_approver": {},
     "status_name": {"status": "requested"},
     "request_line": {"r": EXCEPTION_REQUEST, "exc": EXCEPTION, "decider": "组长黄"},
     "card_block": {
