@@ -82,7 +82,7 @@ class _Pacer:
                 if self.limiter is None:
                     await asyncio.sleep(exc.seconds)
                 else:
-                    self.limiter.block(exc.seconds)
+                    self.limiter.block(exc.seconds, self.chat_id)
                 continue
             finally:
                 if self.limiter is not None:

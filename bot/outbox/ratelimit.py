@@ -143,6 +143,11 @@ class RateLimiter:
         if entry is not None:
             entry[0], entry[1] = now, True
 
+    def blocked_chats(self) -> int:
+        """How many chats are held back by a 429 right now."""
+        now = self.clock.monotonic()
+        return sum(1 for until in self._blocked.values() if until > now)
+
     def block(self, seconds: float, chat_id: str | None = None) -> None:
         """Send nothing to this chat (or to anyone) for `seconds`, e.g. after a 429."""
         until = self.clock.monotonic() + seconds

@@ -211,9 +211,12 @@ class OutboxSender:
         except Throttled as exc:
             return postponed(job.id, self.clock.now(), exc)
         except RetryLater as exc:
-            # Telegram's flood control is per bot: everyone waits, not just this chat.
-            self.limiter.block(exc.seconds)
+            # A 429 holds back its own chat; the other chats go on. Only when a second chat
+            # gets one while the first is still held is it the bot's own limit: all wait.
+            held = self.limiter.blocked_chats()
             self.limiter.block(exc.seconds, job.chat_id)
+            if held and self.limiter.blocked_chats() > held:
+                self.limiter.block(exc.seconds)
             return postponed(job.id, self.clock.now(), exc)
         except Unreachable as exc:
             log.info("outbox row %s: chat %s is unreachable: %s", job.id, job.chat_id, exc)

@@ -153,16 +153,55 @@ async def test_a_burst_with_429s_is_delivered_once_each_within_telegrams_limits(
 
     assert sorted(c.text for c in client.delivered) == sorted(f"notice {n}" for n in range(200))
     assert_within_telegram_limits((c.chat_id, c.at) for c in client.calls)
-    floods = [(c.at, c.error.seconds) for c in client.calls if isinstance(c.error, RetryLater)]
+    floods = [
+        (c.chat_id, c.at, c.error.seconds) for c in client.calls if isinstance(c.error, RetryLater)
+    ]
     assert len(floods) == 3
-    for at, seconds in floods:
-        quiet = [c for c in client.calls if at < c.at < at + seconds]
-        assert not quiet, "a call went out while Telegram's flood control was on"
+    for chat, at, seconds in floods:
+        quiet = [c for c in client.calls if c.chat_id == chat and at < c.at < at + seconds]
+        assert not quiet, "a call went to a chat while Telegram's flood control held it"
     # Ten per chat take 9 s and the 429s 6 s; virtual time also moves while the database works.
     assert sender.clock.monotonic() < 30
     with uow_factory() as uow:
         assert not uow.outbox.due(sender.clock.now() + timedelta(days=1))
         assert uow.outbox.next_attempt() is None
+
+
+async def test_a_429_for_one_chat_does_not_stall_the_others(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    sender, client = sender_on(uow_factory)
+    client.fail_on = {1: RetryLater(10)}  # the first call, to chat 1000
+    with uow_factory() as uow:
+        for n in range(20):
+            uow.outbox.enqueue(str(1000 + n), Reply(f"notice {n}").to_dict())
+        uow.commit()
+
+    assert await sender.drain(timeout=120) == 20
+
+    first = client.calls[0]
+    others = [c for c in client.calls[1:] if c.chat_id != first.chat_id]
+    assert len(others) == 19 and all(c.at < first.at + 10 for c in others)  # no one waited
+    again = [c for c in client.calls[1:] if c.chat_id == first.chat_id]
+    assert again and again[0].at >= first.at + 10  # the held chat waited its retry_after
+
+
+async def test_429s_for_two_chats_at_once_hold_back_every_chat(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    # Two chats refused within one retry_after: that is the bot's own limit, not a chat's.
+    sender, client = sender_on(uow_factory)
+    client.fail_on = {1: RetryLater(5), 2: RetryLater(5)}
+    with uow_factory() as uow:
+        for n in range(10):
+            uow.outbox.enqueue(str(1000 + n), Reply(f"notice {n}").to_dict())
+        uow.commit()
+
+    assert await sender.drain(timeout=120) == 10
+
+    second = client.calls[1]
+    later = [c for c in client.calls[2:] if c.at > second.at]  # not those already in flight
+    assert len(later) >= 8 and all(c.at >= second.at + 5 for c in later)
 
 
 async def test_a_blocked_user_fails_at_once_and_the_office_is_told_once(
