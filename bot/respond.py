@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import logging
 import weakref
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -35,13 +38,20 @@ from conversations.files import MAX_FILE_SIZE, file_type
 from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
 from handlers.dispatch import Dispatcher
-from storage.uow import UnitOfWorkFactory
+from storage.errors import StorageUnavailable
+from storage.uow import UnitOfWorkFactory, writer_lock
 from templates.renderer import Renderer, normalize_locale
 
 log = logging.getLogger(__name__)
 TYPING_AFTER = 0.4  # seconds of work before the person sees "typing…"
 DOWNLOAD_LIMIT: Final = MAX_FILE_SIZE  # the Bot API lets a bot fetch files up to 20 MB
 DOWNLOAD_ATTEMPTS: Final = 3
+
+
+@functools.cache
+def _sqlite_worker() -> Executor:
+    """The one thread of this process that runs events' units of work on SQLite."""
+    return ThreadPoolExecutor(1, thread_name_prefix="zhaoshang-db")
 
 
 @dataclass
@@ -56,6 +66,9 @@ class Responder:
     def __post_init__(self) -> None:
         # One event at a time per chat: a double press is handled after the first one.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # SQLite has one writer: the events' units of work run on one thread, each the moment
+        # the one before commits. A server database takes them on the default pool's threads.
+        self._executor = _sqlite_worker() if writer_lock(self.uow_factory.engine) else None
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -65,12 +78,20 @@ class Responder:
         return lock
 
     async def handle(self, event: Inbound, press_id: str | None = None) -> None:
-        """Dispatch an event and send the replies; a press is always answered."""
+        """Dispatch an event and send the replies; a press is always answered.
+
+        Raises StorageUnavailable, having replied nothing, when the database cannot be reached:
+        nothing of the event was kept, and the runtime has it delivered again."""
         async with self._lock(event.chat_id):
             try:
                 if event.file is not None:
                     event = await self._receive(event)
                 outcome = await self._dispatch(event)
+            except StorageUnavailable:
+                log.warning(
+                    "the database is unavailable; update %s is left to come again", event.update_id
+                )
+                raise
             except Exception:
                 log.exception("handling %s failed", event)
                 locale = normalize_locale(event.language_code, self.renderer.default_locale)
@@ -117,7 +138,11 @@ class Responder:
         return None
 
     async def _dispatch(self, event: Inbound) -> Outcome:
-        task = asyncio.ensure_future(asyncio.to_thread(self.dispatcher.handle, event))
+        context = contextvars.copy_context()  # the log's context goes with the event
+        work = asyncio.get_running_loop().run_in_executor(
+            self._executor, context.run, self.dispatcher.handle, event
+        )
+        task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
         if not done:
             with contextlib.suppress(DeliveryError):
@@ -137,7 +162,9 @@ class Responder:
                     await self._edit(event, reply)
                 else:
                     await deliver(self.client, self.uow_factory, event.chat_id, reply)
-            except DeliveryError as exc:
+            except (DeliveryError, StorageUnavailable) as exc:
+                # The event is handled and kept; a reply that could not go is not a reason to
+                # have it delivered again.
                 log.warning("reply to %s not delivered: %s", event.chat_id, exc)
         if outcome.menu is not None and event.private:
             try:

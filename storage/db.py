@@ -22,12 +22,16 @@ def normalize_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
-    """Build the engine; SQLite gets WAL, foreign keys (unless told not to) and a busy timeout."""
+def make_engine(
+    url: str, *, foreign_keys: bool = True, busy_timeout: float = 30.0, **kwargs: Any
+) -> Engine:
+    """Build the engine; SQLite gets WAL, foreign keys (unless told not to), a busy timeout and
+    transactions that take the write lock when they begin (waiting up to `busy_timeout`
+    seconds for another connection's)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout}, **kwargs
         )
         memory = make_url(url).database in (None, "", ":memory:")
 
@@ -38,8 +42,18 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cur.close()
+            # The driver's own BEGIN is deferred; SQLAlchemy then emits ours (below).
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            # A deferred transaction that read first and then writes fails at once with
+            # SQLITE_BUSY when another connection wrote meanwhile (WAL cannot upgrade a stale
+            # snapshot), and waits in the busy handler otherwise. Taking the write lock up front
+            # makes every wait happen at BEGIN, inside the busy timeout, with nothing read yet.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)

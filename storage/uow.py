@@ -3,6 +3,8 @@ It carries the clock: every timestamp that storage writes comes from it."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Final
@@ -12,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapper, UOWTransaction
 from sqlmodel import Session, col, select
 
+from storage.errors import StorageUnavailable, is_unavailable
 from storage.repositories.decisions import DecisionRepository
 from storage.repositories.drafts import DraftRepository
 from storage.repositories.outbox import OutboxRepository
@@ -25,6 +28,25 @@ from storage.types import Clock, is_stamped
 
 _UPSERT: Final = frozenset({"sqlite", "postgresql"})
 """The dialects whose INSERT can skip a row whose key is there."""
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.RLock | None:
+    """The lock that lets one unit of work at a time into a SQLite database from this process;
+    None for a server database, which takes concurrent transactions.
+
+    SQLite has one writer. Without this, threads that start together all reach the write lock
+    and all but one sleep in SQLite's busy handler, in growing steps (issue 13); queued on a
+    Python lock, each goes on the moment the one before commits."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with _WRITERS_GUARD:
+        lock = _WRITERS.get(engine)
+        if lock is None:
+            lock = _WRITERS[engine] = threading.RLock()
+        return lock
 
 
 class ClockedSession(Session):
@@ -79,8 +101,11 @@ class UnitOfWork:
         self._engine = engine
         self._clock = clock
         self._committed = False
+        self._writer = writer_lock(engine)
 
     def __enter__(self) -> UnitOfWork:
+        if self._writer is not None:
+            self._writer.acquire()
         self.session = ClockedSession(self._engine, self._clock)
         now = self.now
         self.people = PeopleRepository(self.session, now)
@@ -104,9 +129,20 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed:
-            self.session.rollback()
-        self.session.close()
+        try:
+            if not self._committed:
+                self.session.rollback()
+            self.session.close()
+        except Exception as cleanup:
+            if exc is None and not is_unavailable(cleanup):
+                raise
+            # The connection is gone with the server; the pool drops it. What was raised in the
+            # unit is the failure to report.
+        finally:
+            if self._writer is not None:
+                self._writer.release()
+        if exc is not None and not isinstance(exc, StorageUnavailable) and is_unavailable(exc):
+            raise StorageUnavailable(str(exc).splitlines()[0]) from exc
 
     def commit(self) -> None:
         """Make every change of this unit durable."""

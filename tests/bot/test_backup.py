@@ -239,8 +239,8 @@ def test_a_busy_database_is_backed_up_and_restored_byte_for_byte(
                 assert restored_store.read(row) == expected
                 assert row.sha256 == hashlib.sha256(expected).hexdigest()
                 assert (row.content is None) == in_folder
-            # The restored database is a working one: it takes the next write.
-            write_group(restored, restored_store, 10_000)
+        # The restored database is a working one: it takes the next write.
+        write_group(restored, restored_store, 10_000)
     finally:
         restored.engine.dispose()
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
