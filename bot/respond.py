@@ -21,9 +21,10 @@ import functools
 import logging
 import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
+from bot.flood import FloodGate, Verdict, slow_down
 from bot.messenger import (
     DeliveryError,
     FileTooLarge,
@@ -62,6 +63,7 @@ class Responder:
     dispatcher: Dispatcher
     uow_factory: UnitOfWorkFactory
     renderer: Renderer
+    flood: FloodGate = field(default_factory=FloodGate)
 
     def __post_init__(self) -> None:
         # One event at a time per chat: a double press is handled after the first one.
@@ -78,10 +80,21 @@ class Responder:
         return lock
 
     async def handle(self, event: Inbound, press_id: str | None = None) -> None:
-        """Dispatch an event and send the replies; a press is always answered.
+        """Dispatch an event and send the replies; a press is always answered. An event of a
+        person flooding the chat is dropped instead, untouched (bot/flood.py).
 
         Raises StorageUnavailable, having replied nothing, when the database cannot be reached:
         nothing of the event was kept, and the runtime has it delivered again."""
+        verdict = self.flood.admit(event.chat_id, event.user_id)
+        if verdict is not Verdict.ADMIT:
+            await slow_down(self.client, self.renderer, event, press_id, verdict)
+            return
+        try:
+            await self._handle(event, press_id)
+        finally:
+            self.flood.finished(event.chat_id, event.user_id)
+
+    async def _handle(self, event: Inbound, press_id: str | None) -> None:
         async with self._lock(event.chat_id):
             try:
                 if event.file is not None:
