@@ -9,7 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Final
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, bindparam, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapper, UOWTransaction
 from sqlmodel import Session, col, select
@@ -28,6 +28,15 @@ from storage.types import Clock, is_stamped
 
 _UPSERT: Final = frozenset({"sqlite", "postgresql"})
 """The dialects whose INSERT can skip a row whose key is there."""
+
+# Built once per dialect: every update runs it, and building it costs more than running it.
+_RECORD_UPDATE: Final = {
+    name: insert(ProcessedUpdate)
+    .values(key=bindparam("key"), at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(col(ProcessedUpdate.key))
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
@@ -176,14 +185,9 @@ class UnitOfWork:
             self.session.add(ProcessedUpdate(key=update_key))
             self.session.flush()
             return True
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = (
-            insert(ProcessedUpdate)
-            .values(key=update_key, at=self.now())
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(col(ProcessedUpdate.key))
-        )
-        return self.session.execute(stmt).first() is not None
+        stmt = _RECORD_UPDATE[dialect]
+        params = {"key": update_key, "at": self.now()}
+        return self.session.connection().execute(stmt, params).first() is not None
 
     def audit(
         self,
