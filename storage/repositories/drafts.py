@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.tables import FormDraft
@@ -15,6 +16,17 @@ _ACTIVE = select(FormDraft).where(
     col(FormDraft.person_id) == bindparam("person_id"),
     col(FormDraft.chat_id) == bindparam("chat_id"),
     col(FormDraft.active).is_(True),
+)
+
+_STORE = (
+    update(FormDraft)
+    .where(col(FormDraft.id) == bindparam("draft_id"))
+    .values(
+        {
+            name: bindparam(name, type_=FormDraft.__table__.c[name].type)  # type: ignore[attr-defined]
+            for name in ("data", "active", "updated_at")
+        }
+    )
 )
 
 
@@ -79,11 +91,20 @@ class DraftRepository:
 
     def store(self, draft: FormDraft, data: dict[str, Any], active: bool) -> None:
         """Write a loaded draft's new state; the caller knows no other draft must change
-        (it was the chat's active one, or it is being paused)."""
-        draft.data = data
-        draft.active = active
-        draft.updated_at = self.now()
-        self.session.add(draft)
+        (it was the chat's active one, or it is being paused).
+
+        One UPDATE by id, at once; the loaded row takes the values as already written, so the
+        session's flush has nothing more to do for it."""
+        now = self.now()
+        values = {"data": data, "active": active, "updated_at": now}
+        if draft.id is None or draft in self.session.new:  # not written yet: the flush will
+            for key, value in values.items():
+                setattr(draft, key, value)
+            self.session.add(draft)
+            return
+        self.session.connection().execute(_STORE, {"draft_id": draft.id, **values})
+        for key, value in values.items():
+            set_committed_value(draft, key, value)
 
     def delete(self, draft: FormDraft) -> None:
         """Remove a draft (after submission)."""
