@@ -32,8 +32,8 @@ class Dispatcher:
         with s.uow() as uow:
             key = f"{event.messenger}:{event.update_id}" if event.update_id else None
             if key is not None and not uow.first_time(key):
-                log.info("update %s was handled before; ignored", key)
-                return Outcome()
+                log.info("update %s was handled before; not taken again", key)
+                return self._redelivered(uow, event)
             if not event.private or event.edited or event.other is not None:
                 return self._not_routed(uow, event)
             actor = resolve_actor(s, uow, event)
@@ -63,6 +63,21 @@ class Dispatcher:
                 return Outcome(
                     [Reply(text)], toast=_first_line(text), alert=isinstance(err, Refused)
                 )
+
+    def _redelivered(self, uow: UnitOfWork, event: Inbound) -> Outcome:
+        """An update handled before has come again: its process may have died after the
+        answer was kept and before the reply went out. In a private chat with a form open the
+        person gets the form's question again, so no reply is lost for good (a question shown
+        twice is the price); anything else is not answered twice."""
+        if not event.private or event.edited or event.other is not None:
+            return Outcome()
+        actor = resolve_actor(self.services, uow, event)
+        draft = uow.drafts.active(actor.person_id, event.chat_id) if actor.person else None
+        if draft is None:
+            return Outcome()
+        outcome = forms.feed(self.services, uow, actor, draft, Command("resume"))
+        uow.commit()
+        return outcome
 
     def _not_routed(self, uow: UnitOfWork, event: Inbound) -> Outcome:
         """Groups, edits and kinds of message the bot does not read: one line, and no change
