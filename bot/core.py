@@ -51,7 +51,7 @@ class BotCore:
         self.sender = OutboxSender(
             client,
             uow_factory,
-            RateLimiter(SystemClock(uow_factory.clock)),
+            RateLimiter(SystemClock(uow_factory.clock), per_second=settings.broadcast_per_second),
             on_failure=lambda uow, rows: report_undeliverable(self.services, uow, rows),
         )
         self._work = LeaderWork(

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     default_locale: Literal["zh-Hans", "en"] = "zh-Hans"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     sweep_seconds: float = Field(60.0, gt=0, le=3600)  # how often deadlines are looked at
+    # Telegram's overall limit for this bot: 30 a second, up to 1000 with paid broadcasts.
+    broadcast_per_second: int = Field(30, ge=1, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line
 

@@ -77,13 +77,16 @@ class _Pacer:
             try:
                 result = await call()
             except RetryLater as exc:
+                if self.limiter is not None:
+                    self.limiter.refused(exc.seconds, self.chat_id)
                 if not self.shown:
                     raise
                 if self.limiter is None:
                     await asyncio.sleep(exc.seconds)
-                else:
-                    self.limiter.block(exc.seconds, self.chat_id)
                 continue
+            else:
+                if self.limiter is not None:
+                    self.limiter.delivered(self.chat_id)
             finally:
                 if self.limiter is not None:
                     self.limiter.finished(self.chat_id)

@@ -18,6 +18,10 @@ PER_SECOND: Final = 30
 CHAT_INTERVAL: Final = 1.0
 GROUP_PER_MINUTE: Final = 20
 _PRUNE_EVERY: Final = 60.0
+# Calls in flight at once: more only crowd the HTTP client's pool (a paid broadcast limit
+# would otherwise start a thousand calls in the same instant), and a few dozen keep even
+# 1000 a second going at tens of milliseconds a call.
+MAX_IN_FLIGHT: Final = 8
 
 
 class Clock(Protocol):
@@ -79,6 +83,7 @@ class RateLimiter:
         per_second: int = PER_SECOND,
         chat_interval: float = CHAT_INTERVAL,
         group_per_minute: int = GROUP_PER_MINUTE,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self._chat_interval = chat_interval
@@ -86,7 +91,13 @@ class RateLimiter:
         # some one-second window, which Telegram answers with a 429.
         # Each entry is [time, done]: the start of a call, moved to its end once it finishes,
         # so the window counts calls as Telegram sees them arrive, however slow the network.
+        self._per_second = per_second
+        self._max_in_flight = max_in_flight
         self._recent: deque[list[float | bool]] = deque(maxlen=per_second)
+        self._line: deque[asyncio.Future[None]] = deque()
+        self._call_ended = asyncio.Event()
+        # What came of the latest calls (chat, refused): evidence for the bot's own limit.
+        self._outcomes: deque[tuple[str, bool]] = deque(maxlen=per_second)
         self._inflight: dict[str, list[float | bool]] = {}
         self._group_size = group_per_minute
         self._groups: dict[str, deque[float]] = {}
@@ -95,15 +106,30 @@ class RateLimiter:
         self._blocked: dict[str, float] = {}
         self._next_prune = self.clock.monotonic() + _PRUNE_EVERY
 
+    @property
+    def per_second(self) -> int:
+        """Messages a second overall."""
+        return self._per_second
+
     def delay(self, chat_id: str | None = None) -> float:
         """Seconds until a message to this chat (or to any chat) may go; 0 if now."""
+        at = max(self._window_free(), self._chat_free(chat_id))
+        return max(0.0, at - self.clock.monotonic())
+
+    def _window_free(self) -> float:
+        """When the overall window has room for one more call."""
+        if len(self._inflight) >= self._max_in_flight:
+            return self.clock.monotonic() + _IN_FLIGHT_POLL
+        if len(self._recent) < self._per_second:
+            return -math.inf
+        oldest_time, oldest_done = self._recent[0]
+        if oldest_done:
+            return float(oldest_time) + 1.0
+        return self.clock.monotonic() + _IN_FLIGHT_POLL
+
+    def _chat_free(self, chat_id: str | None) -> float:
+        """When this chat's own limits (and a block of everyone) let a call go."""
         at = self._blocked_all
-        if len(self._recent) == self._recent.maxlen:
-            oldest_time, oldest_done = self._recent[0]
-            if oldest_done:
-                at = max(at, float(oldest_time) + 1.0)
-            else:
-                at = max(at, self.clock.monotonic() + _IN_FLIGHT_POLL)
         if chat_id is not None:
             at = max(at, self._blocked.get(chat_id, -math.inf))
             last = self._last.get(chat_id)
@@ -112,24 +138,70 @@ class RateLimiter:
             log = self._groups.get(chat_id)
             if log is not None and len(log) == log.maxlen:
                 at = max(at, log[0] + 60.0)
-        return max(0.0, at - self.clock.monotonic())
+        return at
 
     async def wait(self, chat_id: str | None = None) -> None:
-        """Wait until a message to this chat may go, without taking the slot."""
-        while (pause := self.delay(chat_id)) > 0:
+        """Wait until this chat's own limits let a message go, without taking a slot or a
+        place in the line for the overall window."""
+        while (pause := self._chat_free(chat_id) - self.clock.monotonic()) > 0:
             await self.clock.sleep(pause)
 
     async def acquire(
         self, chat_id: str, max_wait: float | None = None, *, track: bool = False
     ) -> None:
         """Wait for a slot for one message to this chat and take it; raise Throttled instead
-        when that would take longer than `max_wait` seconds."""
+        when that would take longer than `max_wait` seconds.
+
+        A chat waits for its own limits on its own; then it queues for the overall window,
+        first come first served, so that the oldest notification goes first and a chat held
+        by a 429 holds no one else back."""
         deadline = None if max_wait is None else self.clock.monotonic() + max_wait
-        while (pause := self.delay(chat_id)) > 0:
-            if deadline is not None and self.clock.monotonic() + pause > deadline:
-                raise Throttled(pause, f"rate limit: {chat_id} is free in {pause:.1f} s")
-            await self.clock.sleep(pause)
-        self._take(chat_id, track)
+        while True:
+            while (pause := self._chat_free(chat_id) - self.clock.monotonic()) > 0:
+                self._check(deadline, pause, chat_id)
+                await self.clock.sleep(pause)
+            await self._in_line(deadline, chat_id)
+            if self._chat_free(chat_id) <= self.clock.monotonic():
+                self._take(chat_id, track)
+                return
+            # Everyone was blocked while this one queued: wait again (rare).
+
+    def _check(self, deadline: float | None, pause: float, chat_id: str) -> None:
+        if deadline is not None and self.clock.monotonic() + pause > deadline:
+            raise Throttled(pause, f"rate limit: {chat_id} is free in {pause:.1f} s")
+
+    async def _in_line(self, deadline: float | None, chat_id: str) -> None:
+        """Return once this caller is first in line and the window has room."""
+        ahead = len(self._line)
+        if ahead or self._window_free() > self.clock.monotonic():
+            estimate = self.delay() + ahead / self._per_second
+            self._check(deadline, estimate, chat_id)
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._line.append(turn)
+        try:
+            if ahead:
+                await turn
+            while (pause := self._window_free() - self.clock.monotonic()) > 0:
+                if self._held_by_calls():
+                    # Woken by the call that ends, not by polling.
+                    self._call_ended.clear()
+                    await self._call_ended.wait()
+                else:
+                    await self.clock.sleep(pause)
+        finally:
+            self._leave(turn)
+
+    def _held_by_calls(self) -> bool:
+        """Whether the window waits for calls in flight to end, rather than for time."""
+        if len(self._inflight) >= self._max_in_flight:
+            return True
+        return len(self._recent) >= self._per_second and not self._recent[0][1]
+
+    def _leave(self, turn: asyncio.Future[None]) -> None:
+        head = bool(self._line) and self._line[0] is turn
+        self._line.remove(turn)  # futures compare by identity
+        if head and self._line and not self._line[0].done():
+            self._line[0].set_result(None)
 
     def finished(self, chat_id: str) -> None:
         """A call to this chat has completed: its next one waits a full interval from now.
@@ -142,6 +214,33 @@ class RateLimiter:
         entry = self._inflight.pop(chat_id, None)
         if entry is not None:
             entry[0], entry[1] = now, True
+            self._call_ended.set()
+
+    def delivered(self, chat_id: str) -> None:
+        """A call to this chat went through (call `finished` as well)."""
+        self._outcomes.append((chat_id, False))
+
+    def refused(self, seconds: float, chat_id: str) -> None:
+        """Telegram refused a call to this chat with a 429 (call `finished` as well): the
+        chat waits `seconds`, and the call gives its place in the window back, since it
+        carried no message. When the latest calls show the bot itself over the limit,
+        everyone waits."""
+        self.block(seconds, chat_id)
+        entry = self._inflight.pop(chat_id, None)
+        if entry is not None:
+            self._call_ended.set()
+            # By identity: another call's entry may be equal to this one.
+            at = next((i for i, e in enumerate(self._recent) if e is entry), None)
+            if at is not None:  # else already pushed out of the window
+                del self._recent[at]
+        held = self.blocked_chats()
+        self._outcomes.append((chat_id, True))
+        refusals = [chat for chat, refused in self._outcomes if refused]
+        # One chat's flood control is a 429 now and then among deliveries. Telegram's own
+        # limit refuses nearly everything: several chats held at once, and a large share
+        # of the latest calls refused (a random 5 % never gets there).
+        if held > 1 and len(set(refusals)) > 1 and 3 * len(refusals) >= len(self._outcomes):
+            self.block(seconds)
 
     def blocked_chats(self) -> int:
         """How many chats are held back by a 429 right now."""

@@ -1,21 +1,33 @@
 """The outbox sender: delivers queued notifications within the messenger's limits, each row
-once, with retries, and tells the office about the ones that can never be delivered."""
+once, with retries, and tells the office about the ones that can never be delivered.
+
+Longer than 300 lines: taking rows in batches, sending, settling in batches and giving rows
+back on a stop all work on the same state (the chats in flight or held), so they stay in one
+class."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from bot.messenger import MessengerClient, RetryLater, Transient, Unreachable
 from bot.outbox.delivery import deliver
-from bot.outbox.ratelimit import Clock, RateLimiter, SystemClock, Throttled
-from bot.outbox.settle import Settlement, failed, postponed, retried_or_failed, sent
+from bot.outbox.ratelimit import Clock, RateLimiter, SystemClock
+from bot.outbox.settle import (
+    Settlement,
+    failed,
+    postponed,
+    retried_or_failed,
+    sent,
+    settle_all,
+)
 from conversations.replies import Document, Reply
 from storage.tables import OutboxMessage
 from storage.uow import UnitOfWork
@@ -27,6 +39,8 @@ FailureHook = Callable[[UnitOfWork, Sequence[OutboxMessage]], None]
 marks them reported (so it may enqueue its own notification there)."""
 
 T = TypeVar("T")
+
+SETTLE_GATHER: Final = 0.05  # seconds a settlement may wait for others to share its commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +67,7 @@ class OutboxSender:
         clock: Clock | None = None,
         on_failure: FailureHook | None = None,
         messenger: str = "telegram",
-        concurrency: int = 64,
+        concurrency: int | None = None,
         lease: timedelta = timedelta(minutes=5),
         max_attempts: int = 12,
         poll_interval: float = 1.0,
@@ -65,15 +79,23 @@ class OutboxSender:
         self.limiter = limiter or RateLimiter(self.clock)
         self.on_failure = on_failure
         self.messenger = messenger
-        self.concurrency = concurrency
+        # Enough rows taken to keep the line for the window full for about two seconds.
+        self.concurrency = concurrency or max(64, 2 * self.limiter.per_second)
+        self._settle_batch = max(1, self.limiter.per_second // 10)
         self.lease = lease
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.housekeeping_interval = housekeeping_interval
         self.delivered = 0
         self._tasks: dict[str, asyncio.Task[None]] = {}  # by chat id
-        self._unclaimed: set[asyncio.Task[None]] = set()
+        self._unsent: dict[asyncio.Task[None], int] = {}  # row id, while it may be given back
+        self._settling: list[tuple[Settlement, asyncio.Future[None]]] = []
+        self._settler: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._fresh = False  # rows were queued since the last look
+        self._held: dict[str, float] = {}  # chats whose row waits for a retry, until when
+        self._backlog: set[str] = set()  # busy chats that had more due rows at the last look
+        self._dry_until = -math.inf  # the last look found fewer due rows than it could take
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver notifications as they fall due until `stop` is set, then finish the sends
@@ -87,11 +109,20 @@ class OutboxSender:
                     await _logged(self.report_failures(), "reporting undeliverable rows")
                     next_housekeeping = self.clock.monotonic() + self.housekeeping_interval
                 self._wake.clear()
-                await _logged(self._fill(), "fetching due outbox rows")
+                # A sender that found the table dry looks again at the next poll, or when
+                # told that rows were queued; not each time one of its sends ends.
+                now = self.clock.monotonic()
+                if self._release_held(now):  # a retry falls due
+                    self._fresh = True
+                room = len(self._tasks) <= self.concurrency // 2
+                if room and (self._fresh or now >= self._dry_until):
+                    self._fresh = False
+                    await _logged(self._fill(), "fetching due outbox rows")
+                released = min(self._held.values(), default=math.inf)
                 waker = asyncio.create_task(self._wake.wait())
                 await asyncio.wait(
                     {stopper, waker},
-                    timeout=self.poll_interval,
+                    timeout=max(0.0, min(self.poll_interval, released - now)),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 waker.cancel()
@@ -101,6 +132,7 @@ class OutboxSender:
 
     def wake(self) -> None:
         """Look for due rows now rather than at the next poll (after enqueuing, say)."""
+        self._fresh = True
         self._wake.set()
 
     async def drain(self, timeout: float = 30.0) -> int:
@@ -143,56 +175,77 @@ class OutboxSender:
         return await self._db(partial(self._report, self.on_failure))
 
     async def _fill(self) -> None:
-        """Start a delivery for each due row of a chat not already in flight, up to the bound."""
+        """Take the next due row of each chat not already in flight, up to the bound, in one
+        transaction, and start their deliveries."""
+        # Refilled once half are done, not after each one: one look at the table then serves
+        # many rows, and the half still waiting keeps the line full meanwhile.
+        if len(self._tasks) > self.concurrency // 2:
+            return
         while (free := self.concurrency - len(self._tasks)) > 0:
-            limit = free * 2
-            rows = await self._db(partial(self._due, limit, frozenset(self._tasks)))
-            started = 0
-            for row_id, chat_id in rows:
-                if len(self._tasks) >= self.concurrency:
-                    break
-                if chat_id not in self._tasks:
-                    self._start(row_id, chat_id)
-                    started += 1
-            # A full page may have hidden other chats behind repeats of one; look again,
-            # now without the chats just started.
-            if not started or len(rows) < limit:
+            jobs, more, backlog = await self._db(partial(self._take_due, free, self._busy()))
+            for job in jobs:
+                self._start(job)
+            if backlog is not None:  # fewer due rows than room for them
+                self._dry_until = self.clock.monotonic() + self.poll_interval
+                self._backlog = backlog
+            if not jobs or not more:
                 return
 
-    def _start(self, row_id: int, chat_id: str) -> None:
-        task = asyncio.create_task(self._send(row_id, chat_id), name=f"outbox:{row_id}")
-        self._tasks[chat_id] = task
-        self._unclaimed.add(task)
-        task.add_done_callback(partial(self._finished, chat_id))
+    def _busy(self) -> frozenset[str]:
+        """Chats with a row in flight or waiting for its retry."""
+        self._release_held(self.clock.monotonic())
+        return frozenset(self._tasks.keys() | self._held.keys())
+
+    def _release_held(self, now: float) -> bool:
+        """Let go of the chats whose retry is due; whether there were any."""
+        due = [chat for chat, until in self._held.items() if until <= now]
+        for chat in due:
+            del self._held[chat]
+        return bool(due)
+
+    def _start(self, job: _Job) -> None:
+        task = asyncio.create_task(self._send(job), name=f"outbox:{job.id}")
+        self._tasks[job.chat_id] = task
+        self._unsent[task] = job.id
+        task.add_done_callback(partial(self._finished, job.chat_id))
 
     def _finished(self, chat_id: str, task: asyncio.Task[None]) -> None:
         if self._tasks.get(chat_id) is task:
             del self._tasks[chat_id]
-        self._unclaimed.discard(task)
+        self._unsent.pop(task, None)
+        if chat_id in self._backlog:  # its next row is due: look now, dry or not
+            self._backlog.discard(chat_id)
+            self._fresh = True
         self._wake.set()
 
     async def _shutdown(self) -> None:
-        """Cancel deliveries that have not claimed their row yet; let the others finish."""
-        for task in self._unclaimed:
+        """Stop the deliveries still waiting for their chat and give their rows back; let
+        the others finish."""
+        given_back = list(self._unsent.values())
+        for task in list(self._unsent):
             task.cancel()
+        self._unsent.clear()
         if self._tasks:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if given_back:
+            now = self.clock.now()
+            await _logged(
+                self._db(lambda uow: uow.outbox.release(given_back, now)),
+                "giving back rows not sent",  # else their lease frees them
+            )
 
-    async def _send(self, row_id: int, chat_id: str) -> None:
-        """Wait for the chat's turn, claim the row, send it, settle it."""
-        # Waiting before the claim keeps the lease short, and a wait here may be cancelled.
-        await self.limiter.wait(chat_id)
+    async def _send(self, job: _Job) -> None:
+        """Wait for the chat's turn, send the row, settle it."""
+        # Until the chat's own limits let it go, the row may be given back unsent.
+        await self.limiter.wait(job.chat_id)
         current = asyncio.current_task()
         if current is not None:
-            self._unclaimed.discard(current)
+            self._unsent.pop(current, None)
         try:
-            job = await self._db(partial(self._claim, row_id))
-            if job is None:  # another sender has it
-                return
             settlement = await self._attempt(job)
             await self._settle(settlement)
         except Exception:
-            log.exception("outbox row %s: delivery broke off; its lease will free it", row_id)
+            log.exception("outbox row %s: delivery broke off; its lease will free it", job.id)
 
     async def _attempt(self, job: _Job) -> Settlement:
         """Try one delivery and say how the row is to be settled."""
@@ -208,16 +261,12 @@ class OutboxSender:
                 limiter=self.limiter,
                 max_wait=self.lease.total_seconds() / 3,
             )
-        except Throttled as exc:
-            return postponed(job.id, self.clock.now(), exc)
-        except RetryLater as exc:
-            # A 429 holds back its own chat; the other chats go on. Only when a second chat
-            # gets one while the first is still held is it the bot's own limit: all wait.
-            held = self.limiter.blocked_chats()
-            self.limiter.block(exc.seconds, job.chat_id)
-            if held and self.limiter.blocked_chats() > held:
-                self.limiter.block(exc.seconds)
-            return postponed(job.id, self.clock.now(), exc)
+        except RetryLater as exc:  # a 429, or our own limiter (Throttled)
+            # The limiter holds back this chat (or, on the bot's own limit, everyone). Its
+            # later rows wait too, so that this one, due again then, still goes first.
+            now = self.clock.now()  # first: the row is due again by the time the chat is free
+            self._held[job.chat_id] = self.clock.monotonic() + exc.seconds
+            return postponed(job.id, now, exc)
         except Unreachable as exc:
             log.info("outbox row %s: chat %s is unreachable: %s", job.id, job.chat_id, exc)
             return failed(job.id, exc)
@@ -230,16 +279,43 @@ class OutboxSender:
         return sent(job.id, message_id, self.clock.now())
 
     async def _settle(self, settlement: Settlement) -> None:
-        """Record the outcome; retried, because a row left 'sending' would be sent again."""
-        for attempt in range(3):
-            try:
-                await self._db(lambda uow: settlement(uow.outbox))
-                return
-            except Exception:
-                if attempt == 2:
-                    raise
-                log.warning("settling an outbox row failed; trying again", exc_info=True)
-                await self.clock.sleep(0.5 * (attempt + 1))
+        """Record the outcome, together with the others that come meanwhile, and return once
+        it is committed (until then the chat stays busy, so its next row waits)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._settling.append((settlement, done))
+        if self._settler is None or self._settler.done():
+            self._settler = asyncio.create_task(self._settle_batches())
+        await done
+
+    async def _settle_batches(self) -> None:
+        """Commit the waiting outcomes, one transaction per batch. Retried (the database may
+        be restarting) for up to half the lease, because a row left 'sending' is sent again
+        once its lease ends."""
+        while self._settling:
+            if len(self._settling) < self._settle_batch:
+                # Gather for a moment: a few transactions a second rather than one per send.
+                await self.clock.sleep(SETTLE_GATHER)
+            batch, self._settling = self._settling, []
+            error: Exception | None = None
+            give_up = self.clock.monotonic() + self.lease.total_seconds() / 2
+            for attempt in itertools.count():
+                try:
+                    await self._db(partial(_apply, [settlement for settlement, _ in batch]))
+                    error = None
+                    break
+                except Exception as exc:
+                    error = exc
+                    if self.clock.monotonic() >= give_up:
+                        break
+                    log.warning("settling outbox rows failed; trying again", exc_info=True)
+                    await self.clock.sleep(min(0.5 * 2**attempt, 5.0))
+            for _, done in batch:
+                if done.done():
+                    continue
+                if error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(error)
 
     async def _db(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run `work` in one committed unit of work, in a worker thread (it is synchronous)."""
@@ -252,26 +328,39 @@ class OutboxSender:
 
         return await asyncio.to_thread(unit)
 
-    def _due(self, limit: int, busy: frozenset[str], uow: UnitOfWork) -> list[tuple[int, str]]:
+    def _take_due(
+        self, limit: int, busy: frozenset[str], uow: UnitOfWork
+    ) -> tuple[list[_Job], bool, set[str] | None]:
+        """Claim the oldest due row of up to `limit` chats not in `busy`. Also say whether a
+        page full of one chat's rows may have hidden other chats (look again); and, when
+        there were fewer due rows than `limit`, which busy chats have more."""
         now = self.clock.now()
-        rows = uow.outbox.due(now, limit, messenger=self.messenger, skip_chats=busy)
-        return [(row.id, row.chat_id) for row in rows if row.id is not None]
-
-    def _claim(self, row_id: int, uow: UnitOfWork) -> _Job | None:
-        if not uow.outbox.claim(row_id, self.lease, self.clock.now()):
-            return None
-        row = uow.session.get(OutboxMessage, row_id, populate_existing=True)
-        if row is None:
-            return None
-        document = None
-        if row.file_id is not None and (stored := uow.outbox.file(row.file_id)) is not None:
-            document = Document(
-                filename=stored.filename,
-                content=stored.content,
-                file_id=stored.messenger_file_id,
-                mime_type=stored.mime_type,
-            )
-        return _Job(row_id, row.chat_id, dict(row.payload), row.attempts, document)
+        page = limit * 2
+        rows = uow.outbox.due(now, page, messenger=self.messenger, skip_chats=busy)
+        first: dict[str, tuple[OutboxMessage, int]] = {}
+        for row in rows:
+            if row.id is not None and row.chat_id not in first and len(first) < limit:
+                first[row.chat_id] = row, row.attempts  # read before the claim changes it
+        taken = uow.outbox.claim_many(
+            [row.id for row, _ in first.values() if row.id is not None], self.lease, now
+        )
+        jobs = []
+        for row, attempts in first.values():
+            if row.id is None or row.id not in taken:  # another sender has it
+                continue
+            document = None
+            if row.file_id is not None and (stored := uow.outbox.file(row.file_id)) is not None:
+                document = Document(
+                    filename=stored.filename,
+                    content=stored.content,
+                    file_id=stored.messenger_file_id,
+                    mime_type=stored.mime_type,
+                )
+            jobs.append(_Job(row.id, row.chat_id, dict(row.payload), attempts + 1, document))
+        more = len(rows) == page and len(first) < limit
+        short = not more and len(jobs) < limit
+        backlog = uow.outbox.chats_with_due(now, busy, messenger=self.messenger) if short else None
+        return jobs, more, backlog
 
     @staticmethod
     def _report(hook: FailureHook, uow: UnitOfWork) -> int:
@@ -279,6 +368,10 @@ class OutboxSender:
         if rows:
             hook(uow, rows)
         return len(rows)
+
+
+def _apply(settlements: list[Settlement], uow: UnitOfWork) -> None:
+    settle_all(uow.outbox, settlements)
 
 
 async def _logged(step: Awaitable[object], what: str) -> None:

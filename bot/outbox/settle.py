@@ -3,7 +3,8 @@ with backoff, or failed for good. Each is a change to apply to the row in a unit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -15,9 +16,31 @@ Settlement = Callable[[OutboxRepository], None]
 MAX_BACKOFF: Final = 300.0  # seconds: the longest pause between two attempts
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The row was delivered, as this message."""
+
+    row_id: int
+    message_id: str | None
+    at: datetime
+
+    def __call__(self, outbox: OutboxRepository) -> None:
+        outbox.mark_sent(self.row_id, self.message_id, self.at)
+
+
 def sent(row_id: int, message_id: str | None, now: datetime) -> Settlement:
     """The row was delivered, as this message."""
-    return lambda outbox: outbox.mark_sent(row_id, message_id, now)
+    return Sent(row_id, message_id, now)
+
+
+def settle_all(outbox: OutboxRepository, settlements: Sequence[Settlement]) -> None:
+    """Apply several rows' settlements (one each) together: the deliveries in one statement."""
+    delivered = [s for s in settlements if isinstance(s, Sent)]
+    if delivered:
+        outbox.mark_sent_many([(s.row_id, s.message_id, s.at) for s in delivered])
+    for settlement in settlements:
+        if not isinstance(settlement, Sent):
+            settlement(outbox)
 
 
 def postponed(row_id: int, now: datetime, exc: RetryLater) -> Settlement:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -81,8 +81,9 @@ class OutboxRepository:
         messenger: str | None = None,
         skip_chats: Collection[str] = (),
     ) -> Sequence[OutboxMessage]:
-        """Pending notifications whose time has come, oldest first; optionally of one messenger
-        and leaving out chats the caller is busy with."""
+        """Pending notifications whose time has come, in the order they were queued (a row
+        retried after a 429 keeps its place); optionally of one messenger and leaving out
+        chats the caller is busy with."""
         stmt = select(OutboxMessage).where(
             OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now
         )
@@ -90,8 +91,23 @@ class OutboxRepository:
             stmt = stmt.where(OutboxMessage.messenger == messenger)
         if skip_chats:
             stmt = stmt.where(col(OutboxMessage.chat_id).not_in(list(skip_chats)))
-        stmt = stmt.order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        stmt = stmt.order_by(col(OutboxMessage.id))
         return self.session.exec(stmt.limit(limit)).all()
+
+    def chats_with_due(
+        self, now: datetime, chats: Collection[str], *, messenger: str | None = None
+    ) -> set[str]:
+        """Which of these chats have a pending notification whose time has come."""
+        if not chats:
+            return set()
+        stmt = select(OutboxMessage.chat_id).where(
+            OutboxMessage.status == "pending",
+            col(OutboxMessage.next_attempt_at) <= now,
+            col(OutboxMessage.chat_id).in_(list(chats)),
+        )
+        if messenger is not None:
+            stmt = stmt.where(OutboxMessage.messenger == messenger)
+        return set(self.session.exec(stmt.distinct()).all())
 
     def next_attempt(self, messenger: str | None = None) -> datetime | None:
         """When the earliest unsettled row (pending, or leased to a sender) falls due."""
@@ -115,6 +131,37 @@ class OutboxRepository:
         )
         return bool(self.session.exec(stmt).rowcount)  # type: ignore[call-overload]
 
+    def claim_many(self, ids: Collection[int], lease: timedelta, now: datetime) -> set[int]:
+        """Take these pending rows for sending in one statement; the ids actually taken (the
+        others have another sender)."""
+        if not ids:
+            return set()
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.status) == "pending")
+            .values(
+                status="sending",
+                attempts=col(OutboxMessage.attempts) + 1,
+                next_attempt_at=now + lease,
+            )
+            .returning(col(OutboxMessage.id))
+        )
+        return set(self.session.exec(stmt).scalars())  # type: ignore[call-overload]
+
+    def release(self, ids: Collection[int], now: datetime) -> int:
+        """Give back rows taken for sending but never tried: pending again now, and the
+        attempt is not counted."""
+        if not ids:
+            return 0
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.status) == "sending")
+            .values(
+                status="pending", next_attempt_at=now, attempts=col(OutboxMessage.attempts) - 1
+            )
+        )
+        return int(self.session.exec(stmt).rowcount)  # type: ignore[call-overload]
+
     def release_stale(self, now: datetime) -> int:
         """Rows left in 'sending' by a dead sender go back to pending after their lease."""
         stmt = (
@@ -134,6 +181,20 @@ class OutboxRepository:
             .values(status="sent", sent_at=now, message_id=external_message_id, error=None)
         )
         self.session.exec(stmt)  # type: ignore[call-overload]
+
+    def mark_sent_many(self, rows: Sequence[tuple[int, str | None, datetime]]) -> None:
+        """Rows delivered, each (row id, its message's id, when), in one statement."""
+        if not rows:
+            return
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("row"))
+            .values(status="sent", sent_at=bindparam("at"), message_id=bindparam("sent_as"))
+            .values(error=None)
+        )
+        params = [{"row": i, "sent_as": m, "at": at} for i, m, at in rows]
+        self.session.connection().execute(stmt, params)
 
     def mark_retry(self, message_id: int, at: datetime, error: str) -> None:
         """A row failed for now; try again at `at`."""
