@@ -115,6 +115,14 @@ class FloodGate:
             log.warning("chat %s: too many events from %s, dropping some", chat_id, user_id)
         return Verdict.NOTIFY if first else Verdict.DROP
 
+    def refund(self, chat_id: str, user_id: str) -> None:
+        """An admitted event was not handled (the database was away) and will come again:
+        its try does not count against the person, so a retry is never dropped."""
+        s = self._senders.get((chat_id, user_id))
+        if s is not None:
+            s.in_turn = min(self._in_turn_burst, s.in_turn + 1.0)
+            s.tokens = min(self._burst, s.tokens + 1.0)
+
     def finished(self, chat_id: str, user_id: str) -> None:
         """An admitted event has been handled (or has failed): it no longer waits."""
         s = self._senders.get((chat_id, user_id))

@@ -92,6 +92,9 @@ class Responder:
             return
         try:
             await self._handle(event, press_id)
+        except StorageUnavailable:
+            self.flood.refund(event.chat_id, event.user_id)
+            raise
         finally:
             self.flood.finished(event.chat_id, event.user_id)
 

@@ -1,26 +1,65 @@
 """What the two Telegram runtimes share: their settings, the core they start around a client,
-and the way an update's event reaches it. A library's runtime adds its transport."""
+the way an update's event reaches it, and the transports (the poller, the webhook) that
+confirm an update only once it was handled. A library's runtime adds its Bot and its types."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+import asyncio
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.core import BotCore, CoreRuntime, DefaultMenuClient
 from bot.settings import Settings
 from conversations.inbound import Inbound
 from storage.uow import UnitOfWorkFactory
 
+if TYPE_CHECKING:
+    from bot.telegram.polling import Poller, RawUpdate
+    from bot.telegram.webhook import WebhookServer
+
 MESSENGER: Final = "telegram"
 WEBHOOK_PATH: Final = "telegram"  # the webhook's URL path on the listening address
+UPDATE_TYPES: Final = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-class TelegramRuntime(CoreRuntime):
+class TelegramRuntime(CoreRuntime, ABC):
     """A bot on one Telegram library: polling, or a webhook when one is set."""
 
     def __init__(self, settings: Settings, uow_factory: UnitOfWorkFactory) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
         self.core: BotCore | None = None
+        self.poller: Poller | None = None
+        self._polling: asyncio.Task[None] | None = None
+        self._stop_polling = asyncio.Event()
+        self._webhook: WebhookServer | None = None
+
+    @abstractmethod
+    async def take(self, raw: RawUpdate) -> None:
+        """The update path: one update as the Bot API sent it, handled; raises
+        StorageUnavailable, having replied nothing, when the database cannot be reached."""
+
+    async def serve_webhook(self) -> None:
+        """Listen for Telegram's POSTs on the webhook address."""
+        from bot.telegram.webhook import WebhookServer  # aiohttp, only in webhook mode
+
+        self._webhook = WebhookServer(self.take, self.webhook_secret, WEBHOOK_PATH)
+        await self._webhook.start(self.settings.webhook_listen, self.settings.webhook_port)
+
+    def start_polling(self, poller: Poller) -> None:
+        """Take updates by long polling, in the background."""
+        self.poller = poller
+        self._polling = asyncio.create_task(poller.run(self._stop_polling))
+
+    async def stop_updates(self) -> None:
+        """Stop taking updates; those under way are finished (or left to the next process)."""
+        if self._polling is not None:
+            self._stop_polling.set()
+            await self._polling
+            self._polling = None
+        if self._webhook is not None:
+            await self._webhook.stop()
+            self._webhook = None
 
     @property
     def token(self) -> str:

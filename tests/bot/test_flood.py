@@ -288,3 +288,12 @@ async def test_in_a_group_a_flood_is_dropped_without_a_word(
     await asyncio.gather(*said)
     assert len(dispatcher.seen) == BURST
     assert client.to("-500") == [] and client.to("101") == []
+
+
+def test_a_try_that_met_an_unavailable_database_does_not_count_against_the_person():
+    clock = Ticker()
+    gate = FloodGate(clock)
+    for _ in range(10 * (IN_TURN_BURST + BURST)):  # an outage's retries, one after another
+        assert gate.admit("101", "101") is Verdict.ADMIT
+        gate.refund("101", "101")
+        gate.finished("101", "101")
