@@ -62,15 +62,33 @@ class Core:
 
     async def install_webhook(self, config: WebhookConfig) -> None:
         """Set the webhook and start posting updates to it."""
+        # Set again with the same URL and secret (another process of the bot starting),
+        # delivery goes on, as on Telegram: the POSTs under way are not abandoned and resent.
+        old = self.state.webhook
+        same = old is not None and (old.url, old.secret_token) == (config.url, config.secret_token)
+        if self._webhook is not None and old is not None and same:
+            config.last_error_date = old.last_error_date
+            config.last_error_message = old.last_error_message
+            self.state.webhook = config
+            self._webhook.max_connections = max(1, config.max_connections)
+            self._webhook.timeout = config.timeout
+            return
         await self.stop_webhook()
         self.state.webhook = config
 
         def on_error(message: str) -> None:
-            config.last_error_date = int(time.time())
-            config.last_error_message = message
+            hook = self.state.webhook
+            if hook is not None:
+                hook.last_error_date = int(time.time())
+                hook.last_error_message = message
 
         self._webhook = WebhookSender(
-            self.state.updates, config.url, config.secret_token, on_error
+            self.state.updates,
+            config.url,
+            config.secret_token,
+            on_error,
+            config.max_connections,
+            config.timeout,
         )
         self._webhook.start()
 

@@ -160,6 +160,7 @@ class WebhookConfig:
     url: str
     secret_token: str | None = None
     max_connections: int = 40
+    timeout: float = 10.0  # seconds the sandbox waits for the webhook's answer before retrying
     last_error_date: int | None = None
     last_error_message: str | None = None
 

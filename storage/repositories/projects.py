@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage.tables import (
@@ -36,9 +37,12 @@ class ProjectRepository:
             .values(last=col(SerialCounter.last) + 1)
         )
         if self.session.exec(bump).rowcount == 0:  # type: ignore[call-overload]
-            self.session.add(SerialCounter(prefix=prefix, year=year, last=1))
-            self.session.flush()
-            return format_serial(prefix, year, 1)
+            try:
+                with self.session.begin_nested():
+                    self.session.add(SerialCounter(prefix=prefix, year=year, last=1))
+                return format_serial(prefix, year, 1)
+            except IntegrityError:  # another process issued the year's first number meanwhile
+                self.session.exec(bump)  # type: ignore[call-overload]
         counter = self.session.get(SerialCounter, (prefix, year))
         assert counter is not None
         self.session.refresh(counter)
