@@ -45,9 +45,7 @@ def answer(update_id: int, text: str) -> Inbound:
     )
 
 
-def test_an_ordinary_answer_runs_four_statements(
-    services: Services, dispatcher: Dispatcher
-):
+def test_an_ordinary_answer_runs_four_statements(services: Services, dispatcher: Dispatcher):
     investor = person(dispatcher, "101", "李明")
     register(investor)
     investor.says("/new")
