@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import deque
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Final
@@ -38,23 +39,73 @@ _RECORD_UPDATE: Final = {
     for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
 }
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+class WriterLock:
+    """A re-entrant lock handed to its waiters in the order they came.
+
+    Python's own lock is not fair: a thread that releases it and asks again at once (the
+    leader's sweep going from one router's transaction to the next) usually gets it back ahead
+    of a thread that has been waiting, so an answer could wait for the whole sweep."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiting: deque[tuple[int, threading.Event]] = deque()
+
+    def acquire(self) -> None:
+        """Wait for the lock, behind everyone who asked before."""
+        me = threading.get_ident()
+        with self._guard:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if self._owner is None and not self._waiting:
+                self._owner, self._depth = me, 1
+                return
+            turn = threading.Event()
+            self._waiting.append((me, turn))
+        turn.wait()  # release() made this thread the owner before setting it
+
+    def release(self) -> None:
+        """Give the lock up; the longest waiter gets it."""
+        with self._guard:
+            if self._owner != threading.get_ident():
+                raise RuntimeError("the writer lock is not held by this thread")
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._waiting:
+                self._owner, turn = self._waiting.popleft()
+                self._depth = 1
+                turn.set()
+            else:
+                self._owner = None
+
+    @property
+    def waiting(self) -> int:
+        """How many threads wait for the lock."""
+        with self._guard:
+            return len(self._waiting)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
 
 
-def writer_lock(engine: Engine) -> threading.RLock | None:
+def writer_lock(engine: Engine) -> WriterLock | None:
     """The lock that lets one unit of work at a time into a SQLite database from this process;
     None for a server database, which takes concurrent transactions.
 
     SQLite has one writer. Without this, threads that start together all reach the write lock
-    and all but one sleep in SQLite's busy handler, in growing steps (issue 13); queued on a
-    Python lock, each goes on the moment the one before commits."""
+    and all but one sleep in SQLite's busy handler, in growing steps (issue 13); queued on this
+    lock, each goes on the moment the one before commits, in the order they came."""
     if engine.dialect.name != "sqlite":
         return None
     with _WRITERS_GUARD:
         lock = _WRITERS.get(engine)
         if lock is None:
-            lock = _WRITERS[engine] = threading.RLock()
+            lock = _WRITERS[engine] = WriterLock()
         return lock
 
 
