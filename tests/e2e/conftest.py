@@ -15,6 +15,7 @@ from bot.runtimes import Runtime, make_runtime
 from bot.settings import Settings
 from sandbox import SandboxServer
 from storage.uow import UnitOfWorkFactory
+from tests.conftest import _fresh_postgres
 
 TOKEN = "123456:E2E-zhaoshang"
 OFFICE_ID = 900
@@ -42,6 +43,12 @@ def settings_for(sb: SandboxServer, tmp_path: Path, runtime: str = "ptb") -> Set
         runtime=runtime,  # type: ignore[arg-type]
         _env_file=None,
     )
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database (ZHAOSHANG_TEST_DATABASE_URL's server), dropped after."""
+    yield from _fresh_postgres()
 
 
 @pytest.fixture

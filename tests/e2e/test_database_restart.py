@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -287,12 +287,6 @@ def build_admin(url: str) -> Any:
     from storage.db import make_engine
 
     return make_engine(url, isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer(TOKEN) as sb:
-        yield sb
 
 
 def bot_settings(sb: SandboxServer, url: str, runtime: str, mode: str) -> Settings:

@@ -17,7 +17,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,6 @@ from storage.tables import (
     Project,
 )
 from storage.uow import UnitOfWorkFactory
-from tests.conftest import _fresh_postgres
 from tests.e2e.conftest import TOKEN, subprocess_env
 from tests.e2e.test_two_processes import Bot, delivered, until
 from workflow.policy_file import DEFAULT_POLICY_PATH
@@ -106,17 +105,6 @@ class LoadBalancer:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    yield from _fresh_postgres()
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer(TOKEN) as sb:
-        yield sb
 
 
 def county_policy(tmp_path: Path) -> Path:

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from bot.settings import Settings
 from conversations.replies import Reply
 from sandbox import SandboxServer
 from storage.tables import MessengerAccount, Person
-from tests.conftest import _fresh_postgres
 from tests.e2e.conftest import TOKEN, subprocess_env
 from workflow.policy_file import DEFAULT_POLICY_PATH
 from workflow.roles import Role
@@ -62,17 +60,6 @@ class Bot:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    yield from _fresh_postgres()
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer(TOKEN) as sb:
-        yield sb
 
 
 async def until(predicate, timeout: float = 30) -> None:
