@@ -94,6 +94,9 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._fresh = False  # rows were queued since the last look
         self._held: dict[str, float] = {}  # chats whose row waits for a retry, until when
+        # One look at the table at a time: a drain beside the leader's loop would otherwise
+        # claim a second row of a chat whose first the other look had just claimed.
+        self._filling = asyncio.Lock()
         self._backlog: set[str] = set()  # busy chats that had more due rows at the last look
         self._dry_until = -math.inf  # the last look found fewer due rows than it could take
 
@@ -156,7 +159,11 @@ class OutboxSender:
                 await self.clock.sleep(max(0.05, (due - self.clock.now()).total_seconds()))
                 await self.release_stale()
         finally:
-            await self._shutdown()
+            # The deliveries under way are let finish, those still waiting for their chat's
+            # turn too: a drain may run beside the leader's loop on the same sender, whose
+            # rows it must not give back.
+            if self._tasks:
+                await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         await _logged(self.report_failures(), "reporting undeliverable rows")
         return self.delivered - before
 
@@ -179,17 +186,18 @@ class OutboxSender:
         transaction, and start their deliveries."""
         # Refilled once half are done, not after each one: one look at the table then serves
         # many rows, and the half still waiting keeps the line full meanwhile.
-        if len(self._tasks) > self.concurrency // 2:
-            return
-        while (free := self.concurrency - len(self._tasks)) > 0:
-            jobs, more, backlog = await self._db(partial(self._take_due, free, self._busy()))
-            for job in jobs:
-                self._start(job)
-            if backlog is not None:  # fewer due rows than room for them
-                self._dry_until = self.clock.monotonic() + self.poll_interval
-                self._backlog = backlog
-            if not jobs or not more:
+        async with self._filling:
+            if len(self._tasks) > self.concurrency // 2:
                 return
+            while (free := self.concurrency - len(self._tasks)) > 0:
+                jobs, more, backlog = await self._db(partial(self._take_due, free, self._busy()))
+                for job in jobs:
+                    self._start(job)
+                if backlog is not None:  # fewer due rows than room for them
+                    self._dry_until = self.clock.monotonic() + self.poll_interval
+                    self._backlog = backlog
+                if not jobs or not more:
+                    return
 
     def _busy(self) -> frozenset[str]:
         """Chats with a row in flight or waiting for its retry."""
