@@ -22,6 +22,33 @@ CITY_OFFICE = 700
 EXEC_DEPUTY = 701
 
 
+def add_screened_project(
+    uow_factory: UnitOfWorkFactory, plan: dict[str, str], stage: str
+) -> tuple[str, int]:
+    """A project stored at `stage` with its plan and the plan's screening, as intake keeps
+    it; its serial and id."""
+    with uow_factory() as uow:
+        serial = uow.projects.next_serial("QX", bot_today().year)
+        p = uow.projects.add(
+            Project(
+                serial=serial,
+                name=plan["name"],
+                investor_name=plan["investor"],
+                stage=stage,
+                sector=plan["sector"],
+                site=plan["site"],
+                total_investment_wan=Decimal(plan["total_investment"]),
+                land_area_mu=Decimal(plan["land_area"]),
+                plan=plan,
+                findings=findings_json(screen(plan_figures(plan), POLICY)),
+            )
+        )
+        uow.projects.record_creation(p, None)
+        uow.commit()
+        assert p.id is not None
+        return serial, p.id
+
+
 def add_blocked_project(uow_factory: UnitOfWorkFactory) -> tuple[str, int]:
     """A lead whose plan puts 16000 万元 of fixed investment on 200 亩: 80 万元/亩, below the
     380 of 附件2, so prohibited by 001 六(五)."""
@@ -38,26 +65,7 @@ def add_blocked_project(uow_factory: UnitOfWorkFactory) -> tuple[str, int]:
         "eco_red_line": "no",
         "products": "碳纤维复合材料",
     }
-    with uow_factory() as uow:
-        serial = uow.projects.next_serial("QX", bot_today().year)
-        p = uow.projects.add(
-            Project(
-                serial=serial,
-                name=plan["name"],
-                investor_name=plan["investor"],
-                stage="lead",
-                sector="new_materials",
-                site="smart_park",
-                total_investment_wan=Decimal(20000),
-                land_area_mu=Decimal(200),
-                plan=plan,
-                findings=findings_json(screen(plan_figures(plan), POLICY)),
-            )
-        )
-        uow.projects.record_creation(p, None)
-        uow.commit()
-        assert p.id is not None
-        return serial, p.id
+    return add_screened_project(uow_factory, plan, "lead")
 
 
 def labels_of(sb: SandboxServer, chat: int, message_id: int) -> list[str]:

@@ -4,19 +4,14 @@ to it (001 五(八)), with its reasons."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from bot.demo import ChatUser
 from bot.runtimes import Runtime
-from handlers.intake.plans import findings_json, plan_figures
 from sandbox import SandboxServer
-from storage.tables import Project
 from storage.uow import UnitOfWorkFactory
-from tests.e2e.conftest import OFFICE_ID, bot_today
-from tests.e2e.test_admission_over_http import labels_of
+from tests.e2e.conftest import OFFICE_ID
+from tests.e2e.test_admission_over_http import add_screened_project, labels_of
 from tests.e2e.test_review_and_decision import invite, join, newest, press_on
 from workflow.policy_file import load_default_policy
-from workflow.screening import screen
 
 POLICY = load_default_policy()
 OFFICE = 800
@@ -55,25 +50,7 @@ def add_expansion(uow_factory: UnitOfWorkFactory) -> str:
         "environment_negative_list": "no",
         "products": "电机壳体",
     }
-    with uow_factory() as uow:
-        serial = uow.projects.next_serial("QX", bot_today().year)
-        p = uow.projects.add(
-            Project(
-                serial=serial,
-                name=plan["name"],
-                investor_name=plan["investor"],
-                stage="confirmed",
-                sector="new_materials",
-                site="smart_park",
-                total_investment_wan=Decimal(20000),
-                land_area_mu=Decimal(40),
-                plan=plan,
-                findings=findings_json(screen(plan_figures(plan), POLICY)),
-            )
-        )
-        uow.projects.record_creation(p, None)
-        uow.commit()
-        return serial
+    return add_screened_project(uow_factory, plan, "confirmed")[0]
 
 
 async def test_the_office_judges_a_capacity_expansion_a_priority(
