@@ -3,10 +3,14 @@ renderer, and the routers of every capability composed into one table."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.settings import Settings
+from documents.pdf import PdfConverter, find_soffice
+from documents.word.templates import WordTemplates
 from handlers import drafts
 from handlers.aftercare import router as aftercare
 from handlers.context import Services
@@ -24,6 +28,8 @@ from storage.types import Clock
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.policy_file import load_policy
+
+log = logging.getLogger(__name__)
 
 MENU = (
     *("assessment", "forum", "visit", "meeting", "agenda", "start", "help", "whoami", "lang"),
@@ -84,5 +90,28 @@ def build_services(
         admins=frozenset(settings.admins),
         bot_username=bot_username,
         files=FileStore(settings.files_dir),
+        documents=WordTemplates(settings.documents_dir),
         routes=routes(),
+        libreoffice_missing=settings.pdf_copies and pdf_converter(settings) is None,
     )
+
+
+def pdf_converter(settings: Settings) -> PdfConverter | None:
+    """What makes the PDF copy of each Word document the bot sends: None when PDF copies are
+    switched off or LibreOffice is not found (Word only, and the office is told once). One per
+    program in a process, so its cache serves every runtime and the sender alike."""
+    if not settings.pdf_copies:
+        return None
+    return _converter(settings.soffice)
+
+
+@functools.cache
+def _converter(program: str | None) -> PdfConverter | None:
+    found = find_soffice(program)
+    if found is None:
+        log.warning(
+            "LibreOffice (%s) was not found: documents are sent as Word only, without a PDF copy",
+            program or "soffice",
+        )
+        return None
+    return PdfConverter(found)

@@ -18,6 +18,7 @@ from bot.backup.make import backup, prune
 from bot.backup.restore import restore
 from bot.bootstrap import build_uow_factory, initialise
 from bot.clock import utcnow
+from bot.documents_cli import documents_app
 from bot.logs import SecretFilter, secrets_of
 from bot.serve import StartupError, serve
 from bot.settings import Settings
@@ -39,6 +40,7 @@ policy_app = typer.Typer(help="Check policy files.", no_args_is_help=True)
 projects_app = typer.Typer(help="Look at the project library.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(projects_app, name="projects")
+app.add_typer(documents_app, name="documents")
 
 
 class CliError(Exception):
@@ -241,7 +243,9 @@ def demo(
 def main() -> None:
     """Entry point: runs the app and turns every expected failure into one line."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit comes back as its code
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CliError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.code)

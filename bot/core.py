@@ -8,7 +8,7 @@ import html
 from typing import Final, Protocol
 
 from bot.backup.make import BackupPlan
-from bot.bootstrap import build_services
+from bot.bootstrap import build_services, pdf_converter
 from bot.leader.election import Leadership
 from bot.leader.work import LeaderWork
 from bot.messenger import MessengerClient
@@ -46,13 +46,17 @@ class BotCore:
         self.settings = settings
         self.client = client
         self.services = build_services(settings, uow_factory, bot_username)
+        pdf = pdf_converter(settings)  # the same one build_services saw: one per process
         self.dispatcher = Dispatcher(self.services)
-        self.responder = Responder(client, self.dispatcher, uow_factory, self.services.renderer)
+        self.responder = Responder(
+            client, self.dispatcher, uow_factory, self.services.renderer, pdf=pdf
+        )
         self.sender = OutboxSender(
             client,
             uow_factory,
             RateLimiter(SystemClock(uow_factory.clock), per_second=settings.broadcast_per_second),
             on_failure=lambda uow, rows: report_undeliverable(self.services, uow, rows),
+            pdf=pdf,
         )
         self._work = LeaderWork(
             self.services,

@@ -54,6 +54,11 @@ class MessengerClient(Protocol):
         """Send a file (with an HTML caption); returns the new message id."""
         ...
 
+    async def send_photo(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
+        """Send an image to be seen in the chat (a chart), with an HTML caption; returns the
+        new message id."""
+        ...
+
     async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
         """Answer a button press (every press must be answered)."""
         ...

@@ -35,7 +35,7 @@ from bot.messenger import (
     RetryLater,
     Transient,
 )
-from bot.outbox.delivery import deliver
+from bot.outbox.delivery import PdfMaker, deliver
 from conversations.files import MAX_FILE_SIZE, file_type
 from conversations.inbound import Inbound
 from conversations.replies import Outcome, Reply
@@ -65,6 +65,8 @@ class Responder:
     uow_factory: UnitOfWorkFactory
     renderer: Renderer
     flood: FloodGate = field(default_factory=FloodGate)
+    pdf: PdfMaker | None = None
+    """Makes the PDF copy sent after each Word document; None: Word only."""
 
     def __post_init__(self) -> None:
         # One event at a time per chat: a double press is handled after the first one.
@@ -190,7 +192,9 @@ class Responder:
                 if reply.edit and event.message_id and reply.document is None:
                     await self._edit(event, reply)
                 else:
-                    await deliver(self.client, self.uow_factory, event.chat_id, reply)
+                    await deliver(
+                        self.client, self.uow_factory, event.chat_id, reply, pdf=self.pdf
+                    )
             except (DeliveryError, StorageUnavailable) as exc:
                 # The event is handled and kept; a reply that could not go is not a reason to
                 # have it delivered again.
@@ -208,4 +212,4 @@ class Responder:
         except NotModified:
             pass
         except MessageGone:
-            await deliver(self.client, self.uow_factory, event.chat_id, reply)
+            await deliver(self.client, self.uow_factory, event.chat_id, reply, pdf=self.pdf)

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     # The elected process writes a backup here daily and keeps the newest `backup_keep`.
     backup_dir: Path | None = None
     backup_keep: int = Field(7, ge=1, le=1000)
+    # The office's own edited copies of the Word templates; a file missing here is taken from
+    # the packaged templates/documents/.
+    documents_dir: Path | None = None
+    # Each Word document is followed by its PDF, made by LibreOffice: the program `soffice`
+    # names (a path, or a name on PATH), else soffice or libreoffice found on PATH.
+    pdf_copies: bool = True
+    soffice: str | None = None
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-Hans", "en"] = "zh-Hans"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from documents.word.templates import WordTemplates
 from handlers.routing import Routes
 from handlers.workdays import StatutoryCalendar
 from storage.files import FileStore
@@ -35,6 +36,11 @@ class Services:
     """The composed routers: commands, buttons, forms, sweeps."""
     files: FileStore = field(default_factory=FileStore)
     """Where the bytes of uploads are kept: the database, or the files folder."""
+    documents: WordTemplates = field(default_factory=WordTemplates)
+    """The Word templates the documents are filled from: the office's folder, then ours."""
+    libreoffice_missing: bool = False
+    """PDF copies of the Word documents are wanted but LibreOffice was not found: the
+    documents go as Word only, and the office is told once."""
 
     def file_name(self, kind: str, /, **params: object) -> str:
         """The name of a generated file, from templates, in the deployment's language."""

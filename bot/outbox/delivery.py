@@ -1,28 +1,44 @@
-"""One reply into messenger calls: documents with captions, cards edited in place, long texts
-split; shared by the outbox sender and the runtime adapters."""
+"""One reply into messenger calls: documents with captions (a Word document followed by its PDF
+copy), images as photos, cards edited in place, long texts split; shared by the outbox sender
+and the runtime adapters."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from functools import partial
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 from bot.messenger import MessageGone, MessengerClient, NotModified, RetryLater
 from bot.outbox.ratelimit import RateLimiter
 from conversations.replies import Document, Keyboard, Reply
+from documents.pdf import PDF_MIME, is_word, pdf_name
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 TEXT_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
+PDF_WAIT: Final = 90.0
+"""Seconds a delivery waits for a PDF copy (a conversion, or its turn for one) before it goes
+on without it: an outbox row must be settled well within its lease, else it is sent again."""
 
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 T = TypeVar("T")
+
+
+class PdfMaker(Protocol):
+    """What delivery needs of a PDF converter (documents/pdf.PdfConverter)."""
+
+    def convert(self, docx: bytes) -> bytes:
+        """The PDF of a Word document; raises when it cannot be made. Blocking."""
+        ...
 
 
 async def deliver(
@@ -34,13 +50,19 @@ async def deliver(
     limiter: RateLimiter | None = None,
     max_wait: float | None = None,
     edit_message_id: str | None = None,
+    pdf: PdfMaker | None = None,
 ) -> str | None:
     """Show a reply in a chat and return the id of the message that now carries it (None when
-    there was nothing to show)."""
+    there was nothing to show). With `pdf`, a Word document is followed by its PDF copy; the
+    copy is best effort: once the Word is out, nothing about the copy fails the delivery."""
     pace = _Pacer(chat_id, limiter, max_wait)
     if reply.document is not None:
         caption = reply.text or reply.document.caption or ""
-        return await _send_document(client, chat_id, reply.document, caption, reply.buttons, pace)
+        document = reply.document
+        message_id = await _send_document(client, chat_id, document, caption, reply.buttons, pace)
+        if pdf is not None and document.content and is_word(document.filename, document.mime_type):
+            await _send_pdf_copy(client, chat_id, document, pdf, pace)
+        return message_id
     if not reply.text.strip():
         return None
     fits = utf16_len(reply.text) <= TEXT_LIMIT
@@ -132,7 +154,28 @@ async def _send_document(
         await _send_text(client, chat_id, caption, (), pace)
         caption = None
     document = replace(document, caption=caption)
+    if document.mime_type.startswith("image/"):  # a chart: shown in the chat, not as a file
+        return await pace(partial(client.send_photo, chat_id, document, buttons))
     return await pace(partial(client.send_document, chat_id, document, buttons))
+
+
+async def _send_pdf_copy(
+    client: MessengerClient, chat_id: str, word: Document, pdf: PdfMaker, pace: _Pacer
+) -> None:
+    """The Word document again as PDF, without caption or buttons (they stay on the Word).
+    A conversion that fails or takes too long, or a send that fails, is logged and dropped:
+    the Word is out, and a retry would send it twice. A 429 is waited out by the pacer."""
+    assert word.content is not None
+    try:
+        content = await asyncio.wait_for(asyncio.to_thread(pdf.convert, word.content), PDF_WAIT)
+    except Exception as exc:  # TimeoutError, PdfError, or anything the converter raised
+        log.warning("no PDF copy of %s: %s", word.filename, exc or type(exc).__name__)
+        return
+    copy = Document(filename=pdf_name(word.filename), content=content, mime_type=PDF_MIME)
+    try:
+        await pace(partial(client.send_document, chat_id, copy, ()))
+    except Exception as exc:
+        log.warning("the PDF copy of %s was not sent: %s", word.filename, exc)
 
 
 def _card_message(uow_factory: Callable[[], UnitOfWork], chat_id: str, card: str) -> str | None:

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any, Final, TypeVar
 
 from bot.messenger import MessengerClient, RetryLater, Transient, Unreachable
-from bot.outbox.delivery import deliver
+from bot.outbox.delivery import PdfMaker, deliver
 from bot.outbox.ratelimit import Clock, RateLimiter, SystemClock
 from bot.outbox.settle import (
     Settlement,
@@ -72,6 +72,7 @@ class OutboxSender:
         max_attempts: int = 12,
         poll_interval: float = 1.0,
         housekeeping_interval: float = 5.0,
+        pdf: PdfMaker | None = None,
     ) -> None:
         self.client = client
         self.uow_factory = uow_factory
@@ -86,6 +87,7 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.housekeeping_interval = housekeeping_interval
+        self.pdf = pdf  # makes the PDF copy sent after each Word document; None: Word only
         self.delivered = 0
         self._tasks: dict[str, asyncio.Task[None]] = {}  # by chat id
         self._unsent: dict[asyncio.Task[None], int] = {}  # row id, while it may be given back
@@ -268,6 +270,7 @@ class OutboxSender:
                 reply,
                 limiter=self.limiter,
                 max_wait=self.lease.total_seconds() / 3,
+                pdf=self.pdf,
             )
         except RetryLater as exc:  # a 429, or our own limiter (Throttled)
             # The limiter holds back this chat (or, on the bot's own limit, everyone). Its

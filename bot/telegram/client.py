@@ -96,17 +96,33 @@ class TelegramClient(ABC):
             )
         )
 
+    def _upload(self, document: Document) -> Any:
+        """A file already on Telegram by its id, else its bytes to upload."""
+        if document.content is None:
+            return document.file_id
+        return self.types.upload(document.content, filename=document.filename)
+
     async def send_document(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
-        """Send a file with an HTML caption: one already on Telegram by its id, else uploaded."""
-        payload: Any = (
-            document.file_id
-            if document.content is None
-            else self.types.upload(document.content, filename=document.filename)
-        )
+        """Send a file with an HTML caption."""
+        payload = self._upload(document)
         msg = await self._call(
             lambda: self.bot.send_document(
                 chat_id=int(chat_id),
                 document=payload,
+                caption=document.caption,
+                parse_mode=PARSE_MODE,
+                reply_markup=markup(self.types, buttons),
+            )
+        )
+        return str(msg.message_id)
+
+    async def send_photo(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
+        """Send an image shown in the chat (sendPhoto), with an HTML caption."""
+        payload = self._upload(document)
+        msg = await self._call(
+            lambda: self.bot.send_photo(
+                chat_id=int(chat_id),
+                photo=payload,
                 caption=document.caption,
                 parse_mode=PARSE_MODE,
                 reply_markup=markup(self.types, buttons),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from documents.excel.assessment import annual_assessment
-from documents.excel.base import xlsx_rows
 from documents.excel.monthly import (
     MonthlyAggregate,
     ReportRow,
@@ -11,6 +10,7 @@ from documents.excel.monthly import (
     monthly_aggregate,
     split_departments,
 )
+from documents.excel.reading import xlsx_rows, xlsx_tables
 
 # The assessment's records are the domain's (workflow.assessment); the builder takes them as given.
 from workflow.assessment import Assessment, ProjectFollowUp, UnitRecord
@@ -26,4 +26,5 @@ __all__ = [
     "monthly_aggregate",
     "split_departments",
     "xlsx_rows",
+    "xlsx_tables",
 ]

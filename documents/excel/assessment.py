@@ -3,22 +3,21 @@ the figures of `workflow.assessment`, laid out as a workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from openpyxl.workbook.workbook import Workbook
 
 from documents.excel.base import (
-    CENTRE,
     INTEGER,
     MONEY,
     ONE_PLACE,
     PERCENT,
-    TITLE,
-    WRAP,
     Column,
+    Figure,
+    Heading,
     TableSheet,
-    fit_height,
-    key_value,
+    Words,
     new_workbook,
     percent,
     to_bytes,
@@ -28,30 +27,36 @@ from templates.renderer import Renderer
 from workflow.assessment import Assessment, year_totals
 
 TEMPLATE: Final = "excel_assessment.j2"
-NOTE_WIDTH: Final = 90  # the overview's two columns together, where the notes run
 
 
-def annual_assessment(a: Assessment, *, renderer: Renderer | None = None) -> bytes:
-    """The year's assessment as an .xlsx file: overview, member units, signed projects."""
-    text = Texts(renderer, TEMPLATE)
+def annual_assessment(
+    a: Assessment, *, renderer: Renderer | None = None, unit: str | None = None
+) -> bytes:
+    """The year's assessment as an .xlsx file: overview, member units, signed projects;
+    `unit` is who fills it in (填报单位), the leading group's office."""
+    text = Words(Texts(renderer, TEMPLATE))
     wb = new_workbook()
-    _overview(wb, a, text)
-    _units(wb, a, text)
-    _projects(wb, a, text)
+    _overview(wb, a, text, unit)
+    _units(wb, a, text, unit)
+    _projects(wb, a, text, unit)
     return to_bytes(wb)
 
 
-def _overview(wb: Workbook, a: Assessment, text: Texts) -> None:
-    ws = wb.create_sheet(text("sheet", key="overview"))
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = NOTE_WIDTH - 30
-    ws.merge_cells("A1:B1")
-    head = ws.cell(row=1, column=1, value=text("title", year=a.year))
-    head.font, head.alignment = TITLE, CENTRE
-    ws.row_dimensions[1].height = 24
+def _heading(a: Assessment, text: Words, unit: str | None, sheet: str) -> Heading:
+    return Heading(
+        title=text("title", year=a.year, key=sheet),
+        left=text("unit_line", unit=unit),
+        right=text("as_of_line", day=a.as_of),
+        footer=text("footer"),
+    )
 
+
+def _columns(text: Words, spec: Sequence[tuple[str, float, str | None]]) -> list[Column]:
+    return [Column(text("column", key=key), width, fmt) for key, width, fmt in spec]
+
+
+def _overview(wb: Workbook, a: Assessment, text: Words, unit: str | None) -> None:
     t = year_totals(a)
-    missing = text("missing")
     figures: list[tuple[str, object, str | None]] = [
         ("year", str(a.year), None),
         ("as_of", a.as_of, text("date_format")),
@@ -82,40 +87,44 @@ def _overview(wb: Workbook, a: Assessment, text: Texts) -> None:
         ("in_production", t.in_production, INTEGER),
         ("success_rate", percent(t.success_rate), PERCENT),
     ]
-    for key, value, number_format in figures:
-        shown, fmt = (missing, None) if value is None else (value, number_format)
-        key_value(ws, text("label", key=key), shown, number_format=fmt)
-    ws.append([])
+    sheet = TableSheet(
+        wb,
+        text("sheet", key="overview"),
+        _heading(a, text, unit, "overview"),
+        [Column("", 40), Column("", 44)],
+        missing=text("missing"),
+        figures=[Figure(text("label", key=k), v, f) for k, v, f in figures],
+        header=False,
+        # Two dozen figures and the notes fit one portrait page; landscape would take two.
+        landscape=False,
+    )
     for line in text.lines("notes"):
-        ws.append([line])
-        cell = ws.cell(row=ws.max_row, column=1)
-        cell.alignment = WRAP
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=2)
-        fit_height(ws, ws.max_row, [line], [NOTE_WIDTH])
+        sheet.note(line)
 
 
-def _units(wb: Workbook, a: Assessment, text: Texts) -> None:
+def _units(wb: Workbook, a: Assessment, text: Words, unit: str | None) -> None:
     spec: list[tuple[str, float, str | None]] = [
-        ("number", 6, INTEGER),
+        ("number", 5, INTEGER),
         ("unit", 20, None),
-        ("reports_due", 9, INTEGER),
-        ("reports_on_time", 9, INTEGER),
-        ("reports_late", 9, INTEGER),
-        ("reports_missing", 9, INTEGER),
-        ("on_time_rate", 11, PERCENT),
-        ("review_opinions", 11, INTEGER),
-        ("review_days", 13, ONE_PLACE),
-        ("overdue_reviews", 9, INTEGER),
-        ("projects_followed", 11, INTEGER),
-        ("open_problems", 10, INTEGER),
-        ("closed_problems", 10, INTEGER),
-        ("close_rate", 11, PERCENT),
-        ("rating", 16, None),
+        ("reports_due", 7, INTEGER),
+        ("reports_on_time", 7, INTEGER),
+        ("reports_late", 7, INTEGER),
+        ("reports_missing", 7, INTEGER),
+        ("on_time_rate", 9, PERCENT),
+        ("review_opinions", 8, INTEGER),
+        ("review_days", 10, ONE_PLACE),
+        ("overdue_reviews", 7, INTEGER),
+        ("projects_followed", 8, INTEGER),
+        ("open_problems", 8, INTEGER),
+        ("closed_problems", 8, INTEGER),
+        ("close_rate", 9, PERCENT),
+        ("rating", 14, None),
     ]
     sheet = TableSheet(
         wb,
         text("sheet", key="units"),
-        [Column(text("column", key=k), w, f) for k, w, f in spec],
+        _heading(a, text, unit, "units"),
+        _columns(text, spec),
         missing=text("missing"),
     )
     for number, u in enumerate(a.units, start=1):
@@ -141,30 +150,32 @@ def _units(wb: Workbook, a: Assessment, text: Texts) -> None:
     sheet.finish()
 
 
-def _projects(wb: Workbook, a: Assessment, text: Texts) -> None:
-    day = text("date_format")
-    spec: list[tuple[str, float, str | None]] = [
-        ("serial", 14, None),
-        ("project", 26, None),
-        ("lead_unit", 16, None),
-        ("signed_on", 14, day),
-        ("committed", 13, MONEY),
-        ("actual", 13, MONEY),
-        ("funding_rate", 11, PERCENT),
-        ("start_due", 14, day),
-        ("started_on", 14, day),
-        ("start_kept", 9, None),
-        ("production_due", 14, day),
-        ("in_production_on", 14, day),
-        ("production_kept", 9, None),
-        ("kept", 8, None),
-        ("status", 14, None),
-        ("differs", 24, None),
+def _projects(wb: Workbook, a: Assessment, text: Words, unit: str | None) -> None:
+    # Five dates side by side: the short form keeps the table near the page's width.
+    day = text("short_date_format")
+    spec: list[Column] = [
+        Column(text("column", key="serial"), 13, whole=True),
+        Column(text("column", key="project"), 17),
+        Column(text("column", key="lead_unit"), 12),
+        Column(text("column", key="signed_on"), 12.5, day),
+        Column(text("column", key="committed"), 12, MONEY),
+        Column(text("column", key="actual"), 12, MONEY),
+        Column(text("column", key="funding_rate"), 8, PERCENT),
+        Column(text("column", key="start_due"), 12.5, day),
+        Column(text("column", key="started_on"), 12.5, day),
+        Column(text("column", key="start_kept"), 7, centred=True),
+        Column(text("column", key="production_due"), 12.5, day),
+        Column(text("column", key="in_production_on"), 12.5, day),
+        Column(text("column", key="production_kept"), 7, centred=True),
+        Column(text("column", key="kept"), 7, centred=True),
+        Column(text("column", key="status"), 9, centred=True),
+        Column(text("column", key="differs"), 11),
     ]
     sheet = TableSheet(
         wb,
         text("sheet", key="projects"),
-        [Column(text("column", key=k), w, f) for k, w, f in spec],
+        _heading(a, text, unit, "projects"),
+        spec,
         missing=text("missing"),
     )
     for p in a.projects:
@@ -179,11 +190,11 @@ def _projects(wb: Workbook, a: Assessment, text: Texts) -> None:
                 percent(p.funding_rate),
                 p.start_due,
                 p.started_on,
-                text("kept", code=p.start_kept(a.as_of)),
+                text("kept", code=p.start_kept(a.as_of)) or None,
                 p.production_due,
                 p.in_production_on,
-                text("kept", code=p.production_kept(a.as_of)),
-                text("kept", code=p.kept(a.as_of)),
+                text("kept", code=p.production_kept(a.as_of)) or None,
+                text("kept", code=p.kept(a.as_of)) or None,
                 text("status", code=p.status),
                 text("differs", codes=p.differs_from_screening),
             ]

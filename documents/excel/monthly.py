@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -13,16 +13,12 @@ from openpyxl.workbook.workbook import Workbook
 
 from documents.excel.base import (
     BAND_FILL,
-    BODY,
-    BOLD,
-    CENTRE,
-    HEADER_FILL,
     INTEGER,
-    TITLE,
-    WRAP,
     Column,
+    Figure,
+    Heading,
     TableSheet,
-    key_value,
+    Words,
     new_workbook,
     to_bytes,
 )
@@ -70,6 +66,8 @@ class MonthlyAggregate:
     period: str  # YYYY-MM, the month reported on
     due_on: date
     units: list[UnitReport]
+    unit: str | None = None  # 填报单位: who aggregates, the leading group's office
+    made_on: date | None = None  # 填表日期: the day the aggregate was made
 
     def __post_init__(self) -> None:
         if not PERIOD.fullmatch(self.period):
@@ -107,32 +105,41 @@ def _banded(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, _Entry, Patt
 
 def monthly_aggregate(report: MonthlyAggregate, *, renderer: Renderer | None = None) -> bytes:
     """The period's aggregate as an .xlsx file: summary, by project, by department, as sent."""
-    text = Texts(renderer, TEMPLATE)
+    text = Words(Texts(renderer, TEMPLATE))
     date_format = text("date_format")
     entries = list(_entries(report))
     wb = new_workbook()
     _summary(wb, report, entries, text, date_format)
-    _by_project(wb, entries, text)
-    _by_department(wb, entries, text)
+    _by_project(wb, report, entries, text)
+    _by_department(wb, report, entries, text)
     _raw(wb, report, text, date_format)
     return to_bytes(wb)
+
+
+def _heading(report: MonthlyAggregate, text: Words, sheet: str | None) -> Heading:
+    """The summary's heading (sheet None), or a table sheet's, which is laid out as 附件6."""
+    return Heading(
+        title=text("title", value=report.period)
+        if sheet is None
+        else text("table_title", value=report.period, key=sheet),
+        form="" if sheet is None else text("form"),
+        left=text("unit_line", unit=report.unit),
+        right=text("date_line", day=report.made_on),
+        footer=text("footer"),
+    )
+
+
+def _columns(text: Words, widths: Mapping[str, float], formats: Mapping[str, str]) -> list[Column]:
+    return [Column(text("column", key=k), w, formats.get(k)) for k, w in widths.items()]
 
 
 def _summary(
     wb: Workbook,
     report: MonthlyAggregate,
     entries: list[_Entry],
-    text: Texts,
+    text: Words,
     date_format: str,
 ) -> None:
-    ws = wb.create_sheet(text("sheet", key="summary"))
-    for letter, width in zip("ABCDE", (30, 34, 18, 14, 24), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.merge_cells("A1:E1")
-    head = ws.cell(row=1, column=1, value=text("title", value=report.period))
-    head.font, head.alignment = TITLE, CENTRE
-    ws.row_dimensions[1].height = 24
-
     submitted = [u for u in report.units if u.submitted_on is not None]
     missing = [u.unit for u in report.units if u.submitted_on is None]
     late = [u.unit for u in submitted if submitted_late(u.submitted_on, report.due_on)]
@@ -149,38 +156,46 @@ def _summary(
         ("rows", len(entries), INTEGER),
         ("projects", len({e.row.project.strip() for e in entries}), INTEGER),
     ]
-    for key, value, number_format in figures:
-        key_value(ws, text("label", key=key), value, number_format=number_format)
-
-    start = ws.max_row + 2  # one blank row, then the units' table
-    keys = ("unit", "status", "submitted_on", "row_count", "remark")
-    for index, key in enumerate(keys, start=1):
-        cell = ws.cell(row=start, column=index, value=text("column", key=key))
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTRE
-    for number, unit in enumerate(report.units, start=start + 1):
+    columns = [
+        Column(text("column", key="unit"), 36),
+        Column(text("column", key="status"), 22, centred=True),
+        Column(text("column", key="submitted_on"), 24, date_format),
+        Column(text("column", key="row_count"), 20, INTEGER),
+        Column(text("column", key="remark"), 34),
+    ]
+    sheet = TableSheet(
+        wb,
+        text("sheet", key="summary"),
+        _heading(report, text, None),
+        columns,
+        missing=text("missing"),
+        figures=[Figure(text("label", key=k), v, f) for k, v, f in figures],
+    )
+    for unit in report.units:
         late_unit = submitted_late(unit.submitted_on, report.due_on)
         status = "missing" if unit.submitted_on is None else "late" if late_unit else "on_time"
-        values = (
-            unit.unit,
-            text("status", code=status),
-            unit.submitted_on,
-            len(unit.rows) if unit.submitted_on is not None else None,
-            text("remark", nothing=unit.nothing_to_report, late=False) or None,
+        sheet.row(
+            [
+                unit.unit,
+                text("status", code=status),
+                unit.submitted_on,
+                len(unit.rows) if unit.submitted_on is not None else None,
+                text("remark", nothing=unit.nothing_to_report, late=False) or None,
+            ]
         )
-        for index, value in enumerate(values, start=1):
-            cell = ws.cell(row=number, column=index, value=value)
-            cell.font, cell.alignment = BODY, WRAP
-            if index == 3 and value is not None:
-                cell.number_format = date_format
+    sheet.finish()
 
 
-def _by_project(wb: Workbook, entries: list[_Entry], text: Texts) -> None:
-    keys = ("project", "unit", "problem", "suggestion", "departments", "progress")
-    widths = (24, 18, 36, 32, 22, 32)
+def _by_project(
+    wb: Workbook, report: MonthlyAggregate, entries: list[_Entry], text: Words
+) -> None:
+    widths = dict(project=22, unit=16, problem=28, suggestion=28, departments=18, progress=24)
     sheet = TableSheet(
         wb,
         text("sheet", key="by_project"),
-        [Column(text("column", key=k), w) for k, w in zip(keys, widths, strict=True)],
+        _heading(report, text, "by_project"),
+        _columns(text, widths, {}),
+        missing=text("missing"),
     )
     groups: dict[str, list[_Entry]] = {}
     for entry in entries:
@@ -201,13 +216,17 @@ def _by_project(wb: Workbook, entries: list[_Entry], text: Texts) -> None:
     sheet.finish()
 
 
-def _by_department(wb: Workbook, entries: list[_Entry], text: Texts) -> None:
-    keys = ("department", "project", "unit", "problem", "suggestion", "progress", "others")
-    widths = (18, 24, 18, 36, 32, 32, 20)
+def _by_department(
+    wb: Workbook, report: MonthlyAggregate, entries: list[_Entry], text: Words
+) -> None:
+    widths = dict(department=15, project=20, unit=14, problem=26, suggestion=24, progress=22)
+    widths.update(others=15)
     sheet = TableSheet(
         wb,
         text("sheet", key="by_department"),
-        [Column(text("column", key=k), w) for k, w in zip(keys, widths, strict=True)],
+        _heading(report, text, "by_department"),
+        _columns(text, widths, {}),
+        missing=text("missing"),
     )
     groups: dict[str, list[_Entry]] = {}
     unnamed: list[_Entry] = []
@@ -236,26 +255,15 @@ def _by_department(wb: Workbook, entries: list[_Entry], text: Texts) -> None:
     sheet.finish()
 
 
-def _raw(wb: Workbook, report: MonthlyAggregate, text: Texts, date_format: str) -> None:
-    keys = (
-        "unit",
-        "submitted_on",
-        "project",
-        "problem",
-        "suggestion",
-        "departments",
-        "progress",
-        "remark",
-    )
-    widths = (18, 16, 24, 36, 32, 22, 32, 20)
-    formats = {"submitted_on": date_format}
+def _raw(wb: Workbook, report: MonthlyAggregate, text: Words, date_format: str) -> None:
+    widths = dict(unit=14, submitted_on=15, project=19, problem=23, suggestion=21)
+    widths.update(departments=14, progress=18, remark=12)
     sheet = TableSheet(
         wb,
         text("sheet", key="raw"),
-        [
-            Column(text("column", key=k), w, formats.get(k))
-            for k, w in zip(keys, widths, strict=True)
-        ],
+        _heading(report, text, "raw"),
+        _columns(text, widths, {"submitted_on": date_format}),
+        missing=text("missing"),
     )
     for unit in report.units:
         if unit.submitted_on is None:

@@ -1,36 +1,27 @@
-"""招商选资工作协调联席会议纪要: the joint meeting's decisions on the projects it discussed."""
+"""招商选资工作协调联席会议纪要: the joint meeting's decisions on the projects it discussed, laid
+out as GB/T 9704 lays out a 纪要 (the 版记 with 发送 / 抄送 at the foot of its last page)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Final, Literal
+from zoneinfo import ZoneInfo
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-from documents.texts import Texts
-from documents.word.base import (
-    PAGE_MARK,
-    check_choice,
-    local_time,
-    new_document,
-    page_number_footer,
-    paragraph,
-    title,
-    to_bytes,
-)
+from documents.word.base import check_choice
 from documents.word.review_sheet import OUTCOMES, Outcome
-from templates.renderer import Renderer
+from documents.word.templates import WordTemplates, default_templates
 
 Decision = Literal["approved", "rejected", "deferred"]
 DECISIONS: Final = ("approved", "rejected", "deferred")
-TEMPLATE: Final = "meeting_minutes.j2"
+TEMPLATE: Final = "meeting_minutes"
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True, slots=True)
 class Attendee:
-    """A person at the meeting, with the title printed after the name."""
+    """A person at the meeting (出席), with the title printed after the name."""
 
     name: str
     title: str | None = None
@@ -57,16 +48,16 @@ class Disagreement:
 class AgendaItem:
     """A project the meeting discussed and what it decided (000 一(二)2)."""
 
-    serial: str
+    serial: str  # 项目编号, printed unbroken
     project_name: str
-    investor: str | None
-    total_investment_wan: Decimal | None
-    outcome: Outcome  # of the review round that brought it to the meeting
-    decision: Decision
-    flags: list[str] = field(default_factory=list)  # what the review flagged for the meeting
-    conditions: list[str] = field(default_factory=list)
+    investor: str | None  # 投资方; "（未填）" when None
+    total_investment_wan: Decimal | None  # 投资总额（万元）
+    outcome: Outcome  # 评审结论 of the review round that brought it to the meeting
+    decision: Decision  # 会议决定
+    flags: list[str] = field(default_factory=list)  # 标注事项: what the review flagged
+    conditions: list[str] = field(default_factory=list)  # 落户条件 / 有关要求
     remarks: str | None = None
-    veto_dimension: str | None = None
+    veto_dimension: str | None = None  # the dimension whose 不同意 vetoed the round
     disagreements: list[Disagreement] = field(default_factory=list)  # named, never relabelled
     exceptions: list[str] = field(default_factory=list)  # approved 例外 (001 二, 四(三)), printed
 
@@ -77,63 +68,39 @@ class AgendaItem:
 
 @dataclass(frozen=True, slots=True)
 class Minutes:
-    """One joint meeting (联席会议) and its decisions."""
+    """One joint meeting (联席会议) and its decisions: the data of the 会议纪要 template."""
 
     number: str  # printed under the title: "3" as 第3期, anything else as given
-    title: str
-    held_at: datetime  # naive values are UTC, as in storage
-    place: str
-    chair: Attendee
-    attendees: list[AttendeeGroup]
-    items: list[AgendaItem]
-    recorder: str | None = None
-    issuer: str | None = None  # who issues the minutes
-    issued_on: date | None = None
+    title: str  # 会议名称
+    held_at: datetime  # 时间; naive values are UTC, as in storage
+    place: str | None  # 地点
+    chair: Attendee  # 主持
+    attendees: list[AttendeeGroup]  # 出席, by unit
+    items: list[AgendaItem]  # 会议议定事项, in the agenda's order
+    recorder: str | None = None  # 记录
+    issuer: str | None = None  # who issues the minutes (印发机关)
+    issued_on: date | None = None  # 印发日期; blanks to write on when None
     send_to: list[str] = field(default_factory=list)  # 发送
     copy_to: list[str] = field(default_factory=list)  # 抄送
+    time_zone: tzinfo = BEIJING  # the deployment's, in which the time is printed
+
+    @property
+    def held_at_local(self) -> datetime:
+        """The meeting's time in the deployment's time zone."""
+        held = self.held_at if self.held_at.tzinfo else self.held_at.replace(tzinfo=UTC)
+        return held.astimezone(self.time_zone)
+
+    @property
+    def dissenting(self) -> int:
+        """How many projects a reviewing unit disagreed with."""
+        return sum(1 for item in self.items if item.disagreements)
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """The kinds of decision the meeting took, each once, for the closing paragraphs."""
+        return sorted({item.decision for item in self.items})
 
 
-def meeting_minutes(minutes: Minutes, *, renderer: Renderer | None = None) -> bytes:
+def meeting_minutes(minutes: Minutes, *, templates: WordTemplates | None = None) -> bytes:
     """The minutes of a joint meeting as a .docx file."""
-    text = Texts(renderer, TEMPLATE)
-    # GB/T 9704 official document page: 三号 仿宋 body, wider top and left margins.
-    doc = new_document(body_size=16, margins_mm=(37, 35, 28, 26))
-    page_number_footer(doc, text("page_footer", page=PAGE_MARK))
-    title(doc, text("title"), size=22)
-    paragraph(doc, text("number", value=minutes.number), align=WD_ALIGN_PARAGRAPH.CENTER)
-    if minutes.issuer or minutes.issued_on:
-        paragraph(
-            doc,
-            text("issuer", name=minutes.issuer, issued_on=minutes.issued_on),
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-        )
-    paragraph(doc)
-
-    held_at = local_time(minutes.held_at, text.renderer)
-    for line in text.lines("meta", m=minutes, held_at=held_at):
-        paragraph(doc, line)
-    paragraph(doc, text("attendees_heading"))
-    for group in minutes.attendees:
-        paragraph(doc, text("attendee_group", group=group), indent=True)
-    if minutes.recorder:
-        paragraph(doc, text("recorder", name=minutes.recorder))
-
-    paragraph(doc)
-    paragraph(doc, text("agenda_heading"), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    dissent = sum(1 for item in minutes.items if item.disagreements)
-    paragraph(doc, text("intro", count=len(minutes.items), dissent=dissent), indent=True)
-    for index, item in enumerate(minutes.items, start=1):
-        heading, *body = text.lines("item", index=index, it=item)
-        paragraph(doc, heading, bold=True, indent=True)
-        for line in [*body, *item.exceptions]:
-            paragraph(doc, line, indent=True)
-    decisions = sorted({item.decision for item in minutes.items})
-    for line in text.lines("closing", decisions=decisions):
-        paragraph(doc, line, indent=True)
-
-    distribution = text.lines("distribution", send_to=minutes.send_to, copy_to=minutes.copy_to)
-    if distribution:
-        paragraph(doc)
-    for line in distribution:
-        paragraph(doc, line)
-    return to_bytes(doc)
+    return (templates or default_templates()).render(TEMPLATE, minutes)

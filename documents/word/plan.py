@@ -1,35 +1,39 @@
-"""The investor's 投资项目计划书 (附件4) as a Word document, from its labelled answers."""
+"""The investor's 投资项目计划书 (000 附件4) as a Word document, from its labelled answers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
-from documents.texts import Texts
-from documents.word.base import FormTable, new_document, paragraph, title, to_bytes
-from templates.renderer import Renderer
+from documents.word.templates import WordTemplates, default_templates
 
-TEMPLATE: Final = "plan_sheet.j2"
+TEMPLATE: Final = "plan_sheet"
 
 
-def plan_sheet(
-    serial: str,
-    project_name: str,
-    rows: Sequence[tuple[str, str]],
-    *,
-    renderer: Renderer | None = None,
-    notes: Sequence[str] = (),
-) -> bytes:
-    """The plan as a two-column table of the items the investor answered, and `notes` under
-    it (the approved exceptions, 001 二 and 四(三), as printed)."""
-    text = Texts(renderer, TEMPLATE)
-    doc = new_document(body_size=12)
-    title(doc, text("title", name=project_name), size=18)
-    paragraph(doc, text("serial", serial=serial))
-    table = FormTable(doc, (2, 5))
-    table.row([text("col_item"), text("col_answer")], header=True)
-    for label, value in rows:
-        table.row([label, value], labels=(0,))
-    for note in notes:
-        paragraph(doc, note)
-    return to_bytes(doc)
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """One item of the plan as the investor answered it, numbered as the form asked it."""
+
+    label: str  # 项目, the item's label in the form
+    value: str | None  # 填报内容; "（未填）" when None
+    number: int | None = None  # the question's number; None for a figure computed from others
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSheet:
+    """The investor's plan of one project (附件4): the data of the plan_sheet template."""
+
+    serial: str  # 项目编号
+    project_name: str  # printed in the title
+    rows: list[PlanRow]  # in the form's order
+    investor: str | None = None  # 投资方
+    submitted_on: date | None = None  # 填报日期; blanks to write on when None
+    notes: list[str] = field(
+        default_factory=list
+    )  # under the table: approved 例外 (001 二, 四(三))
+
+
+def plan_sheet(sheet: PlanSheet, *, templates: WordTemplates | None = None) -> bytes:
+    """The plan as a table of the items the investor answered, with the notes under it."""
+    return (templates or default_templates()).render(TEMPLATE, sheet)

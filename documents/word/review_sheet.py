@@ -8,19 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final, Literal
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-from documents.texts import Texts
-from documents.word.base import (
-    FormTable,
-    check_choice,
-    fill_cell,
-    new_document,
-    paragraph,
-    title,
-    to_bytes,
-)
-from templates.renderer import Renderer
+from documents.word.base import check_choice
+from documents.word.templates import WordTemplates, default_templates
 
 Verdict = Literal["agree", "conditional", "disagree"]
 Answer = Literal["no", "yes"]
@@ -28,7 +17,7 @@ ANSWERS: Final = ("no", "yes")
 Outcome = Literal["passed", "flagged", "failed"]
 VERDICTS: Final = ("agree", "conditional", "disagree")
 OUTCOMES: Final = ("passed", "flagged", "failed")
-TEMPLATE: Final = "review_opinion_sheet.j2"
+TEMPLATE: Final = "review_opinion_sheet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,69 +89,6 @@ class ReviewSheet:
         check_choice("outcome", self.outcome, OUTCOMES)
 
 
-def review_opinion_sheet(sheet: ReviewSheet, *, renderer: Renderer | None = None) -> bytes:
+def review_opinion_sheet(sheet: ReviewSheet, *, templates: WordTemplates | None = None) -> bytes:
     """The 项目评审意见表 of a review round as a .docx file."""
-    text = Texts(renderer, TEMPLATE)
-    doc = new_document(body_size=12)
-    title(doc, text("title"), size=18)
-
-    head = FormTable(doc, (16, 34, 16, 34))
-    keys = ("serial", "round", "project", "investor", "investment", "period", "deadline")
-    label = {key: text("label", key=key) for key in (*keys, "outcome")}
-    round_number = text("round_number", number=sheet.round_number)
-    head.row([label["serial"], sheet.serial, label["round"], round_number], labels=(0, 2))
-    head.row([label["project"], sheet.project_name], spans=(1, 3), labels=(0,))
-    investment = text("investment", value=sheet.total_investment_wan)
-    head.row([label["investor"], sheet.investor, label["investment"], investment], labels=(0, 2))
-    period = text("period", opened=sheet.opened_on, closed=sheet.closed_on)
-    deadline = text("day", value=sheet.deadline)
-    head.row([label["period"], period, label["deadline"], deadline], labels=(0, 2))
-    outcome = text("outcome", code=sheet.outcome, veto=sheet.veto_dimension)
-    head.row([label["outcome"], outcome], spans=(1, 3), labels=(0,))
-
-    paragraph(doc)
-    body = FormTable(doc, (15, 22, 40, 23))
-    body.row(text.lines("columns"), header=True)
-    for row in sheet.rows:
-        if row.unit_opinions:
-            opinion, suggestion = _joint_cells(text, row)
-            signed = False
-        else:
-            opinion = [text("verdict", code=row.verdict), *(row.opinion or "").splitlines()]
-            suggestion = [row.suggestion or ""]
-            signed = row.reviewer is not None or row.decided_on is not None
-            if signed:
-                opinion.append(text("signature", reviewer=row.reviewer, decided_on=row.decided_on))
-        cells = body.row([row.label, text("units", names=row.units), None, None], labels=(0,))
-        fill_cell(cells[2], opinion, first_bold=True, last_right=signed)
-        fill_cell(cells[3], suggestion)
-    for row in sheet.rows:
-        if row.added_by:
-            paragraph(doc, text("added_note", label=row.label, citation=row.added_by))
-
-    paragraph(doc)
-    closing = text.lines(
-        "closing", organizer=sheet.organizer, closed_on=sheet.closed_on, concluder=sheet.concluder
-    )
-    for line in closing:
-        paragraph(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    return to_bytes(doc)
-
-
-def _joint_cells(text: Texts, row: ReviewRow) -> tuple[list[str], list[str]]:
-    """The opinion cell (the joint verdict, then each unit's opinion, answers and signature)
-    and the suggestion cell (each unit's suggestion, named) of a jointly reviewed row."""
-    opinion = [text("verdict", code=row.verdict)]
-    suggestion: list[str] = []
-    for unit in row.unit_opinions:
-        opinion.append(text("unit_verdict", unit=unit.unit, code=unit.verdict))
-        opinion += (unit.opinion or "").splitlines()
-        opinion += [
-            text("confirmation", number=c.number, name=c.name, answer=c.answer)
-            for c in unit.confirmations
-        ]
-        if unit.reviewer is not None or unit.decided_on is not None:
-            opinion.append(text("signature", reviewer=unit.reviewer, decided_on=unit.decided_on))
-        if unit.suggestion:
-            suggestion.append(text("unit_suggestion", unit=unit.unit, text=unit.suggestion))
-    return opinion, suggestion or [""]
+    return (templates or default_templates()).render(TEMPLATE, sheet)

@@ -203,7 +203,7 @@ def table_document(s: Services, uow: UnitOfWork, project: Project) -> Document:
     )
     return Document(
         s.file_name("liaison", serial=project.serial),
-        liaison_table(table, renderer=s.renderer),
+        liaison_table(table, templates=s.documents),
         mime_type=DOCX,
     )
 

@@ -123,10 +123,11 @@ def _document(s: Services, uow: UnitOfWork, actor: Actor) -> tuple[Document, int
         reported_on=today,
         rows=rows,
         contact=actor.person.name if actor.person else None,
+        contact_phone=actor.person.phone if actor.person else None,
     )
     doc = Document(
         filename=s.file_name("progress", day=today),
-        content=progress_report(report, renderer=s.renderer),
+        content=progress_report(report, templates=s.documents),
         mime_type=DOCX,
     )
     return doc, len(rows)

@@ -17,12 +17,12 @@ from conversations.replies import Button, Document, Outcome, Reply, keyboard
 from documents.word import CityAction as FormAction
 from documents.word import CityFiling, approval_form, filing_form
 from documents.word.city import CityActionKind, Position
+from documents.word.figures import figure_fields
 from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.intake.application_form import application_document
-from handlers.intake.plans import plan_figures
+from handlers.intake.application_form import application_document, project_figures
 from handlers.notify import message, notify_many, notify_role
 from handlers.pipeline.admission_view import document_lines
 from handlers.review.sheet import DOCX
@@ -122,10 +122,8 @@ def city_card(
 
 def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -> Document:
     """The 备案表 (filing) or 遴选、评审审批表 (approval) of a case."""
-    figures = plan_figures(project.plan)
     rnd = uow.reviews.latest(project.id or 0)
     item = uow.decisions.latest_decision(project.id or 0)
-    sector = s.policy.sector(project.sector or "")
     actions = []
     for a in uow.decisions.city_actions(case.id or 0):
         person = uow.people.get(a.actor_id) if a.actor_id else None
@@ -141,23 +139,13 @@ def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) ->
                 )
             )
     form = CityFiling(
+        **figure_fields(project_figures(s, project)),
         city=s.policy.city,
         county=s.policy.name,
         serial=project.serial,
         project_name=project.name,
         investor=project.investor_name,
         route=case.route,  # type: ignore[arg-type]
-        total_investment_wan=project.total_investment_wan or Decimal(0),
-        fixed_asset_wan=figures.fixed_asset_wan,
-        land_area_mu=figures.land_area_mu,
-        industry=sector.name if sector else None,
-        site=project.plan.get("site"),
-        products=project.plan.get("products"),
-        annual_output_wan=(
-            figures.annual_output_yi * 10000 if figures.annual_output_yi is not None else None
-        ),
-        annual_tax_wan=figures.annual_tax_wan,
-        priority=[f["params"]["name"] for f in project.findings if f["code"] == "priority"],
         review_outcome=rnd.outcome if rnd else None,  # type: ignore[arg-type]
         reviewed_on=rnd.closed_at.astimezone(s.timezone).date() if rnd and rnd.closed_at else None,
         city_reviewed=rnd is not None and rnd.level == "city",
@@ -172,7 +160,7 @@ def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) ->
     build = filing_form if case.route == RouteKind.FILING.value else approval_form
     return Document(
         filename=s.file_name("city_form", serial=project.serial, route=case.route),
-        content=build(form, renderer=s.renderer),
+        content=build(form, templates=s.documents),
         mime_type=DOCX,
     )
 

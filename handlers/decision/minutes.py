@@ -67,7 +67,7 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
         number=str(meeting.id),
         title=meeting.title,
         held_at=meeting.scheduled_at,
-        place=meeting.place or "",
+        place=meeting.place or None,
         chair=chair,
         attendees=[AttendeeGroup(u, people) for u, people in groups.items()],
         items=items,
@@ -75,10 +75,11 @@ def minutes_document(s: Services, uow: UnitOfWork, meeting: Meeting) -> Document
         issued_on=s.today(),
         send_to=[s.policy.unit(u.id).name for u in s.policy.member_units()],
         copy_to=leaders,
+        time_zone=s.timezone,
     )
     return Document(
         filename=s.file_name("minutes", number=meeting.id),
-        content=meeting_minutes(minutes, renderer=s.renderer),
+        content=meeting_minutes(minutes, templates=s.documents),
         mime_type=DOCX,
     )
 

@@ -7,35 +7,46 @@ from __future__ import annotations
 import html
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final, cast
 
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
-from documents.word.application import Application, Phase, application_form
+from documents.word.application import Application, application_form
+from documents.word.figures import (
+    LAND_SOURCES,
+    LAND_USES,
+    LandSource,
+    LandUse,
+    Phase,
+    ProjectFigures,
+    figure_fields,
+)
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.intake.plans import plan_figures
 from handlers.review.sheet import DOCX
 from storage.tables import Project
 from storage.uow import UnitOfWork
+from workflow.agreement import plan_commitments
 from workflow.roles import CITY_ROLES, Role
+from workflow.screening import PhaseFigures
 
 DISTRICT = frozenset({Role.OFFICE, Role.LEADER})
 ROLES = DISTRICT | CITY_ROLES
-# Findings printed under 引入基本要求 (001 四) and 禁止引入 (001 六); priority has its own row.
-CHECK_CODES = (
-    "scope",
-    "sector",
-    "environmental_entry",
-    "planning_eia",
-    "environment_negative_list",
-    "work_safety",
+# The screening's findings, grouped as the forms print them (001 一、三, 四(一)(二)(三), 六);
+# priority has its own row.
+INDUSTRY_CODES: Final = ("scope", "sector")
+ENVIRONMENT_CODES: Final = ("environmental_entry", "planning_eia", "environment_negative_list")
+SAFETY_CODES: Final = ("work_safety",)
+INDICATOR_CODES: Final = (
     "investment_intensity",
     "output_per_mu",
     "tax_per_mu",
     "automation",
-    "prohibited",
+    "phase_figures",
+    "phase_indicator",
 )
+PROHIBITED_CODES: Final = ("prohibited", "prohibited_none")
 
 
 def application_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
@@ -66,16 +77,78 @@ def _may_see(uow: UnitOfWork, actor: Actor, project: Project) -> bool:
 def application_document(s: Services, project: Project) -> Document:
     """The 遴选申报表 of a project, filled from its plan and its screening."""
     plan = project.plan
+    form = Application(
+        **figure_fields(project_figures(s, project)),
+        city=s.policy.city,
+        county=_receiver(s, plan),
+        serial=project.serial,
+        project_name=project.name,
+        investor=project.investor_name,
+        cross_region=plan.get("application_route") == "cross_region",
+        investor_profile=plan.get("investor_profile"),
+        applied_on=project.created_at.astimezone(s.timezone).date(),
+    )
+    return Document(
+        filename=s.file_name("application", serial=project.serial),
+        content=application_form(form, templates=s.documents),
+        mime_type=DOCX,
+    )
+
+
+def project_figures(s: Services, project: Project) -> ProjectFigures:
+    """What a project's plan and screening say, as the 遴选申报表 and the city's 备案表 and
+    审批表 print it."""
+    plan = project.plan
     figures = plan_figures(plan)
     sector = s.policy.sector(project.sector or "")
     category = s.policy.investor_category(str(plan.get("investor_category") or ""))
+    promised = plan_commitments(plan)
     locale = s.renderer.default_locale
-    phases = []
+    findings = project.findings
+
+    def lines(codes: tuple[str, ...]) -> list[str]:
+        return [_finding_line(s, locale, f) for f in findings if f.get("code") in codes]
+
+    land_use, land_source = plan.get("land_use"), plan.get("land_source")
+    return ProjectFigures(
+        investor_category=category.name if category else None,
+        industry=sector.name if sector else None,
+        site=_site(s, project),
+        content=plan.get("content"),
+        total_investment_wan=project.total_investment_wan,
+        fixed_asset_wan=figures.fixed_asset_wan,
+        land_area_mu=figures.land_area_mu,
+        land_use=cast(LandUse, land_use) if land_use in LAND_USES else None,
+        land_source=cast(LandSource, land_source) if land_source in LAND_SOURCES else None,
+        floor_area_sqm=_decimal(plan.get("floor_area")),
+        products=plan.get("products"),
+        annual_output_wan=_wan(figures.annual_output_yi),
+        annual_tax_wan=figures.annual_tax_wan,
+        jobs=_int(plan.get("jobs")),
+        start_month=promised.start,
+        production_month=promised.production,
+        phases=_phases(plan, figures.phases),
+        industry_checks=lines(INDUSTRY_CODES),
+        environment=lines(ENVIRONMENT_CODES),
+        safety=lines(SAFETY_CODES),
+        indicators=lines(INDICATOR_CODES),
+        prohibited=lines(PROHIBITED_CODES[:1]),
+        prohibited_screened=any(f.get("code") in PROHIBITED_CODES for f in findings),
+        priority=[f["params"]["name"] for f in findings if f.get("code") == "priority"],
+        feasibility_report=bool(plan.get("feasibility_report")),
+        contact=" ".join(str(plan[k]) for k in ("contact_name", "contact_phone") if plan.get(k))
+        or None,
+    )
+
+
+def _phases(plan: dict[str, Any], figures: tuple[PhaseFigures, ...]) -> list[Phase]:
+    """Each phase's months and, for a phased plan, its own figures."""
     given = plan.get("phases")
     dates: list[Any] = given if isinstance(given, list) else []
-    for i in range(max(len(dates), len(figures.phases))):
+    phases = []
+    for i in range(max(len(dates), len(figures))):
         when: dict[str, Any] = dates[i] if i < len(dates) and isinstance(dates[i], dict) else {}
-        fig = figures.phases[i] if i < len(figures.phases) else None
+        fig = figures[i] if i < len(figures) else None
         phases.append(
             Phase(
                 start=when.get("start"),
@@ -86,43 +159,7 @@ def application_document(s: Services, project: Project) -> Document:
                 annual_tax_wan=fig.annual_tax_wan if fig else None,
             )
         )
-    checks = [
-        _finding_line(s, locale, f) for f in project.findings if f.get("code") in CHECK_CODES
-    ]
-    form = Application(
-        city=s.policy.city,
-        county=_receiver(s, plan),
-        serial=project.serial,
-        project_name=project.name,
-        investor=project.investor_name,
-        investor_category=category.name if category else None,
-        industry=sector.name if sector else None,
-        site=_site(s, project),
-        cross_region=plan.get("application_route") == "cross_region",
-        content=plan.get("content"),
-        total_investment_wan=project.total_investment_wan,
-        fixed_asset_wan=figures.fixed_asset_wan,
-        land_area_mu=figures.land_area_mu,
-        land_use=plan.get("land_use"),
-        floor_area_sqm=_decimal(plan.get("floor_area")),
-        products=plan.get("products"),
-        annual_output_wan=_wan(figures.annual_output_yi),
-        annual_tax_wan=figures.annual_tax_wan,
-        jobs=_int(plan.get("jobs")),
-        phases=phases,
-        checks=checks,
-        priority=[f["params"]["name"] for f in project.findings if f.get("code") == "priority"],
-        investor_profile=plan.get("investor_profile"),
-        feasibility_report=bool(plan.get("feasibility_report")),
-        contact=" ".join(str(plan[k]) for k in ("contact_name", "contact_phone") if plan.get(k))
-        or None,
-        applied_on=project.created_at.astimezone(s.timezone).date(),
-    )
-    return Document(
-        filename=s.file_name("application", serial=project.serial),
-        content=application_form(form, renderer=s.renderer),
-        mime_type=DOCX,
-    )
+    return phases
 
 
 def _finding_line(s: Services, locale: str, finding: dict[str, Any]) -> str:

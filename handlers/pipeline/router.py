@@ -19,6 +19,7 @@ from handlers.pipeline.exceptions import (
     finish_refusal,
     finish_request,
 )
+from handlers.pipeline.pdf_notice import pdf_copies_off
 from handlers.pipeline.project_view import project_detail
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import Role
@@ -48,5 +49,8 @@ def router() -> Router:
             ),
             FormDefinition(EXCEPTION_REFUSAL, finish_refusal, roles=EXCEPTION_APPROVERS),
         ),
-        sweeps=(Sweep("exception_cards", exception_cards),),
+        sweeps=(
+            Sweep("exception_cards", exception_cards),
+            Sweep("pdf_copies_off", pdf_copies_off),
+        ),
     )

@@ -1,5 +1,6 @@
 """The office's monthly aggregate of the member units' reports: a chat summary and an Excel
-file, ready for the joint meeting (000 一(三)1(2))."""
+file, ready for the joint meeting (000 一(三)1(2)); then who filed on time, late or not at
+all, as a chart with its numbers in the text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from collections import defaultdict
 from typing import Any
 
 from conversations.replies import Reply
+from documents.charts import (
+    FILED,
+    PNG,
+    ReportStatus,
+    report_status,
+    report_status_png,
+    report_status_texts,
+)
 from documents.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
 from handlers.context import Services
 from handlers.notify import notify_many
@@ -47,7 +56,13 @@ def aggregate_data(s: Services, uow: UnitOfWork, w: ReportWindow) -> MonthlyAggr
                 rows=rows,
             )
         )
-    return MonthlyAggregate(period=w.period, due_on=w.due_on, units=units)
+    return MonthlyAggregate(
+        period=w.period,
+        due_on=w.due_on,
+        units=units,
+        unit=s.policy.office().name,
+        made_on=s.today(),
+    )
 
 
 def summary_params(data: MonthlyAggregate) -> dict[str, Any]:
@@ -88,11 +103,43 @@ def send_aggregate(s: Services, uow: UnitOfWork, w: ReportWindow) -> int:
         w.period,
         note=f"{len(params['submitted'])} submitted, {len(params['missing'])} missing",
     )
-    return notify_many(
+    sent = notify_many(
         s,
         uow,
         office,
         lambda loc: Reply(s.renderer.message(loc, "reports#aggregate", **params)),
         dedupe_key=f"mr:aggregate:{w.period}",
         file_id=stored.id,
+    )
+    return sent + send_status_chart(s, uow, status_of(data), office)
+
+
+def status_of(data: MonthlyAggregate) -> ReportStatus:
+    """The report status chart's data: each member unit on time, late or not filed."""
+    return report_status(data.period, data.due_on, ((u.unit, u.submitted_on) for u in data.units))
+
+
+def send_status_chart(
+    s: Services, uow: UnitOfWork, status: ReportStatus, office: list[int]
+) -> int:
+    """The report status to the office, after the aggregate: the chart (when a CJK font is
+    there to draw it) with its numbers as the text."""
+    locale = s.renderer.default_locale
+    content = report_status_png(status, report_status_texts(s.renderer, locale, status))
+    file_id = None
+    if content is not None and office:
+        name = s.renderer.message(locale, "charts#file_status", period=status.period)
+        file_id = uow.outbox.store_file(name, content, PNG).id
+    units = {f: [u.unit for u in status.units if u.filed == f] for f in FILED}
+    return notify_many(
+        s,
+        uow,
+        office,
+        lambda loc: Reply(
+            s.renderer.message(
+                loc, "charts#status_caption", period=status.period, due=status.due_on, **units
+            )
+        ),
+        dedupe_key=f"mr:status:{status.period}",
+        file_id=file_id,
     )

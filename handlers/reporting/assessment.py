@@ -1,5 +1,6 @@
 """The yearly assessment of member units (000 四) and the follow-up figures of signed projects
-(履约率, 资金到位率, 成功率, 000 一(三)2(3)), as an Excel file for the office."""
+(履约率, 资金到位率, 成功率, 000 一(三)2(3)), as an Excel file for the office; then each unit's
+on-time rate as a chart, its numbers in the text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
+from documents.charts import PNG, unit_rates, unit_rates_png, unit_rates_texts
 from documents.excel import Assessment, ProjectFollowUp, UnitRecord, annual_assessment
 from handlers import deployment
 from handlers.context import Actor, Services
@@ -139,13 +141,29 @@ def assessment(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Ou
         reports_from=since if since > f"{year:04d}-01" else None,
         problems=problem_records(s, uow, year),
     )
-    content = annual_assessment(data, renderer=s.renderer)
+    content = annual_assessment(data, renderer=s.renderer, unit=s.policy.office().name)
     uow.audit("assessment", "year", year, actor_id=actor.person_id)
     return Outcome(
         [
             Reply(
                 s.renderer.message(actor.locale, "assessment#caption", year=year, as_of=as_of),
                 document=Document(s.file_name("assessment", year=year), content, mime_type=XLSX),
-            )
+            ),
+            rates_reply(s, actor.locale, data),
         ]
     )
+
+
+def rates_reply(s: Services, locale: str, data: Assessment) -> Reply:
+    """Each member unit's on-time rate: the numbers as text, with their chart when a CJK
+    font is there to draw it."""
+    rates = unit_rates(data.units)
+    text = s.renderer.message(
+        locale, "charts#rates_caption", year=data.year, as_of=data.as_of, units=rates
+    )
+    words = unit_rates_texts(s.renderer, locale, data.year, data.as_of, rates)
+    content = unit_rates_png(rates, words)
+    if content is None:
+        return Reply(text)
+    name = s.renderer.message(locale, "charts#file_rates", year=data.year)
+    return Reply(text, document=Document(name, content, mime_type=PNG))

@@ -1,13 +1,16 @@
 """The weekly digest for the leading group: the pipeline by stage, new leads, stalled
 projects (red / amber / green by the policy's days per stage), overdue reviews, and agreements
-whose scan has not reached the city."""
+whose scan has not reached the city; with the pipeline as a funnel chart beside the text."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from conversations.replies import Reply
+from documents.charts import PNG, Funnel, funnel, funnel_png, funnel_texts
 from handlers.context import Services
 from handlers.decision.signing import scan_due
 from handlers.notify import notify_many
@@ -26,21 +29,63 @@ def stall_colour(days: int, limit: int | None) -> str:
     return "amber" if days <= 2 * limit else "red"
 
 
-def digest_data(s: Services, uow: UnitOfWork, today: date) -> dict[str, Any]:
-    """What the digest reports, as of today."""
-    week_ago = today - timedelta(days=7)
-    stalled: list[dict[str, Any]] = []
-    new: list[Project] = []
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """An active project: its stage, the days it has stood there, and their colour."""
+
+    project: Project
+    stage: str
+    days: int
+    colour: str
+
+
+def standings(s: Services, uow: UnitOfWork, today: date) -> list[Standing]:
+    """Every active project's standing as of today, stage by stage in the pipeline's order."""
+    out = []
     for stage in ACTIVE_STAGES:
         for p in uow.projects.listing(stage=stage.value, limit=1000):
             history = uow.projects.history(p.id or 0)
             since = (history[-1].at if history else p.created_at).astimezone(s.timezone).date()
             days = (today - since).days
             colour = stall_colour(days, s.policy.deadlines.stall_days.get(stage.value))
-            if colour != "green":
-                stalled.append({"project": p, "days": days, "colour": colour})
-            if p.created_at.astimezone(s.timezone).date() > week_ago:
-                new.append(p)
+            out.append(Standing(p, stage.value, days, colour))
+    return out
+
+
+def pipeline_funnel(standing: Sequence[Standing]) -> Funnel:
+    """The funnel chart's data: every active stage, its projects by colour."""
+    return funnel([st.value for st in ACTIVE_STAGES], ((x.stage, x.colour) for x in standing))
+
+
+def funnel_file(s: Services, uow: UnitOfWork, today: date, data: Funnel) -> int | None:
+    """The funnel drawn in the deployment's language and kept for the outbox; None when it
+    cannot be drawn (no CJK font), and the digest goes as text alone."""
+    locale = s.renderer.default_locale
+    stages = [b.stage for b in data.stages]
+    content = funnel_png(data, funnel_texts(s.renderer, locale, today, stages))
+    if content is None:
+        return None
+    name = s.renderer.message(locale, "charts#file_funnel", today=today)
+    return uow.outbox.store_file(name, content, PNG).id
+
+
+def digest_data(
+    s: Services, uow: UnitOfWork, today: date, standing: Sequence[Standing] | None = None
+) -> dict[str, Any]:
+    """What the digest reports, as of today (from the projects' standing, when given)."""
+    week_ago = today - timedelta(days=7)
+    if standing is None:
+        standing = standings(s, uow, today)
+    stalled: list[dict[str, Any]] = [
+        {"project": x.project, "days": x.days, "colour": x.colour}
+        for x in standing
+        if x.colour != "green"
+    ]
+    new = [
+        x.project
+        for x in standing
+        if x.project.created_at.astimezone(s.timezone).date() > week_ago
+    ]
     stalled.sort(key=lambda x: (x["colour"] != "red", -x["days"]))
     overdue = []
     for rnd in uow.reviews.open_rounds():
@@ -75,7 +120,9 @@ def weekly_digest(s: Services, uow: UnitOfWork) -> int:
     year, week, _ = today.isocalendar()
     if not uow.first_run(f"digest:{year}-W{week:02d}"):
         return 0
-    data = digest_data(s, uow, today)
+    standing = standings(s, uow, today)
+    data = digest_data(s, uow, today, standing)
+    chart = funnel_file(s, uow, today, pipeline_funnel(standing))
     people = [
         p.id for role in (Role.LEADER, Role.OFFICE) for p in uow.people.holders(role.value) if p.id
     ]
@@ -85,4 +132,5 @@ def weekly_digest(s: Services, uow: UnitOfWork) -> int:
         people,
         lambda loc: Reply(s.renderer.message(loc, "digest#weekly", **data)),
         dedupe_key=f"digest:{year}-{week}",
+        file_id=chart,
     )

@@ -74,6 +74,6 @@ def review_sheet_document(
     )
     return Document(
         filename=s.file_name("review_sheet", serial=project.serial, number=rnd.number),
-        content=review_opinion_sheet(sheet),
+        content=review_opinion_sheet(sheet, templates=s.documents),
         mime_type=DOCX,
     )

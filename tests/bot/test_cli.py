@@ -142,3 +142,16 @@ def test_an_unexpected_error_shows_its_traceback_with_every_secret_masked(
     assert exit_.value.code == 1
     assert "Traceback" in err and "RuntimeError" in err
     assert "SECRET-never-in-a-log" not in err and "123456:" in err
+
+
+def test_documents_check_exits_2_for_a_folder_that_is_not_there_and_1_for_a_broken_template(
+    tmp_path: Path,
+):
+    missing = run("documents", "check", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such folder" in missing.stderr
+    (tmp_path / "review_opinion_sheet.docx").write_bytes(b"not a Word file")
+    broken = run("documents", "check", str(tmp_path))
+    assert broken.returncode == 1
+    assert "review_opinion_sheet: cannot be read as a Word template" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    assert "plan_sheet: ok" in broken.stdout  # the others are taken from the packaged ones

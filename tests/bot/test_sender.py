@@ -103,6 +103,11 @@ class FakeMessenger:
         call = Call("send_document", chat_id, document.caption or "", buttons, at, None, document)
         return await self._call(call)
 
+    async def send_photo(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
+        at = self.clock.monotonic()
+        call = Call("send_photo", chat_id, document.caption or "", buttons, at, None, document)
+        return await self._call(call)
+
     async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
         return None
 

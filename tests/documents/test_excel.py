@@ -21,6 +21,7 @@ from documents.excel import (
     monthly_aggregate,
     split_departments,
     xlsx_rows,
+    xlsx_tables,
 )
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
@@ -176,7 +177,7 @@ def test_summary_says_none_when_every_unit_submitted():
 
 
 def test_by_project_groups_rows_of_one_project_from_several_units():
-    rows = xlsx_rows(monthly_aggregate(_monthly()))["按项目"]
+    rows = xlsx_tables(monthly_aggregate(_monthly()))["按项目"]
     assert rows[0] == [
         "涉及招商项目",
         "填报单位",
@@ -195,7 +196,7 @@ def test_by_project_groups_rows_of_one_project_from_several_units():
 
 
 def test_by_department_lists_a_row_under_each_department_it_names():
-    rows = xlsx_rows(monthly_aggregate(_monthly()))["按协调部门"]
+    rows = xlsx_tables(monthly_aggregate(_monthly()))["按协调部门"]
     assert rows[0] == [
         "协调部门",
         "涉及招商项目",
@@ -214,7 +215,7 @@ def test_by_department_lists_a_row_under_each_department_it_names():
 
 
 def test_raw_sheet_keeps_every_row_as_sent_with_unit_date_and_remarks():
-    rows = xlsx_rows(monthly_aggregate(_monthly()))["原始报表"]
+    rows = xlsx_tables(monthly_aggregate(_monthly()))["原始报表"]
     assert rows[0] == [
         "填报单位",
         "填表日期",
@@ -244,12 +245,12 @@ def test_table_sheets_have_a_bold_frozen_header_widths_and_wrapped_cells():
     wb = openpyxl.load_workbook(io.BytesIO(monthly_aggregate(_monthly())))
     for name in ("按项目", "按协调部门", "原始报表"):
         ws = wb[name]
-        assert ws.freeze_panes == "A2"
-        assert all(cell.font.b for cell in ws[1])
-        assert ws.column_dimensions["A"].width >= 16
-        assert ws.cell(row=2, column=3).alignment.wrap_text
-        assert ws.auto_filter.ref is not None
-    assert "年" in wb["原始报表"]["B2"].number_format  # 2026年12月3日, still a date
+        assert ws.freeze_panes == "A5"  # under 附件6, the title, the unit's line and the header
+        assert all(cell.font.b for cell in ws[4])
+        assert ws.column_dimensions["A"].width >= 14
+        assert ws.cell(row=5, column=3).alignment.wrap_text
+        assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A4:")
+    assert "年" in wb["原始报表"]["B5"].number_format  # 2026年12月3日, still a date
 
 
 def test_split_departments_reads_a_stored_cell():
@@ -279,7 +280,7 @@ def test_assessment_has_overview_units_and_projects():
 
 
 def test_unit_rows_carry_counts_and_rates():
-    rows = xlsx_rows(annual_assessment(_assessment()))["成员单位考核"]
+    rows = xlsx_tables(annual_assessment(_assessment()))["成员单位考核"]
     assert rows[0][:7] == [
         "序号",
         "成员单位",
@@ -302,23 +303,23 @@ def test_unit_rows_carry_counts_and_rates():
     assert first["初步评定"] == "良好"
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["按时报送率"] == pytest.approx(0.063)  # 1 of 16 = 6.25 → 6.3, half up
-    assert second["平均评审用时（工作日）"] == "—"  # no opinions: nothing to average
-    assert second["问题解决率"] == "—"
+    assert second["平均评审用时（工作日）"] is None  # no opinions: nothing to average, left blank
+    assert second["问题解决率"] is None
 
 
 def test_rates_are_numbers_shown_as_percentages():
     wb = openpyxl.load_workbook(io.BytesIO(annual_assessment(_assessment())))
     ws = wb["成员单位考核"]
-    headers = [cell.value for cell in ws[1]]
-    cell = ws.cell(row=2, column=headers.index("按时报送率") + 1)
+    headers = [cell.value for cell in ws[3]]  # under the title and the unit's line
+    cell = ws.cell(row=4, column=headers.index("按时报送率") + 1)
     assert isinstance(cell.value, float)
     assert cell.number_format == "0.0%"
-    assert ws.freeze_panes == "A2"
-    assert all(c.font.b for c in ws[1])
+    assert ws.freeze_panes == "A4"
+    assert all(c.font.b for c in ws[3])
 
 
 def test_projects_show_funding_commitments_kept_and_status():
-    rows = xlsx_rows(annual_assessment(_assessment()))["项目跟踪"]
+    rows = xlsx_tables(annual_assessment(_assessment()))["项目跟踪"]
     assert rows[0] == [
         "项目编号",
         "项目名称",
@@ -339,11 +340,11 @@ def test_projects_show_funding_commitments_kept_and_status():
     ]
     assert _column(rows, "资金到位率") == pytest.approx([0.833, 0.125, 0.0])
     assert _column(rows, "按期开工") == ["是", "否", "未到期"]
-    assert _column(rows, "按期投产") == ["是", "未到期", "—"]
+    assert _column(rows, "按期投产") == ["是", "未到期", None]  # no production date agreed
     assert _column(rows, "履约") == ["是", "否", "未到期"]
     assert _column(rows, "项目状态") == ["已投产（成功）", "在建", "已签约未开工"]
     assert _column(rows, "协议指标与遴选承诺不一致（遴选办法 八）") == ["一致"] * 3
-    assert _column(rows, "实际开工日期") == [date(2026, 5, 20), date(2026, 9, 1), "—"]
+    assert _column(rows, "实际开工日期") == [date(2026, 5, 20), date(2026, 9, 1), None]
     assert rows[1][1] == PROJECT
 
 

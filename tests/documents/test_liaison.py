@@ -11,8 +11,12 @@ from typing import Any
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Length
+from docx.table import _Row
 
+from documents.samples.liaison import liaison, sparse_liaison
 from documents.word import docx_text, liaison_table
+from documents.word.layout import layout_problems
 from documents.word.liaison import Contact, LiaisonRow, LiaisonTable
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
@@ -51,8 +55,24 @@ def _open(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 
 
+def _plain(text: str) -> str:
+    """The text as read aloud: serials' unbreakable hyphens and joiners as plain hyphens."""
+    return text.replace("\u2011", "-").replace("\u2060", "")
+
+
+def _has(row: _Row, flag: str) -> bool:
+    """Whether a table row carries a row property (cantSplit, tblHeader)."""
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn(f"w:{flag}")) is not None
+
+
+def _mm(length: Length | None) -> int:
+    assert length is not None
+    return round(length.mm)
+
+
 def test_liaison_table_has_title_date_and_project_head():
-    text = docx_text(liaison_table(_table())).splitlines()
+    text = _plain(docx_text(liaison_table(_table()))).splitlines()
     assert text[0] == "项目建设联络表"
     assert text[1] == "2026年11月20日"
     for expected in ("项目编号", "QX-2026-001", "投资总额", "8,000万元", "项目名称", PROJECT):
@@ -107,7 +127,7 @@ def test_the_follow_up_line_comes_from_the_field_not_the_amount():
 
 def test_a_form_without_a_date_leaves_it_blank_for_the_units():
     text = docx_text(liaison_table(_table(dated=None))).splitlines()
-    assert text[1].replace(" ", "") == "年月日"
+    assert "".join(text[1].split()) == "年月日"
 
 
 def test_an_unknown_follow_up_is_refused():
@@ -123,3 +143,30 @@ def test_liaison_table_is_a4_in_chinese_fonts():
     assert [round(length.mm) for length in (width, height)] == [210, 297]
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋"
+
+
+def test_the_serial_cannot_break_and_nothing_missing_prints_as_a_dash():
+    text = docx_text(liaison_table(sparse_liaison()))
+    assert "QX-2026-0004" not in text and "QX-2026-0004" in _plain(text)
+    assert "—" not in text
+    head = _open(liaison_table(sparse_liaison())).tables[0]
+    cells = [[c.text for c in row.cells] for row in head.rows]
+    assert cells[0][3] == "（未填）"  # 投资总额
+    assert cells[2][1] == "（未填）"  # 投资方
+
+
+def test_no_row_of_the_liaison_table_splits_and_its_header_repeats():
+    for sample in (liaison(), sparse_liaison()):
+        data = liaison_table(sample)
+        assert layout_problems(data) == []
+        doc = _open(data)
+        for table in doc.tables:
+            for row in table.rows:
+                assert _has(row, "cantSplit")
+        assert _has(doc.tables[1].rows[0], "tblHeader")
+
+
+def test_eight_units_are_numbered_in_order():
+    rows = _open(liaison_table(liaison())).tables[1].rows[1:]
+    assert [row.cells[0].text for row in rows] == [str(n) for n in range(1, 9)]
+    assert rows[-1].cells[1].text == "清新智能制造产业园管委会"

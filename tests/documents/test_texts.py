@@ -8,11 +8,15 @@ import re
 from pathlib import Path
 
 FONTS = {"仿宋", "宋体"}
+GLYPH_PROBE = "中文字体招商"  # documents/charts/fonts.py: characters a CJK font must have
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
+SAMPLES = DOCUMENTS / "samples"  # sample data for `documents check`: Chinese by nature
 
 
 def test_the_builders_hold_no_chinese_text_but_font_names():
     for path in sorted(DOCUMENTS.rglob("*.py")):
+        if path.is_relative_to(SAMPLES):
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
             id(node.body[0].value)
@@ -28,4 +32,6 @@ def test_the_builders_hold_no_chinese_text_but_font_names():
                 and id(node) not in docstrings
                 and re.search(r"[\u4e00-\u9fff]", node.value)
             ):
-                assert node.value in FONTS, f"{path.name}:{node.lineno}: {node.value!r}"
+                assert node.value in FONTS | {GLYPH_PROBE}, (
+                    f"{path.name}:{node.lineno}: {node.value!r}"
+                )

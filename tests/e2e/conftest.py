@@ -34,13 +34,18 @@ def this_years_serial(n: int) -> str:
     return f"QX-{bot_today().year}-{n:04d}"
 
 
-def settings_for(sb: SandboxServer, tmp_path: Path, runtime: str = "ptb") -> Settings:
+def settings_for(
+    sb: SandboxServer, tmp_path: Path, runtime: str = "ptb", *, pdf_copies: bool = False
+) -> Settings:
+    """The bot's settings against the sandbox. PDF copies are off but in the tests that ask for
+    them (tests/e2e/test_pdf_copies.py): LibreOffice takes 2–3 s a document."""
     return Settings(
         bot_token=TOKEN,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
         api_base_url=sb.url,
         admins=[str(OFFICE_ID)],
         runtime=runtime,  # type: ignore[arg-type]
+        pdf_copies=pdf_copies,
         _env_file=None,
     )
 

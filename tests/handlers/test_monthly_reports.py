@@ -116,7 +116,9 @@ def test_the_aggregate_excel_lists_who_reported_and_groups_rows_by_department(
     with services.uow() as uow:
         row = uow.session.exec(
             select(OutboxMessage).where(
-                OutboxMessage.chat_id == "800", col(OutboxMessage.file_id).is_not(None)
+                OutboxMessage.chat_id == "800",
+                col(OutboxMessage.file_id).is_not(None),
+                col(OutboxMessage.dedupe_key).startswith("mr:aggregate:"),
             )
         ).one()
         assert "汇总" in row.payload["text"] and "未报送" in row.payload["text"]

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from conversations.replies import Reply
-from documents.excel import xlsx_rows
+from documents.excel import xlsx_tables
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
@@ -285,9 +285,9 @@ def test_the_assessment_of_a_november_deployment_counts_one_period_not_eleven(
     official(s, "800", "办公室王", Role.OFFICE, "office")
     clock.now = at(date(2026, 12, 20))
     office = person(Dispatcher(s), "800", "办公室王")
-    reply = office.says("/assessment 2026")[-1]
+    reply = office.says("/assessment 2026")[0]  # the workbook; its chart follows
     assert reply.document is not None and reply.document.content is not None
-    sheets = xlsx_rows(reply.document.content)
+    sheets = xlsx_tables(reply.document.content)  # each table from its header row
     rows = sheets["成员单位考核"]
     due = [dict(zip(rows[0], row, strict=True))["应报月报"] for row in rows[1:]]
     assert due and set(due) == {1}  # November only, not January to November

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from jinja2.runtime import Macro
 
+from documents.charts import UnitRate
 from templates.renderer import LOCALES, TEMPLATE_ROOT, Renderer
 
 MESSAGES = TEMPLATE_ROOT / "messages"
@@ -255,6 +256,31 @@ ADMISSION_SAMPLES: dict[str, dict[str, object]] = {
     },
 }
 SAMPLES: dict[str, dict[str, object]] = {
+    "charts#funnel_title": {"today": DAY},
+    "charts#funnel_legend": {"colour": "amber"},
+    "charts#status_title": {"period": "2026-11", "due": DAY},
+    "charts#status_legend": {"filed": "late", "count": 2},
+    "charts#status_caption": {
+        "period": "2026-11",
+        "due": DAY,
+        "on_time": ["区环境保护局"],
+        "late": ["区经济和信息化局"],
+        "missing": ["区地税局"],
+    },
+    "charts#rates_title": {"year": 2026, "as_of": DAY},
+    "charts#rates_legend": {"part": "missing"},
+    "charts#rate_figure": {"rate": Decimal("92.5")},
+    "charts#rates_caption": {
+        "year": 2026,
+        "as_of": DAY,
+        "units": [
+            UnitRate("区环境保护局", 3, 2, 1, 0, Decimal("66.7")),
+            UnitRate("太平镇", 0, 0, 0, 0, None),
+        ],
+    },
+    "charts#file_funnel": {"today": DAY},
+    "charts#file_status": {"period": "2026-11"},
+    "charts#file_rates": {"year": 2026},
     "common#unknown_command": {"command": "foo"},
     "common#project_not_found": {"serial": "QX-2026-0009"},
     "roles#name": {"role": "reviewer"},
