@@ -69,6 +69,7 @@ PRESSED: Final[dict[str, str]] = {
     "site": "清新智能制造产业园",
     "application_route": "向清新区申请（有明确选址）",
     "land_use": "购地",
+    "land_source": "新增建设用地",
     "plant_structure": "多层标准厂房",
     "high_tech": "是",
     "famous_brand": "否",

@@ -91,6 +91,18 @@ class JobTableExecutor(AsyncIOExecutor):
         bound.func = partial(job.func, functions=self.functions)
         super()._do_submit_job(bound, run_times)
 
+    def _run_job_error(self, job_id: str, exc: BaseException, traceback: Any = None) -> None:
+        # Stopping cancels the future of a job still running in its thread; the thread goes on
+        # and finishes the job (work that is done once, by key). That is no error to report.
+        if not isinstance(exc, asyncio.CancelledError):
+            super()._run_job_error(job_id, exc, traceback)
+            return
+        with self._lock:
+            self._instances[job_id] -= 1
+            if self._instances[job_id] == 0:
+                del self._instances[job_id]
+        log.info("job %s was running as the scheduler stopped; its thread finishes it", job_id)
+
 
 def build_scheduler(url: str, timezone: str, functions: JobTable) -> AsyncIOScheduler:
     """A scheduler keeping its jobs in the bot's database, in the deployment's time zone, and

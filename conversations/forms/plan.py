@@ -145,6 +145,9 @@ PLAN_FORM: Final = FormSpec(
         Field("application_route", Kind.CHOICE, choices=("local", "cross_region")),
         Field("land_area", Kind.DECIMAL, unit="mu", min=D(0), min_exclusive=True, max=D(100_000)),
         Field("land_use", Kind.CHOICE, choices=("purchase", "lease")),
+        # 遴选办法 一: new construction land, or existing land and plants put back to use; the
+        # city's 备案表 and 审批表 and the 遴选申报表 say which.
+        Field("land_source", Kind.CHOICE, choices=("new", "existing")),
         Field(
             "floor_area", Kind.DECIMAL, unit="sqm", min=D(0), min_exclusive=True, max=D(10_000_000)
         ),  # 第5项

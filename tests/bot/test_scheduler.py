@@ -143,6 +143,28 @@ async def test_each_scheduler_runs_its_jobs_with_its_own_functions(tmp_path: Pat
             await stop_scheduler(scheduler)
 
 
+async def test_stopping_while_a_job_runs_reports_no_error_and_the_job_still_finishes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow(*_: object) -> None:
+        started.set()
+        release.wait(5)
+        finished.set()
+
+    scheduler = start_scheduler(f"sqlite:///{tmp_path / 's.db'}", TZ, [HOURLY], {"count": slow})
+    scheduler.modify_job(HOURLY.id, next_run_time=utcnow())
+    await _until(started.is_set)
+    with caplog.at_level(logging.INFO):
+        await stop_scheduler(scheduler)
+        release.set()
+        await _until(finished.is_set)
+        await asyncio.sleep(0.05)
+    assert "Error running job" not in caplog.text and "Traceback" not in caplog.text
+    assert "was running as the scheduler stopped" in caplog.text
+
+
 def test_a_job_takes_only_primitive_arguments():
     with pytest.raises(TypeError):
         JobSpec("bad", {"trigger": "interval", "hours": 1}, "count", args=(lambda: None,))  # type: ignore[arg-type]

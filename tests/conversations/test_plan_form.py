@@ -211,6 +211,7 @@ def test_other_site_asks_where_and_no_plant_area_skips_the_structure(plan: Drive
     plan.press("f:c:application_route:0")
     plan.text("120")
     plan.tap("租地")
+    plan.tap("盘活存量土地、厂房")  # 遴选办法 一: existing land and plants put back to use
     plan.text("8000")
     plan.text("0")
     plan.text("8000")
