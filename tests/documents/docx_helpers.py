@@ -8,6 +8,8 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Length
+from docx.table import _Row
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
 PROJECT = "𠮷祥新能源汽车电机壳体项目"
@@ -54,3 +56,20 @@ def unbroken(serial: str) -> str:
     """A serial as the documents print it: a word joiner between its characters, so that no
     line ever breaks inside it."""
     return "\u2060".join(serial)
+
+
+def as_read(text: str) -> str:
+    """The text as a person reads it: a serial's word joiners (and non-breaking hyphens) gone."""
+    return text.replace("\u2011", "-").replace("\u2060", "")
+
+
+def row_has(row: _Row, flag: str) -> bool:
+    """Whether a table row carries a row property (cantSplit, tblHeader)."""
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn(f"w:{flag}")) is not None
+
+
+def mm(length: Length | None) -> int:
+    """A length in whole millimetres."""
+    assert length is not None
+    return round(length.mm)

@@ -11,13 +11,13 @@ from typing import Any
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Length
-from docx.table import _Row
 
 from documents.samples.liaison import liaison, sparse_liaison
 from documents.word import docx_text, liaison_table
 from documents.word.layout import layout_problems
 from documents.word.liaison import Contact, LiaisonRow, LiaisonTable
+from tests.documents.docx_helpers import as_read as _plain
+from tests.documents.docx_helpers import row_has as _has
 
 # A character outside the Basic Multilingual Plane, to check text survives the round trip.
 PROJECT = "𠮷祥新能源汽车电机壳体项目"
@@ -53,22 +53,6 @@ def _table(**changes: Any) -> LiaisonTable:
 
 def _open(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
-
-
-def _plain(text: str) -> str:
-    """The text as read aloud: serials' unbreakable hyphens and joiners as plain hyphens."""
-    return text.replace("\u2011", "-").replace("\u2060", "")
-
-
-def _has(row: _Row, flag: str) -> bool:
-    """Whether a table row carries a row property (cantSplit, tblHeader)."""
-    tr_pr = row._tr.trPr
-    return tr_pr is not None and tr_pr.find(qn(f"w:{flag}")) is not None
-
-
-def _mm(length: Length | None) -> int:
-    assert length is not None
-    return round(length.mm)
 
 
 def test_liaison_table_has_title_date_and_project_head():

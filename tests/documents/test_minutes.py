@@ -8,8 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from docx.oxml.ns import qn
-from docx.shared import Length, Pt
-from docx.table import _Row
+from docx.shared import Pt
 
 from documents.samples.minutes import minutes as full_minutes
 from documents.samples.minutes import short_minutes, sparse_minutes
@@ -24,23 +23,10 @@ from documents.word import (
 from documents.word.layout import layout_problems
 from documents.word.minutes import Disagreement
 from tests.documents.docx_helpers import PROJECT, open_docx
+from tests.documents.docx_helpers import as_read as _plain
 from tests.documents.docx_helpers import assert_title as _assert_title
-
-
-def _plain(text: str) -> str:
-    """The text as read aloud: serials' unbreakable hyphens and joiners as plain hyphens."""
-    return text.replace("\u2011", "-").replace("\u2060", "")
-
-
-def _has(row: _Row, flag: str) -> bool:
-    """Whether a table row carries a row property (cantSplit, tblHeader)."""
-    tr_pr = row._tr.trPr
-    return tr_pr is not None and tr_pr.find(qn(f"w:{flag}")) is not None
-
-
-def _mm(length: Length | None) -> int:
-    assert length is not None
-    return round(length.mm)
+from tests.documents.docx_helpers import mm as _mm
+from tests.documents.docx_helpers import row_has as _has
 
 
 def _minutes() -> Minutes:

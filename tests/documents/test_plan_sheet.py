@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 from docx.oxml.ns import qn
-from docx.shared import Length
-from docx.table import _Row
 
 from documents.samples.plan import plan, sparse_plan
 from documents.word import docx_text, plan_sheet
 from documents.word.layout import layout_problems
+from tests.documents.docx_helpers import as_read as _plain
+from tests.documents.docx_helpers import mm as _mm
 from tests.documents.docx_helpers import open_docx, table_rows
-
-
-def _plain(text: str) -> str:
-    """The text as read aloud: serials' unbreakable hyphens and joiners as plain hyphens."""
-    return text.replace("\u2011", "-").replace("\u2060", "")
-
-
-def _has(row: _Row, flag: str) -> bool:
-    """Whether a table row carries a row property (cantSplit, tblHeader)."""
-    tr_pr = row._tr.trPr
-    return tr_pr is not None and tr_pr.find(qn(f"w:{flag}")) is not None
-
-
-def _mm(length: Length | None) -> int:
-    assert length is not None
-    return round(length.mm)
+from tests.documents.docx_helpers import row_has as _has
 
 
 def test_the_plan_is_titled_with_the_project_and_heads_its_serial_and_investor():
