@@ -16,6 +16,7 @@ from bot.outbox.ratelimit import RateLimiter, SystemClock
 from bot.outbox.sender import OutboxSender
 from bot.respond import Responder
 from bot.settings import Settings
+from bot.stopping import finish_or_cancel
 from conversations.inbound import Inbound
 from handlers.dispatch import Dispatcher
 from handlers.undeliverable import report_undeliverable
@@ -87,7 +88,7 @@ class BotCore:
         """Stop leading (the sender finishes its pass first)."""
         self._stop.set()
         if self._leader_task is not None:
-            await self._leader_task
+            await finish_or_cancel(self._leader_task, "the leader's work")
 
     async def handle(self, event: Inbound, press_id: str | None) -> None:
         """One inbound event: dispatch, reply, and let the sender see what was queued."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.core import BotCore, CoreRuntime, DefaultMenuClient
 from bot.settings import Settings
+from bot.stopping import finish_or_cancel
 from conversations.inbound import Inbound
 from storage.uow import UnitOfWorkFactory
 
@@ -55,7 +56,7 @@ class TelegramRuntime(CoreRuntime, ABC):
         """Stop taking updates; those under way are finished (or left to the next process)."""
         if self._polling is not None:
             self._stop_polling.set()
-            await self._polling
+            await finish_or_cancel(self._polling, "taking updates")
             self._polling = None
         if self._webhook is not None:
             await self._webhook.stop()
