@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 MENU = (
     *("assessment", "forum", "visit", "meeting", "agenda", "start", "help", "whoami", "lang"),
-    *("invite", "pipeline", "new", "continue", "cancel", "my", "project", "report"),
+    *("invite", "delegate", "pipeline", "new", "continue", "cancel", "my", "project", "report"),
+    *("find", "export", "urge"),
 )
 """The order of the command menu and of /help."""
 

@@ -226,6 +226,7 @@ def demo(
 ) -> None:
     """Play an investor's whole plan form against a local Telegram sandbox and print it."""
     # Only the demo loads the sandbox (a stand-in Bot API server), so only it imports it.
+    from bot.demo import footer as demo_footer
     from bot.demo import main as demo_main
 
     runtime = _runtime(runtime)
@@ -234,10 +235,7 @@ def demo(
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     transcript = demo_main(database, runtime)
     typer.echo(transcript)
-    typer.echo(
-        f"\n— the demo's database is {database.resolve()} "
-        f"(try: ZHAOSHANG_DATABASE_URL=sqlite:///{database} zhaoshang projects list)"
-    )
+    typer.echo("\n" + demo_footer(database))
 
 
 def main() -> None:

@@ -4,9 +4,11 @@ investor's whole plan-form journey and printing it as a transcript."""
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from bot import demo_plan
 from bot.bootstrap import build_uow_factory, initialise
@@ -15,9 +17,13 @@ from bot.settings import Settings
 from conversations.draft import Draft
 from sandbox import SandboxServer
 from storage.uow import UnitOfWorkFactory
+from templates.renderer import Renderer
 
 DEMO_TOKEN = "123456:DEMO-zhaoshang-sandbox"
 INVESTOR_ID = 10001
+# The sandbox writes its transcript in English ("👤 李明 pressed [ 同意 ]", "… (edited)").
+_PRESSED: Final = re.compile(r"^(👤 [^\n]*?) pressed \[ ", re.MULTILINE)
+_EDITED: Final = re.compile(r" \(edited\)$", re.MULTILINE)
 
 
 class ChatUser:
@@ -135,9 +141,27 @@ async def run_demo(database: Path, runtime: str = "ptb") -> str:
         finally:
             await bot.stop()
             uow_factory.engine.dispose()
-        return sb.render_transcript(
+        transcript = sb.render_transcript(
             INVESTOR_ID, names={INVESTOR_ID: "李明", "bot": "招商服务助手"}
         )
+    return in_locale(transcript)
+
+
+def _word(renderer: Renderer, locale: str, macro: str, **params: Any) -> str:
+    return html.unescape(renderer.message(locale, f"demo#{macro}", **params))
+
+
+def in_locale(transcript: str, locale: str = "zh-Hans") -> str:
+    """The sandbox's transcript with its own words (a press, an edit) in the demo's locale."""
+    r = Renderer()
+    pressed, edited = _word(r, locale, "pressed"), _word(r, locale, "edited")
+    text = _PRESSED.sub(lambda m: f"{m[1]} {pressed} [ ", transcript)
+    return _EDITED.sub(lambda _: f" {edited}", text)
+
+
+def footer(database: Path, locale: str = "zh-Hans") -> str:
+    """The line printed after the transcript: where the demo left its database."""
+    return _word(Renderer(), locale, "footer", database=str(database.resolve()))
 
 
 def main(database: Path, runtime: str) -> str:

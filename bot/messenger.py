@@ -32,7 +32,11 @@ class NotModified(DeliveryError):
 
 
 class MessageGone(DeliveryError):
-    """The message to edit no longer exists."""
+    """The message to edit no longer exists (or cannot be edited)."""
+
+
+class NoText(MessageGone):
+    """The message to edit has no text: a file or a photo, whose caption is edited instead."""
 
 
 class FileTooLarge(DeliveryError):
@@ -48,6 +52,16 @@ class MessengerClient(Protocol):
 
     async def edit_text(self, chat_id: str, message_id: str, html: str, buttons: Keyboard) -> None:
         """Replace a message's text and buttons."""
+        ...
+
+    async def edit_buttons(self, chat_id: str, message_id: str, buttons: Keyboard) -> None:
+        """Replace a message's buttons only, its text kept (none: the buttons are removed)."""
+        ...
+
+    async def edit_caption(
+        self, chat_id: str, message_id: str, html: str, buttons: Keyboard
+    ) -> None:
+        """Replace the caption and buttons of a file or photo message."""
         ...
 
     async def send_document(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
@@ -84,13 +98,14 @@ def bad_request(description: str) -> DeliveryError:
     text = description.lower()
     if "not modified" in text:
         return NotModified(description)
-    # A card sent with a file has a caption, not a text: it is replaced by a new message.
+    # A card sent with a file has a caption, not a text: its caption is edited instead.
+    if "no text in the message to edit" in text:
+        return NoText(description)
     if any(
         k in text
         for k in (
             "message to edit not found",
             "message can't be edited",
-            "no text in the message to edit",
         )
     ):
         return MessageGone(description)

@@ -29,9 +29,7 @@ from bot.flood import FloodGate, Verdict, slow_down
 from bot.messenger import (
     DeliveryError,
     FileTooLarge,
-    MessageGone,
     MessengerClient,
-    NotModified,
     RetryLater,
     Transient,
 )
@@ -187,14 +185,20 @@ class Responder:
             log.info("could not answer a press: %s", exc)
 
     async def _send(self, event: Inbound, outcome: Outcome) -> None:
+        # The answer to what a person did: a card they pressed is edited in place, any other
+        # card is shown anew at the bottom of the chat (its older copy loses its buttons).
+        pressed = event.message_id if event.callback_data is not None else None
         for reply in outcome.replies:
             try:
-                if reply.edit and event.message_id and reply.document is None:
-                    await self._edit(event, reply)
-                else:
-                    await deliver(
-                        self.client, self.uow_factory, event.chat_id, reply, pdf=self.pdf
-                    )
+                await deliver(
+                    self.client,
+                    self.uow_factory,
+                    event.chat_id,
+                    reply,
+                    edit_message_id=pressed,
+                    pdf=self.pdf,
+                    anew=True,
+                )
             except (DeliveryError, StorageUnavailable) as exc:
                 # The event is handled and kept; a reply that could not go is not a reason to
                 # have it delivered again.
@@ -204,12 +208,3 @@ class Responder:
                 await self.client.set_chat_commands(event.chat_id, outcome.menu, None)
             except DeliveryError as exc:
                 log.info("menu not set for %s: %s", event.chat_id, exc)
-
-    async def _edit(self, event: Inbound, reply: Reply) -> None:
-        assert event.message_id is not None
-        try:
-            await self.client.edit_text(event.chat_id, event.message_id, reply.text, reply.buttons)
-        except NotModified:
-            pass
-        except MessageGone:
-            await deliver(self.client, self.uow_factory, event.chat_id, reply, pdf=self.pdf)

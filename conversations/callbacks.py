@@ -16,6 +16,8 @@ from workflow.roles import Role
 
 MAX_CALLBACK_BYTES: Final = 64
 SEP: Final = ":"
+MAX_ARGS: Final = 4
+"""The most arguments callback data carries (see `decode`)."""
 MAX_ID: Final = 2**31 - 1
 """The largest database id a button may name (PostgreSQL's INTEGER)."""
 
@@ -57,6 +59,11 @@ TOKEN: Final = Arg("token", _pattern(r"[A-Za-z][A-Za-z0-9_.\-]{0,39}"))
 """A short identifier from the policy or a form (a unit id, a step id like `phases.2.start`)."""
 PERIOD: Final = Arg("period", _pattern(r"20[0-9]{2}-(0[1-9]|1[0-2])"))
 """A reporting month, YYYY-MM."""
+ANSWER: Final = Arg("answer", _pattern(r"n|y[0-9a-f]{8}"))
+"""The answer to a confirmation question, appended to the press it asks about: `n` (取消), or
+`y` with the fingerprint of the card the question stood on (确认)."""
+CANCELLED: Final = "n"
+CONFIRMED: Final = "y"
 
 
 def choice(*values: str) -> Arg:
@@ -72,12 +79,20 @@ EVERYONE: Final = frozenset({"*"})
 class ButtonAction:
     """One action of a prefix: its arguments (the last `optional` may be left off) and roles.
 
-    `roles` empty means any registered person; `EVERYONE` lets a visitor press too.
+    `roles` empty means any registered person; `EVERYONE` lets a visitor press too. `confirm`
+    names the template of the question ("确认…？") asked on the same card before the action is
+    taken; the answer comes back as one more argument (`ANSWER`).
     """
 
     args: tuple[Arg, ...] = ()
     roles: frozenset[Role] | frozenset[str] = frozenset()
     optional: int = 0
+    confirm: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.confirm is not None and (self.optional or len(self.args) >= MAX_ARGS):
+            # The answer is the last argument: no optional one may stand before it.
+            raise ValueError(f"an action to confirm takes fixed arguments: {self!r}")
 
     def allows(self, roles: frozenset[Role], registered: bool) -> bool:
         """Whether a person holding `roles` may press this at all."""
@@ -95,6 +110,7 @@ class CallbackData:
     prefix: str
     action: str
     args: tuple[ArgValue, ...] = ()
+    answer: str | None = None  # the answer to its confirmation question, if any
 
     def arg_int(self, index: int) -> int:
         """The argument at `index` as a number (checked by the schema)."""
@@ -126,11 +142,21 @@ class ButtonSchema:
         spec = self.actions.get(raw.action)
         if spec is None:
             raise CallbackDataError(f"unknown action {raw.prefix}:{raw.action}")
-        n, least = len(raw.args), len(spec.args) - spec.optional
+        args, answer = raw.args, None
+        if spec.confirm is not None and len(args) == len(spec.args) + 1:
+            answer, args = str(ANSWER.read(str(args[-1]))), args[:-1]
+        n, least = len(args), len(spec.args) - spec.optional
         if not least <= n <= len(spec.args):
             raise CallbackDataError(f"{n} argument(s) for {raw.prefix}:{raw.action}")
-        values = tuple(kind.read(str(a)) for kind, a in zip(spec.args, raw.args, strict=False))
-        return CallbackData(raw.prefix, raw.action, values)
+        values = tuple(kind.read(str(a)) for kind, a in zip(spec.args, args, strict=False))
+        return CallbackData(raw.prefix, raw.action, values, answer)
+
+    def answer(self, data: CallbackData, answer: str) -> str:
+        """The callback data of an answer (`ANSWER`) to the question `data`'s press asks."""
+        spec = self.actions.get(data.action)
+        if spec is None or spec.confirm is None:
+            raise CallbackDataError(f"{data.prefix}:{data.action} asks no question")
+        return self.encode(data.action, *data.args, answer)
 
     def action(self, name: str) -> ButtonAction | None:
         """The declared action, if any."""
@@ -149,6 +175,7 @@ def encode(prefix: str, action: str, *args: object) -> str:
 
 
 _SHAPE: Final = re.compile(r"[a-z]{1,3}:[a-z0-9]{1,12}(:[A-Za-z0-9_.\-]{1,40}){0,4}", re.ASCII)
+"""Prefix, action and at most MAX_ARGS arguments."""
 
 
 def decode(data: str) -> CallbackData:

@@ -24,14 +24,18 @@ from conversations.draft import Draft, repair
 from conversations.fields import SUMMARY, FormSpec, Kind, Step
 from conversations.inbound import FileRef, parse_command
 from conversations.inputs import TEXT_COMMANDS, ButtonInput, Command, Event, TextInput
+from conversations.numbering import find, numbering
 from conversations.parsers import ParseError
 from conversations.replies import Reply
 from conversations.step import FormContext, Status, StepResult
 from conversations.values import check_stored, encode, file_answer, parse_input
 from conversations.views import PREFIX, View, plain
 
-# At the summary a person may type "7", "修改7", "改 7", "edit 7" to change field 7.
-_EDIT_NUMBER: Final = re.compile(r"^(?:修改|更改|改|编辑|edit)?第?(\d{1,3})项?$")
+# At the summary a person may type "7", "修改7", "改 7", "edit 7" to change item 7, or the
+# number of an item under a part: "修改6.1", "6-1", "b3".
+_EDIT_NUMBER: Final = re.compile(
+    r"^(?:修改|更改|改|编辑|edit)?第?([a-z]?[.．\-]?\d{1,3}(?:[.．\-]\d{1,3})?)项?$"
+)
 _SUBMIT_WORDS: Final = frozenset({"提交", "确认提交", "确认", "submit"})
 # Button actions bound to the question they were shown with: a press elsewhere is stale.
 _STEP_ACTIONS: Final = frozenset({"c", "back", "skip", "help", "keep", "done"})
@@ -108,7 +112,8 @@ class _Run:
             return self.back(d)
         if name == "skip":
             if d.current == SUMMARY:
-                return _Out(d, [self.view.notice("summary_hint"), *self.show(d)])
+                hint = self.view.notice("summary_hint", example=self.view.edit_example(d))
+                return _Out(d, [hint, *self.show(d)])
             return self.skip(d, self.view.step(d))
         if name == "summary":
             if d.current == SUMMARY:
@@ -128,10 +133,13 @@ class _Run:
         if folded in _SUBMIT_WORDS:
             return self.submit(d)
         match = _EDIT_NUMBER.match(folded)
-        steps = visible_steps(self.spec, d.answers)
-        if match and 1 <= int(match[1]) <= len(steps):
-            return self.jump(d, steps[int(match[1]) - 1].id)
-        return _Out(d, [self.view.notice("summary_hint", total=len(steps))])
+        numbered = numbering(self.spec, d.answers)
+        target = find(numbered, match[1]) if match else None
+        if target is not None:
+            return self.jump(d, target.id)
+        total = None if self.spec.parts else len(numbered)
+        example = self.view.edit_example(d)
+        return _Out(d, [self.view.notice("summary_hint", total=total, example=example)])
 
     # -- buttons ----------------------------------------------------------------------------
 

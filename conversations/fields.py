@@ -55,6 +55,7 @@ class Field:
     the run-time options `choices_from` names. `condition` sees the answers to earlier fields.
     A `GROUP` repeats its `items` as many times as the integer field `count_from` says.
     A field with `compute` is never asked: it is derived from the answers and shown in summaries.
+    `part` names the part of the document the field belongs to (see `Part`).
     `not_before_today` refuses a past month or date; `not_after_today` a future date (a
     signing date, say).
     """
@@ -77,6 +78,7 @@ class Field:
     not_after_today: bool = False
     max_size: int | None = None
     compute: Callable[[Values], Any] | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +100,33 @@ class Check:
         return {name: values.get(name) for name in self.fields}
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the paper form a form follows: one of 附件4's numbered items, or a labelled
+    part beyond them (the signature block, what screening needs besides). Its title is the
+    form template's macro `part_<id>`.
+
+    `code` heads the part's numbers in the summary ("6" → 6, 6.1, 6.2; "B" → B.1, B.2);
+    `numbered` says it is one of the paper's own numbered items ("第 6 部分（共 15 部分）");
+    `lead` is the field answered on the part's own line (附件4 6 "项目投资总额"), if any."""
+
+    id: str
+    code: str
+    numbered: bool = True
+    lead: str | None = None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class FormSpec:
     """A whole form: fields in the order they are asked, checks, and its template file.
-    Compared by identity: each form is one module-level constant."""
+    With `parts`, every field names its part, the parts are asked in order, and the summary
+    numbers the answers by part. Compared by identity: each form is one module-level constant."""
 
     id: str
     fields: tuple[Field, ...]
     checks: tuple[Check, ...] = ()
     template: str = ""
+    parts: tuple[Part, ...] = ()
 
     def __post_init__(self) -> None:
         seen: dict[str, Field] = {}
@@ -117,6 +137,7 @@ class FormSpec:
             missing = [name for name in check.fields if name not in seen]
             if missing:
                 raise ValueError(f"check {check.id} names unknown fields {missing}")
+        _check_parts(self.parts, self.fields)
 
     def field(self, field_id: str) -> Field:
         """The field with this id."""
@@ -124,6 +145,35 @@ class FormSpec:
             if f.id == field_id:
                 return f
         raise KeyError(field_id)
+
+    def part_of(self, field_id: str) -> Part | None:
+        """The part a field belongs to, or None in a form without parts."""
+        name = self.field(field_id).part
+        return next((p for p in self.parts if p.id == name), None)
+
+
+def _check_parts(parts: tuple[Part, ...], fields: tuple[Field, ...]) -> None:
+    """Refuse parts that a person could not walk through in order, or a field without one."""
+    if not parts:
+        if any(f.part for f in fields):
+            raise ValueError("a field names a part, but the form has none")
+        return
+    order = {p.id: n for n, p in enumerate(parts)}
+    if len(order) != len(parts) or len({p.code for p in parts}) != len(parts):
+        raise ValueError("duplicate part id or code")
+    last = 0
+    for f in fields:
+        if f.part not in order:
+            raise ValueError(f"field {f.id} names no part of the form")
+        if order[f.part] < last:
+            raise ValueError(f"field {f.id} is asked after a later part")
+        last = order[f.part]
+    for p in parts:
+        members = [f for f in fields if f.part == p.id]
+        if not members:
+            raise ValueError(f"part {p.id} has no field")
+        if p.lead is not None and (members[0].id != p.lead or members[0].compute):
+            raise ValueError(f"part {p.id}: its lead must be its first, asked field")
 
 
 def _check_field(f: Field, earlier: Mapping[str, Field]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -41,18 +41,22 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to show a person. `edit` replaces the card whose button was pressed;
-    `card` names a card that is edited in place wherever it was last shown."""
+    """One message to show a person. `edit` replaces the card whose button was pressed.
+    `card` names a card: a notification edits it in place wherever it was last shown, while a
+    reply to a typed command shows it anew at the bottom and the older copy loses its buttons
+    (bot/outbox/delivery.py). A `final` reply is a card's last state, once a newer card
+    replaced it: edited where the card was shown, and never sent as a new message."""
 
     text: str
     buttons: Keyboard = ()
     document: Document | None = None
     edit: bool = False
     card: str | None = None
+    final: bool = False
 
     def as_edit(self) -> Reply:
         """The same reply, replacing the card whose button was pressed."""
-        return Reply(self.text, self.buttons, self.document, edit=True, card=self.card)
+        return replace(self, edit=True)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (documents travel separately, by storage reference)."""
@@ -61,6 +65,7 @@ class Reply:
             "buttons": [[b.to_dict() for b in row] for row in self.buttons],
             "edit": self.edit,
             "card": self.card,
+            "final": self.final,
         }
 
     @classmethod
@@ -68,7 +73,11 @@ class Reply:
         """Rebuild a reply stored in the outbox."""
         rows = tuple(tuple(Button.from_dict(b) for b in row) for row in raw.get("buttons", []))
         return cls(
-            text=raw["text"], buttons=rows, edit=raw.get("edit", False), card=raw.get("card")
+            text=raw["text"],
+            buttons=rows,
+            edit=raw.get("edit", False),
+            card=raw.get("card"),
+            final=raw.get("final", False),
         )
 
 

@@ -125,7 +125,7 @@ def validate(f: Field, value: Any, ids: Sequence[str], today: date) -> None:
         if f.not_after_today and value > today:
             raise ParseError("date_in_future", {"latest": today.isoformat()})
     elif f.kind is Kind.FILE and f.max_size is not None and (value["size"] or 0) > f.max_size:
-        raise ParseError("file_too_large", {"max_mb": f.max_size // (1024 * 1024)})
+        raise ParseError("file_too_large", {"size": f.max_size})
 
 
 def encode(f: Field, value: Any) -> Any:

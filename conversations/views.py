@@ -4,20 +4,23 @@ Every text comes from `form.j2` (the engine's texts) or the form's own template.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
 from markupsafe import Markup
 
-from conversations.answers import decoded, get_answer, visible_steps
+from conversations.answers import get_answer, visible_steps
 from conversations.callbacks import EVERYONE, INDEX, TOKEN, ButtonAction, ButtonSchema
 from conversations.draft import Draft
-from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Step, Values
+from conversations.fields import SUMMARY, Check, Choice, Field, FormSpec, Kind, Part, Step, Values
 from conversations.files import FILE_TYPES, MAX_FILE_SIZE
+from conversations.numbering import example_number, numbering, part_ordinal
 from conversations.parsers import ParseError
+from conversations.progress import progress, within_group
 from conversations.replies import Button, Keyboard, Reply, keyboard, stack
 from conversations.step import FormContext
+from conversations.summary import by_part, pack, split_message, summary_rows
 from conversations.values import decode
 from templates.renderer import LOCALES, Renderer
 
@@ -34,8 +37,6 @@ FORM_BUTTONS: Final = ButtonSchema(
 )
 """A form's buttons: a choice, the step's navigation, the summary's tools. Anyone with an
 open draft may press them (a visitor registering too); the draft is the relation checked."""
-# Telegram refuses messages over 4096 characters; keep a margin for the entities.
-MAX_MESSAGE: Final = 3800
 
 
 class View:
@@ -104,14 +105,18 @@ class View:
         """The card for the current question (or the summary when there is none)."""
         if draft.current == SUMMARY:
             return self.summary(draft)[-1]
-        steps = visible_steps(self.spec, draft.answers)
-        ids = [s.id for s in steps]
-        step = steps[ids.index(draft.current)]
+        entry = next(n for n in numbering(self.spec, draft.answers) if n.step.id == draft.current)
+        step = entry.step
         raw = get_answer(draft.answers, step)
+        pos, total = progress(self.spec, draft.answers, step)
+        group = within_group(draft.answers, step)
         text = self.engine(
             "card",
-            pos=ids.index(step.id) + 1,
-            total=len(steps),
+            pos=pos,
+            total=total,
+            within=group,
+            number=entry.number if entry.part else None,
+            part=self.part(entry.part, lead=entry.lead) if entry.part else None,
             label=self.field_text("label", step),
             prompt=self.field_text("prompt", step),
             unit=step.field.unit if step.field.kind is not Kind.PERCENT else "percent",
@@ -120,7 +125,7 @@ class View:
             required=step.field.required,
             kind=str(step.field.kind),
             types=FILE_TYPES if step.field.kind is Kind.FILE else None,
-            max_mb=(step.field.max_size or MAX_FILE_SIZE) // 2**20,  # as values.py checks it
+            size=step.field.max_size or MAX_FILE_SIZE,  # as values.py checks it
         )
         return Reply(text, self._prompt_buttons(draft, step, raw), edit=edit)
 
@@ -147,6 +152,18 @@ class View:
             nav.append(self.button("btn_skip", _cb("skip", sid)))
         tools = [self.button("btn_help", _cb("help", sid)), self.button("btn_pause", _cb("pause"))]
         return stack(keyboard(options, 2), keyboard(nav, 3), keyboard(tools, 2))
+
+    def part(self, part: Part, *, lead: bool = False) -> dict[str, Any]:
+        """A part as a card or the summary names it: code, title, place among the numbered
+        parts ("第 6 部分（共 15 部分）"), and whether the question answers its own line."""
+        place = part_ordinal(self.spec, part)
+        return {
+            "code": part.code,
+            "title": self.render(self.spec.template, f"part_{part.id}"),
+            "ordinal": place[0] if place else None,
+            "count": place[1] if place else None,
+            "lead": lead,
+        }
 
     def help(self, draft: Draft) -> Reply:
         """Why the current question is asked, citing the document."""
@@ -186,30 +203,15 @@ class View:
     # -- the summary ------------------------------------------------------------------------
 
     def rows(self, draft: Draft) -> list[dict[str, Any]]:
-        """The numbered rows of the summary, with computed fields after the field they follow."""
-        values = decoded(self.spec, draft.answers)
-        derived = _derived_after(self.spec.fields)
-        rows: list[dict[str, Any]] = []
-        for n, step in enumerate(visible_steps(self.spec, draft.answers), start=1):
-            rows.append(
-                {
-                    "n": n,
-                    "label": self.field_text("label", step),
-                    "value": self.stored_value(step, get_answer(draft.answers, step)),
-                    "required": step.field.required,
-                }
-            )
-            for f in derived.get(step.id, ()):
-                result = f.compute(values) if f.compute else None
-                rows.append(
-                    {
-                        "n": None,
-                        "label": self.field_text("label", Step(f.id, f)),
-                        "value": None if result is None else self.value(f, result),
-                        "required": False,
-                    }
-                )
-        return rows
+        """The numbered rows of the summary (see conversations/summary.py)."""
+        return summary_rows(
+            self.spec,
+            draft.answers,
+            lambda step: self.field_text("label", step),
+            self.stored_value,
+            self.value,
+            lambda part: self.part(part)["title"],
+        )
 
     def summary(self, draft: Draft, *, final: bool = True, edit: bool = False) -> list[Reply]:
         """The numbered summary; `final` adds the submit and edit buttons."""
@@ -221,7 +223,14 @@ class View:
             if self.ctx.renderer.has_message(self.ctx.locale, title_name)
             else None
         )
-        text = self.engine("summary", rows=self.rows(draft), extra=extra, final=final, title=title)
+        text = self.engine(
+            "summary",
+            rows=self.rows(draft),
+            extra=extra,
+            final=final,
+            title=title,
+            example=self.edit_example(draft),
+        )
         buttons: Keyboard = ()
         if final:
             main = [self.button("btn_submit", _cb("submit")), self.button("btn_edit", _cb("edit"))]
@@ -235,17 +244,21 @@ class View:
         ]
 
     def edit_picker(self, draft: Draft) -> Reply:
-        """The choice of the field to change, by its number in the summary."""
-        steps = visible_steps(self.spec, draft.answers)
-        numbers = [Button(str(n), _cb("edit", s.id)) for n, s in enumerate(steps, start=1)]
+        """The choice of the field to change, by its number in the summary: a part's numbers
+        on rows of their own."""
+        runs = by_part(numbering(self.spec, draft.answers))
+        numbers = [[Button(n.number, _cb("edit", n.step.id)) for n in run] for run in runs]
         back = [self.button("btn_to_summary", _cb("sum"))]
-        return Reply(
-            self.engine("edit_picker"), stack(keyboard(numbers, 6), keyboard(back)), edit=True
-        )
+        text = self.engine("edit_picker", example=self.edit_example(draft))
+        return Reply(text, stack(pack(numbers, 6), keyboard(back)), edit=True)
+
+    def edit_example(self, draft: Draft) -> str:
+        """A number to show in "修改…" (see numbering.example_number)."""
+        return example_number(numbering(self.spec, draft.answers))
 
     def problems(self, draft: Draft, items: Sequence[tuple[Step, ParseError]]) -> Reply:
         """Why the form cannot be submitted yet, field by field, with the summary numbers."""
-        number = {s.id: n for n, s in enumerate(visible_steps(self.spec, draft.answers), 1)}
+        number = {n.step.id: n.number for n in numbering(self.spec, draft.answers)}
         rows = [
             {
                 "n": number[s.id],
@@ -272,29 +285,3 @@ def plain(rendered: str) -> str:
 
 def _cb(action: str, *args: object) -> str:
     return FORM_BUTTONS.encode(action, *args)
-
-
-def _derived_after(fields: Sequence[Field]) -> Mapping[str, list[Field]]:
-    """Computed fields by the id of the asked field declared just before them."""
-    out: dict[str, list[Field]] = {}
-    last = ""
-    for f in fields:
-        if f.compute is not None:
-            out.setdefault(last, []).append(f)
-        else:
-            last = f.id
-    return out
-
-
-def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split a long message at line ends into parts a messenger accepts."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            parts.append(current)
-            candidate = line
-        current = candidate
-    parts.append(current)
-    return parts

@@ -17,6 +17,7 @@ from conversations.callbacks import (
     ButtonSchema,
     choice,
 )
+from workflow.pipeline import Stage
 from workflow.roles import CITY_ROLES, Role
 
 _OFFICE: Final = frozenset({Role.OFFICE})
@@ -53,7 +54,11 @@ INVITE_BUTTONS: Final = ButtonSchema(
 PIPELINE_BUTTONS: Final = ButtonSchema(
     "pr",
     {
-        **_actions(_OFFICE, "card confirm neg review city sign land build prod lost ret scan", ID),
+        **_actions(_OFFICE, "card confirm talk neg review city sign land build ret scan", ID),
+        # Asked on the same card first (handlers/confirm.py); 撤回 within the policy's window.
+        "prod": ButtonAction((ID,), _OFFICE, confirm="confirm#ask_prod"),
+        "lost": ButtonAction((ID,), _OFFICE, confirm="confirm#ask_lost"),
+        "undo": ButtonAction((ID,), _OFFICE),
         "exc": ButtonAction((ID,), _OFFICE),  # record an exception request (001 二, 四(三))
         "prio": ButtonAction((ID, INDEX), _OFFICE),  # judge a priority condition (001 五)
         "team": ButtonAction((ID, ID), _OFFICE, optional=1),
@@ -73,12 +78,39 @@ REVIEWER_BUTTONS: Final = ButtonSchema(
 """A reviewer's card (one unit's opinion on one dimension of 附件5): opinions, transfer, the
 plan, and the answers to the prohibited categories the dimension confirms (cf: 不属于 / 属于)."""
 
-PROGRESS_BUTTONS: Final = ButtonSchema("rp", _actions(_ROUND_RUNNERS, "urge u1", ID))
+PROGRESS_BUTTONS: Final = ButtonSchema(
+    "rp", {**_actions(_ROUND_RUNNERS, "urge u1", ID), "every": ButtonAction((), _ROUND_RUNNERS)}
+)
 """The office's live progress card of a round: 催办 one or all (once all opinions are in,
-"urge" reminds the review group's leader to conclude)."""
+"urge" reminds the review group's leader to conclude); `every`: every pending reviewer of
+every open round the presser runs, one message each."""
 
+REMINDER_BUTTONS: Final = ButtonSchema("ru", {"open": ButtonAction((ID,), _REVIEWER)})
+"""A bulk 催办's list of a reviewer's pending cards: open one (the handler checks it is
+theirs)."""
+
+DELEGATE_BUTTONS: Final = ButtonSchema(
+    "dg",
+    {
+        "u": ButtonAction((INDEX,), frozenset({Role.OFFICE, Role.UNIT_HEAD})),
+        **_actions(frozenset({Role.OFFICE, Role.UNIT_HEAD}), "r c x xok inv", ID),
+        **_actions(frozenset({Role.OFFICE, Role.UNIT_HEAD}), "p ok", ID, ID),
+        "start": ButtonAction((), frozenset({Role.OFFICE, Role.UNIT_HEAD})),  # from /invite
+        "mine": ButtonAction((), frozenset({Role.REVIEWER})),
+    },
+)
+"""A/B 岗 (/delegate): a unit (u), one of its reviewers (r: their role row), a colleague to
+act for them (p, then ok: row and person), removing a delegate (x, then xok: the delegate's
+row), an invitation for a new colleague (inv), back to the unit's list (c); and a delegate's
+own open cards (mine). The handler checks that a unit head acts only for their own unit."""
+
+_CONCLUDERS: Final = frozenset({Role.REVIEW_CHAIR, Role.CITY_OFFICE})
 CONCLUSION_BUTTONS: Final = ButtonSchema(
-    "rc", _actions(frozenset({Role.REVIEW_CHAIR, Role.CITY_OFFICE}), "pass fail", ID)
+    "rc",
+    {
+        "pass": ButtonAction((ID,), _CONCLUDERS, confirm="confirm#ask_pass"),
+        "fail": ButtonAction((ID,), _CONCLUDERS, confirm="confirm#ask_fail"),
+    },
 )
 """The conclusion of a complete round (通过 / 不通过): the review group's 组长/副组长 for a
 district round, the city's office for the city's own (the handler checks the round's level)."""
@@ -87,11 +119,39 @@ MEETING_BUTTONS: Final = ButtonSchema(
     "mt",
     {
         "new": ButtonAction((INDEX,), _OFFICE, optional=1),
-        **_actions(_OFFICE, "card add inv min ok no defer", ID),
+        **_actions(_OFFICE, "card add inv min ok defer", ID),
+        "no": ButtonAction((ID,), _OFFICE, confirm="confirm#ask_reject"),
+        "fix": ButtonAction((ID,), _OFFICE, confirm="confirm#ask_correct"),  # 更正决定
         "put": ButtonAction((ID, ID), _OFFICE),
     },
 )
-"""Joint meetings: the agenda, invitations, decisions, the minutes."""
+"""Joint meetings: the agenda, invitations, decisions (不予引进 asked first), 更正决定 of a
+decision taken (a new, audited decision; asked first), the minutes."""
+
+_VIEWS: Final = choice("active", "all", "s4", *(s.value for s in Stage))
+"""A /pipeline view's filter (handlers/pipeline/stage_filter.py)."""
+
+VIEW_BUTTONS: Final = ButtonSchema(
+    "pv",
+    {
+        "pg": ButtonAction((_VIEWS, ID), _ORGANISERS),
+        "open": ButtonAction((ID,), _ORGANISERS),
+        "xl": ButtonAction((_VIEWS,), _OFFICE),
+    },
+)
+"""/pipeline's view: a page (numbered from 1) of a stage filter, a project of it, its export
+(the 招商项目信息库 as Excel)."""
+
+FIND_BUTTONS: Final = ButtonSchema(
+    "fd",
+    {
+        "pg": ButtonAction((ID, ID)),
+        "open": ButtonAction((ID,)),
+        "xl": ButtonAction((ID,), _OFFICE),
+    },
+)
+"""/find's results: a page (from 1) of a search (its audit row), a project found, their export. Any
+registered person; the handler checks the search is theirs and what they may see."""
 
 ADMISSION_BUTTONS: Final = ButtonSchema(
     "ax", _actions(frozenset({Role.CITY_EXEC_DEPUTY, Role.CITY_LEADER}), "ok no", ID)
@@ -99,8 +159,17 @@ ADMISSION_BUTTONS: Final = ButtonSchema(
 """The city leading group's answer to an exception request (001 二, 四(三)): 同意 or 不同意
 (the handler also checks the policy's approver roles)."""
 
-CITY_BUTTONS: Final = ButtonSchema("cy", _actions(frozenset(CITY_ROLES), "ok ack ret recall", ID))
-"""A city official's step of 备案 or 审批 (the handler checks whose step it is)."""
+CITY_BUTTONS: Final = ButtonSchema(
+    "cy",
+    {
+        "ok": ButtonAction((ID,), frozenset(CITY_ROLES), confirm="confirm#ask_city_ok"),
+        "ack": ButtonAction((ID,), frozenset(CITY_ROLES), confirm="confirm#ask_city_ack"),
+        "ret": ButtonAction((ID,), frozenset(CITY_ROLES), confirm="confirm#ask_city_return"),
+        "recall": ButtonAction((ID,), frozenset(CITY_ROLES)),
+    },
+)
+"""A city official's step of 备案 or 审批 (the handler checks whose step it is); approving,
+acknowledging and returning are asked first (handlers/confirm.py)."""
 
 CITY_ROUND_BUTTONS: Final = ButtonSchema(
     "cr", _actions(frozenset({Role.CITY_OFFICE}), "acc rev pre", ID)
@@ -153,8 +222,12 @@ ALL: Final = (
     LANGUAGE_BUTTONS,
     INVITE_BUTTONS,
     PIPELINE_BUTTONS,
+    VIEW_BUTTONS,
+    FIND_BUTTONS,
     REVIEWER_BUTTONS,
     PROGRESS_BUTTONS,
+    REMINDER_BUTTONS,
+    DELEGATE_BUTTONS,
     CONCLUSION_BUTTONS,
     MEETING_BUTTONS,
     CITY_BUTTONS,

@@ -13,6 +13,7 @@ from conversations.replies import Outcome, Reply
 from conversations.views import FORM_BUTTONS
 from handlers import chats, forms
 from handlers.actors import resolve_actor
+from handlers.confirm import confirmed_press
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from storage.uow import UnitOfWork
@@ -179,6 +180,8 @@ class Dispatcher:
             return forms.feed(s, uow, actor, draft, ButtonInput(data))
         if actor.person is None and action.roles is not EVERYONE:
             raise Refused("common#not_allowed", audit_action=f"refused:{raw.prefix}")
+        if action.confirm is not None:  # asked on the same card first (handlers/confirm.py)
+            return confirmed_press(s, uow, actor, event, spec, action, data)
         return spec.handler(s, uow, actor, event, data)
 
 

@@ -1,4 +1,5 @@
-"""Notifications to other people: rendered in each recipient's locale, queued in the outbox."""
+"""Notifications to other people: rendered in each recipient's locale, queued in the outbox;
+and a superseded card's last state (`supersede`)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,25 @@ def notify_role(
 def message(services: Services, name: str, /, **params: object) -> Build:
     """A Build for a plain message template."""
     return lambda locale: Reply(services.renderer.message(locale, name, **params))
+
+
+def supersede(
+    services: Services,
+    uow: UnitOfWork,
+    person_ids: Iterable[int],
+    card: str,
+    build: Build,
+    note: str,
+    /,
+    **params: object,
+) -> int:
+    """Bring a card that a newer one replaces to its last state, in the chats where it was
+    shown: its text, no buttons, and a line (the template `note`) saying where the current one
+    is. It is an edit only: a chat the card never reached gets nothing."""
+
+    def final(locale: str) -> Reply:
+        text = build(locale).text
+        line = services.renderer.message(locale, note, **params)
+        return Reply(f"{text}\n\n{line}", card=card, final=True)
+
+    return notify_many(services, uow, person_ids, final)

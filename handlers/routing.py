@@ -15,7 +15,7 @@ from typing import Any
 
 from conversations.callbacks import ButtonSchema
 from conversations.fields import FormSpec
-from conversations.replies import Outcome
+from conversations.replies import Outcome, Reply
 from workflow.roles import Role
 
 CommandHandler = Callable[..., Outcome]
@@ -24,6 +24,17 @@ ButtonHandler = Callable[..., Outcome]
 """`(services, uow, actor, event, data) -> Outcome`"""
 SweepWork = Callable[..., int]
 """`(services, uow) -> notices sent`"""
+PressedCard = Callable[..., "Pressed"]
+"""`(services, uow, actor, data) -> Pressed`"""
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """The card a press stands on, as it is now, and what its confirmation question names
+    (the question template's parameters)."""
+
+    card: Reply
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,10 +50,19 @@ class CommandSpec:
 
 @dataclass(frozen=True)
 class ButtonSpec:
-    """A button prefix: its typed schema (actions, arguments, roles) and its handler."""
+    """A button prefix: its typed schema (actions, arguments, roles) and its handler.
+
+    A prefix with an action to confirm (`ButtonAction.confirm`) names `card`: the card a press
+    stands on, after the checks the handler makes first (handlers/confirm.py asks on it)."""
 
     schema: ButtonSchema
     handler: ButtonHandler
+    card: PressedCard | None = None
+
+    def __post_init__(self) -> None:
+        asks = [a for a, spec in self.schema.actions.items() if spec.confirm is not None]
+        if asks and self.card is None:
+            raise ValueError(f"{self.schema.prefix}: {asks} ask to confirm, but no card is named")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
-"""Moving a project between stages, only through workflow's guarded transitions."""
+"""Moving a project between stages, only through workflow's guarded transitions, and 撤回 of
+a recent move within the policy's window."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from itertools import pairwise
 
 from conversations.replies import Reply
 from handlers.context import Actor, Services
@@ -12,11 +17,15 @@ from workflow.admission import ExceptionStatus, blocking_findings, open_blockers
 from workflow.pipeline import (
     BLOCKED_RULE,
     TRANSITIONS,
+    UNDOS,
     Decision,
+    LastMove,
     ProjectFacts,
+    Refusal,
     ReviewOutcome,
     Stage,
     check_transition,
+    check_undo,
     is_cross_region,
 )
 from workflow.policy import RouteKind
@@ -35,6 +44,11 @@ def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
     item = uow.decisions.latest_decision(project.id)
     decision = Decision(item.decision) if item is not None and item.decision else None
     case = uow.decisions.latest_city_case(project.id)
+    untouched = (
+        case is not None
+        and case.status == "pending"
+        and not uow.decisions.city_actions(case.id or 0)
+    )
     return ProjectFacts(
         stage=Stage(project.stage),
         review_outcome=outcome,
@@ -46,6 +60,7 @@ def facts(uow: UnitOfWork, project: Project) -> ProjectFacts:
         and case.status in ("pending", "cleared"),
         cross_region=is_cross_region(project.plan),
         city_round=rnd is not None and rnd.level == "city",
+        city_untouched=untouched,
         blockers=tuple(dict.fromkeys(f.citation for f in open_project_blockers(uow, project))),
     )
 
@@ -157,3 +172,85 @@ def move(
             dedupe_key=f"stage:{project.id}:{change.id or ''}:{project.stage}",
         )
     return change
+
+
+def last_move(history: Sequence[StageChange]) -> LastMove | None:
+    """A project's latest stage change, from its history (oldest first)."""
+    if not history:
+        return None
+    h = history[-1]
+    return LastMove(
+        h.transition,
+        Stage(h.from_stage) if h.from_stage else None,
+        Stage(h.to_stage),
+        h.actor_id,
+        h.at,
+    )
+
+
+def undo_refusal(
+    s: Services, uow: UnitOfWork, actor: Actor, project: Project, last: LastMove | None = None
+) -> Refusal | None:
+    """None when this person may withdraw (撤回) the project's latest move (`last`, read from
+    its history when not given) now."""
+    return check_undo(
+        last or last_move(uow.projects.history(project.id or 0)),
+        Stage(project.stage),
+        actor.person_id,
+        actor.roles,
+        s.clock(),
+        timedelta(minutes=s.policy.deadlines.undo_minutes),
+    )
+
+
+def undo(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> StageChange:
+    """撤回: the project goes back to the stage its latest move left, recorded in its history
+    and the audit log; the investor, who was told of the move, is told of the withdrawal."""
+    last = last_move(uow.projects.history(project.id or 0))
+    refusal = undo_refusal(s, uow, actor, project, last)
+    if refusal is not None:
+        raise Refused(
+            "pipeline#refused",
+            audit_action=f"refused:{refusal.transition}",
+            rule=refusal.rule,
+            citation=refusal.citation,
+            stage=refusal.stage.value,
+            serial=project.serial,
+        )
+    assert last is not None and last.from_stage is not None  # check_undo saw to it
+    name, withdrawn = UNDOS[last.transition].name, project.stage
+    change = uow.projects.move(project, last.from_stage.value, name, actor.person_id, withdrawn)
+    change.at = s.clock()
+    uow.session.flush()
+    uow.audit(
+        name,
+        "project",
+        project.id,
+        actor_id=actor.person_id,
+        from_value=withdrawn,
+        to_value=project.stage,
+        note=last.transition,
+    )
+    if project.investor_person_id is not None:
+        notify(
+            s,
+            uow,
+            project.investor_person_id,
+            lambda loc: Reply(
+                s.renderer.message(
+                    loc, "confirm#investor_undone", project=project, withdrawn=withdrawn
+                )
+            ),
+            dedupe_key=f"undo:{project.id}:{change.id or ''}",
+        )
+    return change
+
+
+def withdrawn_moves(history: Sequence[StageChange]) -> set[int]:
+    """The ids of the moves in a history that were withdrawn (撤回) by the move after them."""
+    undone = {u.name: u.undoes for u in UNDOS.values()}
+    return {
+        before.id
+        for before, after in pairwise(history)
+        if before.id is not None and undone.get(after.transition) == before.transition
+    }

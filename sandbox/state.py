@@ -36,13 +36,13 @@ class Notifier:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            return False
+            # asyncio.wait, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # comes as the waiter is woken.
+            await asyncio.wait({waiter}, timeout=timeout)
         finally:
             with contextlib.suppress(ValueError):
                 self._waiters.remove(waiter)
-        return True
+        return waiter.done()
 
 
 @dataclass

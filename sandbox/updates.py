@@ -55,9 +55,9 @@ class UpdateQueue:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._wakeup.append(waiter)
         try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            pass
+            # asyncio.wait, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # comes as the waiter is woken, and the webhook sender's loop would never stop.
+            await asyncio.wait({waiter}, timeout=timeout)
         finally:
             with contextlib.suppress(ValueError):
                 self._wakeup.remove(waiter)

@@ -1,4 +1,6 @@
-"""The one Jinja2 environment: chat messages per locale and office documents."""
+"""The one Jinja2 environment: chat messages per locale and office documents, and the filters
+every message formats with (`num`, `d`, `ym`, `dt`), each written once and aware of the
+locale of the template it runs in."""
 
 from __future__ import annotations
 
@@ -9,12 +11,93 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 TEMPLATE_ROOT: Final = Path(__file__).parent
 LOCALES: Final = ("zh-Hans", "en")
 _BABEL_LOCALE: Final = {"zh-Hans": "zh_Hans_CN", "en": "en_US"}
+_MONTHS: Final = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+EMPTY: Final = "—"
+
+
+def format_number(value: Any, digits: int = 2, locale: str | None = None) -> str:
+    """A figure with thousands separators and at most `digits` places ("65,000", "1.2");
+    a figure given as text ("65000", as findings keep them) is read as a number first."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.replace(",", ""))
+        except ArithmeticError:
+            return value
+    if isinstance(value, float | Decimal) and float(value).is_integer():
+        value = int(value)
+    fmt = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+    return format_decimal(value, format=fmt, locale=_BABEL_LOCALE.get(locale or "", "zh_Hans_CN"))
+
+
+def format_date(value: date | str | None, locale: str | None) -> str:
+    """A day as the locale writes it: "2026年12月1日", "1 December 2026"; ISO elsewhere."""
+    if value is None:
+        return EMPTY
+    day = value
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return value
+    assert isinstance(day, date)
+    if locale == "zh-Hans":
+        return f"{day.year}年{day.month}月{day.day}日"
+    if locale == "en":
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return day.isoformat()
+
+
+def format_year_month(value: str | None, locale: str | None) -> str:
+    """A month kept as "2027-03" as the locale writes it: "2027年3月", "March 2027"."""
+    if not value:
+        return EMPTY
+    if not isinstance(value, str):
+        return str(value)
+    year, _, month = value.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return value
+    if locale == "zh-Hans":
+        return f"{int(year)}年{int(month)}月"
+    if locale == "en":
+        return f"{_MONTHS[int(month) - 1]} {int(year)}"
+    return value
+
+
+def _template_locale(context: Context) -> str | None:
+    """The locale of the message template a filter runs in ("messages/en/…"), else None."""
+    parts = (context.name or "").split("/")
+    if len(parts) > 2 and parts[0] == "messages" and parts[1] in LOCALES:
+        return parts[1]
+    return None
 
 
 def normalize_locale(code: str | None, default: str = "zh-Hans") -> str:
@@ -91,28 +174,28 @@ class Renderer:
         """Render a plain-text document template from `documents/` (no HTML escaping)."""
         return self.plain_env.get_template(f"documents/{name}").render(**params)
 
-    def _number(self, value: Any, digits: int = 2, locale: str = "zh-Hans") -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, float | Decimal) and float(value).is_integer():
-            value = int(value)
-        fmt = "#,##0" if digits == 0 else "#,##0." + "#" * digits
-        return format_decimal(value, format=fmt, locale=_BABEL_LOCALE.get(locale, "zh_Hans_CN"))
+    @pass_context
+    def _number(
+        self, context: Context, value: Any, digits: int = 2, locale: str | None = None
+    ) -> str:
+        return format_number(value, digits, locale or _template_locale(context))
 
-    def _datetime(self, value: datetime | None) -> str:
+    @pass_context
+    def _datetime(self, context: Context, value: datetime | None) -> str:
         if value is None:
-            return "—"
+            return EMPTY
         if value.tzinfo is None:
             value = value.replace(tzinfo=ZoneInfo("UTC"))
-        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        local = value.astimezone(self.tz)
+        return f"{format_date(local.date(), _template_locale(context))} {local:%H:%M}"
 
-    def _date(self, value: date | str | None) -> str:
-        if value is None:
-            return "—"
-        return value if isinstance(value, str) else value.isoformat()
+    @pass_context
+    def _date(self, context: Context, value: date | str | None) -> str:
+        return format_date(value, _template_locale(context))
 
-    def _year_month(self, value: str | None) -> str:
-        return value or "—"
+    @pass_context
+    def _year_month(self, context: Context, value: str | None) -> str:
+        return format_year_month(value, _template_locale(context))
 
 
 def safe(text: str) -> Markup:

@@ -1,8 +1,10 @@
 """What screening reads (a plan's figures and answers) and what it gives (findings), with the
-per-mu arithmetic of 附件2 that several screening modules share."""
+per-mu arithmetic of 附件2 that several screening modules share, and who may read each
+finding."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -70,6 +72,49 @@ class PlanFigures:
     phases: tuple[PhaseFigures, ...] = ()
 
 
+class Audience(StrEnum):
+    """Who may read a finding."""
+
+    INVESTOR = "investor"  # the investor who filed the plan, and every official
+    OFFICIALS = "officials"  # officials only: the government's internal screening
+
+
+# The investor reads their figures against the published standards: 附件2 (the park's land
+# indicators, 容积率, environmental entry, automation, high-tech), which standard holds their
+# site, the entry requirements they answered for (001 四: red line, work safety, each phase).
+# Routing to the city (001 七(二)2), the leaders' follow-up (000 一(三)2(3)), priority
+# (001 五), liaison (000 一(二)1), the office's and reviewers' notes are internal. A code not
+# named here is the officials' alone, so a new finding is never shown to an investor by chance.
+INVESTOR_CODES: Final = frozenset(
+    {
+        "investment_intensity",
+        "output_per_mu",
+        "tax_per_mu",
+        "plot_ratio",
+        "automation",
+        "high_tech",
+        "environmental_entry",
+        "planning_eia",
+        "environment_negative_list",
+        "work_safety",
+        "site_standard",
+        "phase_indicator",
+        "phase_total",
+        "phase_figures",
+    }
+)
+# What stops the project (001 一, 六; workflow/admission.py's blockers): the investor is told
+# when it fails, as they are at submission, and not otherwise.
+TOLD_WHEN_FAILED: Final = frozenset({"scope", "prohibited"})
+
+
+def audience_of(code: str, status: Status | str) -> Audience:
+    """Who may read a finding with this code and status."""
+    if code in INVESTOR_CODES or (code in TOLD_WHEN_FAILED and status == Status.FAIL):
+        return Audience.INVESTOR
+    return Audience.OFFICIALS
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One screening result: `code` names its template; `params` are plain values."""
@@ -78,6 +123,16 @@ class Finding:
     status: Status
     citation: str
     params: Params = field(default_factory=dict)
+
+    @property
+    def audience(self) -> Audience:
+        """Who may read this finding."""
+        return audience_of(self.code, self.status)
+
+
+def for_investor(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings the investor may read, in their order."""
+    return [f for f in findings if f.audience is Audience.INVESTOR]
 
 
 def quantized(value: Decimal) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -72,6 +73,8 @@ class ProjectFacts:
     city_filed: bool = False  # the 备案表 went to the city and the case stands (001 七(三))
     cross_region: bool = False  # applied to the city office directly (001 七(二)1(2))
     city_round: bool = False  # the latest round is the city group's own (001 七(二)2(2))
+    # The latest city case is pending and no city official has acted on it yet.
+    city_untouched: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +292,27 @@ TRANSITIONS: Final[dict[str, Transition]] = {
             "production_after_construction",
             "000 一(三)2(3)",
         ),
+        # A meeting decision is corrected by a new one (handlers/decision/meetings.py 更正决定),
+        # never withdrawn: 准予落户 becomes 不予引进 while the city has not acted on the case...
+        Transition(
+            "correct_to_reject",
+            frozenset({Stage.CITY}),
+            Stage.REJECTED,
+            _OFFICE,
+            "correct_before_city_acts",
+            "000 一(二)2(3)",
+            ("decision_rejected", "city_untouched"),
+        ),
+        # ...and 不予引进 becomes 准予落户, which goes to the city as any approval does.
+        Transition(
+            "correct_to_approve",
+            frozenset({Stage.REJECTED}),
+            Stage.CITY,
+            _OFFICE,
+            "correct_only_rejected_by_meeting",
+            "000 一(二)2(3)",
+            ("review_passed", "decision_approved", "district_round", "no_blocker"),
+        ),
         Transition(
             "withdraw",
             _PRE_SIGNING,
@@ -333,6 +357,8 @@ def _requirement_met(name: str, facts: ProjectFacts) -> bool:
             return facts.city_round
         case "district_round":
             return not facts.city_round
+        case "city_untouched":
+            return facts.city_untouched
         case "district_decision":
             return facts.cross_region or facts.decision is Decision.APPROVED
         case "signing_permitted":  # 001 七(三): reviewed, approved, or filed by the city group
@@ -365,6 +391,61 @@ def check_transition(name: str, facts: ProjectFacts, roles: frozenset[Role]) -> 
         return Refusal(name, BLOCKED_RULE, "、".join(facts.blockers), facts.stage)
     if facts.stage not in t.sources or not all(_requirement_met(r, facts) for r in t.requires):
         return Refusal(name, t.rule, t.citation, facts.stage)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """撤回: a recent move withdrawn, back to the stage it left, within the policy's window
+    (`deadlines.undo_minutes`), by the person who made it."""
+
+    name: str  # the transition recorded in the stage history for the withdrawal
+    undoes: str  # the transition it withdraws
+    roles: frozenset[Role]
+    citation: str  # the rule of the move it withdraws
+
+
+UNDOS: Final[dict[str, Undo]] = {
+    u.undoes: u
+    for u in (
+        Undo("undo_lost", "mark_lost", _OFFICE, "000 四"),
+        Undo("undo_production", "start_production", _OFFICE, "000 一(三)2(3)"),
+    )
+}
+"""The moves a recent action may be withdrawn from, by the move they withdraw."""
+
+
+@dataclass(frozen=True, slots=True)
+class LastMove:
+    """A project's latest stage change, as the rules of 撤回 read it."""
+
+    transition: str
+    from_stage: Stage | None
+    to_stage: Stage
+    actor_id: int | None
+    at: datetime
+
+
+def check_undo(
+    last: LastMove | None,
+    stage: Stage,
+    actor_id: int | None,
+    roles: frozenset[Role],
+    now: datetime,
+    window: timedelta,
+) -> Refusal | None:
+    """None when the project's latest move may be withdrawn now by this person; otherwise why
+    not: nothing to withdraw (nothing of that kind, or something happened since), not their
+    role, not their move, or the window has passed (撤回时限已过)."""
+    undo = UNDOS.get(last.transition) if last is not None else None
+    if last is None or undo is None or last.from_stage is None or stage is not last.to_stage:
+        return Refusal("undo", "undo_nothing", "000 三", stage)
+    if not roles & undo.roles:
+        return Refusal(undo.name, "not_your_role", undo.citation, stage)
+    if actor_id is None or actor_id != last.actor_id:
+        return Refusal(undo.name, "undo_only_yours", undo.citation, stage)
+    if window <= timedelta(0) or now - last.at > window:
+        return Refusal(undo.name, "undo_window_passed", undo.citation, stage)
     return None
 
 

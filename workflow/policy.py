@@ -277,6 +277,9 @@ class Deadlines(_Model):
     review_round_working_days: int = Field(5, ge=1)
     review_reminder_days_before: int = Field(1, ge=0)
     liaison_checkin_days: int = Field(14, ge=1)
+    # How long the office may withdraw (撤回) a 登记流失 or 建成投产 it just made; 0: never.
+    # The documents set no number: the deployment chooses it.
+    undo_minutes: int = Field(10, ge=0, le=1440)
     stall_days: dict[str, int] = Field(default_factory=dict)  # per stage, for the digest
 
 

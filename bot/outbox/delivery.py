@@ -1,34 +1,36 @@
 """One reply into messenger calls: documents with captions (a Word document followed by its PDF
-copy), images as photos, cards edited in place, long texts split; shared by the outbox sender
-and the runtime adapters."""
+copy), images as photos, cards edited in place or shown anew (the older copy losing its
+buttons), long texts split; shared by the outbox sender and the runtime adapters."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from typing import Final, Protocol, TypeVar
 
-from bot.messenger import MessageGone, MessengerClient, NotModified, RetryLater
+from bot.messenger import (
+    DeliveryError,
+    MessageGone,
+    MessengerClient,
+    NoText,
+    NotModified,
+    RetryLater,
+)
 from bot.outbox.ratelimit import RateLimiter
+from bot.outbox.splitting import TEXT_LIMIT, split_html, utf16_len
 from conversations.replies import Document, Keyboard, Reply
 from documents.pdf import PDF_MIME, is_word, pdf_name
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-TEXT_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
 PDF_WAIT: Final = 90.0
 """Seconds a delivery waits for a PDF copy (a conversion, or its turn for one) before it goes
 on without it: an outbox row must be settled well within its lease, else it is sent again."""
-
-_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 T = TypeVar("T")
 
@@ -51,33 +53,93 @@ async def deliver(
     max_wait: float | None = None,
     edit_message_id: str | None = None,
     pdf: PdfMaker | None = None,
+    anew: bool = False,
 ) -> str | None:
     """Show a reply in a chat and return the id of the message that now carries it (None when
     there was nothing to show). With `pdf`, a Word document is followed by its PDF copy; the
-    copy is best effort: once the Word is out, nothing about the copy fails the delivery."""
+    copy is best effort: once the Word is out, nothing about the copy fails the delivery.
+
+    A reply with `edit` replaces `edit_message_id`, the message whose button was pressed. A
+    card (`reply.card`) is edited where it was last shown in the chat, as live cards are; with
+    `anew` (the answer to what a person did) it is shown as a new message at the bottom
+    instead, unless it is the card just pressed, and the older copy loses its buttons: one copy
+    of a card has buttons. A `final` card is only ever edited where it was shown."""
     pace = _Pacer(chat_id, limiter, max_wait)
     if reply.document is not None:
         caption = reply.text or reply.document.caption or ""
         document = reply.document
         message_id = await _send_document(client, chat_id, document, caption, reply.buttons, pace)
+        if reply.card is not None:  # a card sent with its file: its caption is the card
+            shown = await asyncio.to_thread(_card_message, uow_factory, chat_id, reply.card)
+            await _moved(client, uow_factory, chat_id, reply.card, message_id, shown, pace)
         if pdf is not None and document.content and is_word(document.filename, document.mime_type):
             await _send_pdf_copy(client, chat_id, document, pdf, pace)
         return message_id
     if not reply.text.strip():
         return None
     fits = utf16_len(reply.text) <= TEXT_LIMIT
-    if reply.edit and edit_message_id is not None and fits:
-        return await _edit_or_send(client, chat_id, edit_message_id, reply, pace)
     if reply.card is None:
+        if reply.edit and edit_message_id is not None and fits:
+            return (await _edit_or_send(client, chat_id, edit_message_id, reply, pace))[0]
         return await _send_text(client, chat_id, reply.text, reply.buttons, pace)
     shown = await asyncio.to_thread(_card_message, uow_factory, chat_id, reply.card)
-    if fits:
-        message_id = await _edit_or_send(client, chat_id, shown, reply, pace)
-    else:  # too long to edit into one message: the last part becomes the card
+    if reply.final:
+        return await _finish(client, chat_id, shown, reply, pace) if fits else None
+    pressed = edit_message_id if reply.edit else None
+    here = pressed or shown
+    if anew and here != edit_message_id:
+        here = None  # a new message at the bottom, not an edit far up the chat
+    gone = False
+    if here is not None and fits:
+        message_id, gone = await _edit_or_send(client, chat_id, here, reply, pace)
+    else:  # new, or too long to edit into one message: the last part becomes the card
         message_id = await _send_text(client, chat_id, reply.text, reply.buttons, pace)
     if message_id != shown:
-        await asyncio.to_thread(_remember_card, uow_factory, chat_id, reply.card, message_id)
+        before = None if gone and here == shown else shown
+        await _moved(client, uow_factory, chat_id, reply.card, message_id, before, pace)
     return message_id
+
+
+async def _moved(
+    client: MessengerClient,
+    uow_factory: Callable[[], UnitOfWork],
+    chat_id: str,
+    card: str,
+    message_id: str,
+    shown: str | None,
+    pace: _Pacer,
+) -> None:
+    """A card is now shown in `message_id`: remembered there, and the copy it was shown in
+    before (`shown`) loses its buttons."""
+    if shown is not None:
+        await _retire(client, chat_id, shown, pace)
+    await asyncio.to_thread(_remember_card, uow_factory, chat_id, card, message_id)
+
+
+async def _finish(
+    client: MessengerClient, chat_id: str, shown: str | None, reply: Reply, pace: _Pacer
+) -> str | None:
+    """A card's last state, edited where it was shown; nothing when it never was. A copy that
+    cannot take the text at least loses its buttons."""
+    if shown is None:
+        return None
+    outcome = await _edit(client, chat_id, shown, reply, pace)
+    if outcome == "edited":
+        return shown
+    if outcome == "kept":
+        await _retire(client, chat_id, shown, pace)
+    return None
+
+
+async def _retire(client: MessengerClient, chat_id: str, message_id: str, pace: _Pacer) -> None:
+    """An older copy of a card, now shown again elsewhere, loses its buttons; its text stays,
+    as the card read then. Best effort: the new copy is out, and the old one may be gone."""
+    try:
+        await pace(partial(client.edit_buttons, chat_id, message_id, ()))
+    except (NotModified, MessageGone):
+        pass
+    except DeliveryError as exc:
+        log.info("the older copy of a card in %s kept its buttons: %s", chat_id, exc)
 
 
 class _Pacer:
@@ -129,16 +191,41 @@ async def _send_text(
 
 async def _edit_or_send(
     client: MessengerClient, chat_id: str, message_id: str | None, reply: Reply, pace: _Pacer
+) -> tuple[str, bool]:
+    """The message that now shows the reply: `message_id` edited, else a new one; and whether
+    `message_id` is gone (a new message was sent because the old one no longer exists)."""
+    if message_id is None:
+        return await pace(partial(client.send_text, chat_id, reply.text, reply.buttons)), False
+    outcome = await _edit(client, chat_id, message_id, reply, pace)
+    if outcome == "edited":
+        return message_id, False
+    sent = await pace(partial(client.send_text, chat_id, reply.text, reply.buttons))
+    return sent, outcome == "gone"
+
+
+async def _edit(
+    client: MessengerClient, chat_id: str, message_id: str, reply: Reply, pace: _Pacer
 ) -> str:
-    if message_id is not None:
+    """Edit a message into the reply: its text, or the caption of a card sent with a file.
+    "edited"; "gone" when the message no longer exists; "kept" when it cannot take it."""
+    try:
+        await pace(partial(client.edit_text, chat_id, message_id, reply.text, reply.buttons))
+    except NotModified:
+        pass
+    except NoText:
+        if utf16_len(reply.text) > CAPTION_LIMIT:
+            return "kept"
         try:
-            await pace(partial(client.edit_text, chat_id, message_id, reply.text, reply.buttons))
-            return message_id
+            await pace(
+                partial(client.edit_caption, chat_id, message_id, reply.text, reply.buttons)
+            )
         except NotModified:
-            return message_id
-        except MessageGone:
             pass
-    return await pace(partial(client.send_text, chat_id, reply.text, reply.buttons))
+        except MessageGone:
+            return "kept"
+    except MessageGone:
+        return "gone"
+    return "edited"
 
 
 async def _send_document(
@@ -189,64 +276,3 @@ def _remember_card(
     with uow_factory() as uow:
         uow.outbox.remember_card(chat_id, card, message_id)
         uow.commit()
-
-
-def utf16_len(text: str) -> int:
-    """A text's length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut an HTML message into parts of at most `limit` characters, at line ends where
-    possible, with every tag open at a cut closed there and opened again in the next part."""
-    if utf16_len(html) <= limit:
-        return [html]
-    parts: list[str] = []
-    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
-    current = ""
-    for piece in _pieces(html, limit // 2):
-        after = _track(open_tags, piece)
-        if current and utf16_len(current + piece + _closing(after)) > limit:
-            parts.append(current.rstrip("\n") + _closing(open_tags))
-            current = "".join(tag for _, tag in open_tags)
-        current += piece
-        open_tags = after
-    parts.append(current)
-    return [p for p in parts if _TAG.sub("", p).strip()]
-
-
-def _pieces(html: str, size: int) -> Iterator[str]:
-    """Lines, with a line longer than `size` cut between tags, entities and characters."""
-    for line in _LINE.findall(html):
-        if utf16_len(line) <= size:
-            yield line
-            continue
-        chunk, length = "", 0
-        for token in _TOKEN.findall(line):
-            for unit in [token] if token[0] in "<&" else token:
-                width = utf16_len(unit)
-                if chunk and length + width > size:
-                    yield chunk
-                    chunk, length = "", 0
-                chunk, length = chunk + unit, length + width
-        if chunk:
-            yield chunk
-
-
-def _track(open_tags: list[tuple[str, str]], piece: str) -> list[tuple[str, str]]:
-    """The tags still open after `piece`."""
-    stack = list(open_tags)
-    for match in _TAG.finditer(piece):
-        closing, name = match.group(1), match.group(2).lower()
-        if not closing:
-            stack.append((name, match.group(0)))
-            continue
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i][0] == name:
-                del stack[i]
-                break
-    return stack
-
-
-def _closing(open_tags: list[tuple[str, str]]) -> str:
-    return "".join(f"</{name}>" for name, _ in reversed(open_tags))

@@ -96,6 +96,30 @@ class TelegramClient(ABC):
             )
         )
 
+    async def edit_buttons(self, chat_id: str, message_id: str, buttons: Keyboard) -> None:
+        """Replace a message's inline keyboard (editMessageReplyMarkup); none removes it."""
+        await self._call(
+            lambda: self.bot.edit_message_reply_markup(
+                chat_id=int(chat_id),
+                message_id=int(message_id),
+                reply_markup=markup(self.types, buttons),
+            )
+        )
+
+    async def edit_caption(
+        self, chat_id: str, message_id: str, html_text: str, buttons: Keyboard
+    ) -> None:
+        """Replace the caption and buttons of a file or photo message (editMessageCaption)."""
+        await self._call(
+            lambda: self.bot.edit_message_caption(
+                chat_id=int(chat_id),
+                message_id=int(message_id),
+                caption=html_text,
+                parse_mode=PARSE_MODE,
+                reply_markup=markup(self.types, buttons),
+            )
+        )
+
     def _upload(self, document: Document) -> Any:
         """A file already on Telegram by its id, else its bytes to upload."""
         if document.content is None:

@@ -79,7 +79,7 @@ def plan() -> PlanSheet:
     """A plan answered in full, with long texts, the figures computed from it and an exception."""
     rows: list[PlanRow] = []
     for number, (label, value) in enumerate(_ANSWERS, start=1):
-        rows.append(PlanRow(label, value, number))
+        rows.append(PlanRow(label, value, str(number)))
         if label in _COMPUTED:
             rows.append(PlanRow(*_COMPUTED[label]))
     return PlanSheet(
@@ -101,9 +101,9 @@ def sparse_plan() -> PlanSheet:
         serial="QX-2026-0004",
         project_name="冷链物流二期项目",
         rows=[
-            PlanRow("投资项目名称", "冷链物流二期项目", 1),
-            PlanRow("投资方", None, 2),
-            PlanRow("项目投资总额", None, 3),
+            PlanRow("投资项目名称", "冷链物流二期项目", "1"),
+            PlanRow("投资方", None, "2"),
+            PlanRow("项目投资总额", None, "3"),
             PlanRow("亩均投资强度", None),
         ],
     )

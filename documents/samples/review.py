@@ -54,6 +54,7 @@ def review_sheet() -> ReviewSheet:
                             suggestion="签约前补齐财务报表后再行确认。",
                             reviewer="刘晓敏",
                             decided_on=date(2026, 11, 3),
+                            recorded_by="黄文静",  # the unit's A/B 岗, for 刘晓敏
                         ),
                     ],
                 )

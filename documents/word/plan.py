@@ -13,11 +13,11 @@ TEMPLATE: Final = "plan_sheet"
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One item of the plan as the investor answered it, numbered as the form asked it."""
+    """One item of the plan as the investor answered it, numbered as 附件4 numbers it."""
 
     label: str  # 项目, the item's label in the form
     value: str | None  # 填报内容; "（未填）" when None
-    number: int | None = None  # the question's number; None for a figure computed from others
+    number: str | None = None  # 附件4's number ("6", "6.1", "B.3"); None for a computed figure
 
 
 @dataclass(frozen=True, slots=True)

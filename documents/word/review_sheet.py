@@ -43,6 +43,7 @@ class UnitOpinion:
     reviewer: str | None = None
     decided_on: date | None = None
     confirmations: list[Confirmation] = field(default_factory=list)
+    recorded_by: str | None = None  # the A/B 岗 who recorded it for the reviewer (代为填报)
 
     def __post_init__(self) -> None:
         check_choice("verdict", self.verdict, VERDICTS)

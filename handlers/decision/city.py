@@ -11,27 +11,23 @@ from typing import Final, cast
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
-from conversations.forms.notes import CITY_COMMENT
-from conversations.inbound import Inbound
-from conversations.replies import Button, Document, Outcome, Reply, keyboard
+from conversations.replies import Button, Document, Reply, keyboard
 from documents.word import CityAction as FormAction
 from documents.word import CityFiling, approval_form, filing_form
 from documents.word.city import CityActionKind, Position
 from documents.word.figures import figure_fields
-from handlers import forms
 from handlers.buttons import CITY_BUTTONS
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError, Refused
+from handlers.errors import HandlerError
 from handlers.intake.application_form import application_document, project_figures
-from handlers.notify import message, notify_many, notify_role
+from handlers.notify import message, notify_many, notify_role, supersede
 from handlers.pipeline.admission_view import document_lines
 from handlers.review.sheet import DOCX
 from handlers.stages import move
 from storage.tables import CityAction, CityCase, Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import Stage
 from workflow.policy import RouteKind
-from workflow.roles import CITY_ROLES, Role
+from workflow.roles import Role
 
 # The role that acts for each position of the city routing.
 POSITION_ROLE: Final = {
@@ -47,7 +43,11 @@ def _approvers(s: Services, case: CityCase) -> tuple[str, ...]:
 
 
 def send_to_city(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
-    """Open the city case the total investment calls for and send its first card."""
+    """Open the city case the total investment calls for and send its first card; the card of
+    a case the city returned loses its buttons and points to the new one."""
+    earlier = uow.decisions.latest_city_case(project.id or 0)
+    if earlier is not None and earlier.status == "returned":
+        _retire_card(s, uow, earlier, project)
     tier = s.policy.routing_tier(project.total_investment_wan or Decimal(0))
     case = CityCase(project_id=project.id or 0, route=tier.route.value, submitted_at=s.clock())
     uow.decisions.add(case)
@@ -95,6 +95,29 @@ def _send_card(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -
     )
 
 
+def _retire_card(
+    s: Services,
+    uow: UnitOfWork,
+    case: CityCase,
+    project: Project,
+    note: str = "delivery#card_replaced",
+    **params: object,
+) -> None:
+    """A finished case's card, where it was shown: as it read, without buttons, and a line
+    (`note`) saying why: returned, or a newer card replaces it."""
+    position = _approvers(s, case)[case.step]
+    holders = [p.id for p in uow.people.holders(POSITION_ROLE[position].value) if p.id]
+    rnd = uow.reviews.latest(project.id or 0)
+    reviewed = rnd is not None and rnd.level == "city"
+    build = lambda loc: city_card(s, case, project, loc, reviewed)  # noqa: E731
+    supersede(s, uow, holders, city_card_key(case), build, note, **params)
+
+
+def city_card_key(case: CityCase) -> str:
+    """The card key of a case's card (one card per case, edited where it was shown)."""
+    return f"cy:{case.id}"
+
+
 def city_card(
     s: Services, case: CityCase, project: Project, locale: str, city_reviewed: bool = False
 ) -> Reply:
@@ -117,7 +140,7 @@ def city_card(
         position=_approvers(s, case)[case.step],
         city_reviewed=city_reviewed,
     )
-    return Reply(text, buttons, card=f"cy:{case.id}")
+    return Reply(text, buttons, card=city_card_key(case))
 
 
 def city_form(s: Services, uow: UnitOfWork, case: CityCase, project: Project) -> Document:
@@ -172,26 +195,6 @@ def _position_of(s: Services, uow: UnitOfWork, person_id: int | None) -> str | N
     return next((p for p, role in POSITION_ROLE.items() if role.value in roles), None)
 
 
-def city_action(
-    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
-) -> Outcome:
-    """A city official's buttons: acknowledge or approve, return (the recall is
-    city_round.py's, which opens the city's own round)."""
-    case, project = case_and_project(uow, data)
-    if case.status != "pending":
-        raise HandlerError("city#closed", serial=project.serial)
-    position = _approvers(s, case)[case.step]
-    if data.action in ("ok", "ack") and not actor.has(POSITION_ROLE[position]):
-        raise Refused("city#not_your_step", audit_action="refused:city_approve", position=position)
-    if data.action == "ret" and not (actor.roles & CITY_ROLES):
-        raise Refused("common#not_allowed", audit_action=f"refused:city_{data.action}")
-    if data.action == "ret":
-        return Outcome(forms.start(s, uow, actor, event.chat_id, CITY_COMMENT.id, str(case.id)))
-    if data.action in ("ok", "ack"):
-        return _approve(s, uow, actor, case, project)
-    raise HandlerError("common#stale_button")
-
-
 def case_and_project(uow: UnitOfWork, data: CallbackData) -> tuple[CityCase, Project]:
     """The case a city button names, and its project."""
     case = uow.decisions.city_case(data.arg_int(0))
@@ -218,42 +221,6 @@ def act(
     uow.audit(f"city_{action}", "city_case", case.id, actor_id=actor.person_id, note=note)
 
 
-def _approve(
-    s: Services, uow: UnitOfWork, actor: Actor, case: CityCase, project: Project
-) -> Outcome:
-    approvers = _approvers(s, case)
-    act(s, uow, actor, case, "acknowledge" if case.route == RouteKind.FILING.value else "approve")
-    if case.step + 1 < len(approvers):  # 10亿 and above: the 组长 approves next
-        case.step += 1
-        uow.session.add(case)
-        _send_card(s, uow, case, project)
-        text = s.renderer.message(
-            actor.locale, "city#passed_on", project=project, position=approvers[case.step]
-        )
-        return Outcome([Reply(text, edit=True)])
-    case.status, case.closed_at = "cleared", s.clock()
-    uow.session.add(case)
-    uow.session.flush()
-    if project.stage == Stage.CITY.value:
-        move(s, uow, actor, project, "city_clear", roles=actor.roles)
-    # A filed project may have signed already (001 七(三)): the acknowledgement is only recorded.
-    tell_office(s, uow, project, "city#cleared_notice", route=case.route, stage=project.stage)
-    text = s.renderer.message(
-        actor.locale, "city#cleared", project=project, route=case.route, stage=project.stage
-    )
-    return Outcome([Reply(text, recall_keyboard(s, case, project, actor.locale), edit=True)])
-
-
-def recall_keyboard(
-    s: Services, case: CityCase, project: Project, locale: str
-) -> tuple[tuple[Button, ...], ...]:
-    """The recall button, kept on a filed or approved case until the project is signed."""
-    if project.stage not in (Stage.CITY.value, Stage.CLEARED.value):
-        return ()
-    label = s.renderer.message(locale, "city#btn_recall")
-    return keyboard([Button(label, CITY_BUTTONS.encode("recall", case.id))], 1)
-
-
 def finish_city_comment(
     s: Services, uow: UnitOfWork, actor: Actor, draft: Draft, subject: str
 ) -> list[Reply]:
@@ -266,6 +233,7 @@ def finish_city_comment(
     case.status, case.closed_at = "returned", s.clock()
     uow.session.add(case)
     act(s, uow, actor, case, "return", comment)
+    _retire_card(s, uow, case, project, "city#card_returned", comment=comment)
     uow.projects.add_note(project.id or 0, "city_return", comment, actor.person_id)
     move(s, uow, actor, project, "city_return", note=comment, roles=actor.roles)
     tell_office(s, uow, project, "city#returned_notice", comment=comment)

@@ -13,7 +13,8 @@ from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.buttons import CITY_ROUND_BUTTONS
 from handlers.context import Actor, Services
-from handlers.decision.city import act, case_and_project, city_action, tell_office
+from handlers.decision.city import act, case_and_project, tell_office
+from handlers.decision.city_steps import city_action
 from handlers.errors import HandlerError, Refused
 from handlers.notify import message, notify_many, notify_role
 from handlers.review.levels import CITY

@@ -4,27 +4,33 @@ decisions per project, and the minutes (会议纪要) as a Word document (000 �
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from conversations.callbacks import CallbackData
 from conversations.draft import Draft
 from conversations.forms.meeting import MEETING_FORM
-from conversations.forms.notes import DEFER_CONDITIONS
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.aftercare.forums import schedule
 from handlers.buttons import MEETING_BUTTONS
 from handlers.context import Actor, Services
-from handlers.decision.city import send_to_city
 from handlers.decision.minutes import minutes_document
 from handlers.errors import HandlerError, Refused
 from handlers.notify import message, notify_many
-from handlers.stages import check_agenda, move
+from handlers.stages import check_agenda
 from storage.tables import Meeting, MeetingAttendee, MeetingItem, Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import Decision, Stage
 from workflow.roles import Role
+
+CORRECTABLE: Final = frozenset({Decision.APPROVED.value, Decision.REJECTED.value})
+"""Decisions the office may correct by a new one (handlers/decision/decisions.py 更正决定)."""
+
+
+AGENDA_CHOICES: Final = 50
+"""The most projects the agenda offers at once, the newest first (a district decides a few
+at each meeting)."""
 
 
 class AgendaRow(NamedTuple):
@@ -46,6 +52,13 @@ def meeting_card(s: Services, uow: UnitOfWork, meeting: Meeting, locale: str) ->
         buttons.append(Button(label("invite"), MEETING_BUTTONS.encode("inv", meeting.id)))
         for r in rows:
             item, project = r.item, r.project
+            if item.decision in CORRECTABLE and project is not None:  # 更正决定
+                buttons.append(
+                    Button(
+                        label("correct", serial=project.serial),
+                        MEETING_BUTTONS.encode("fix", item.id),
+                    )
+                )
             if item.decision is None and project is not None:
                 buttons += [
                     Button(
@@ -93,13 +106,28 @@ def meetings(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outc
 
 
 def agenda(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """Put a project on the agenda by serial: /agenda <meeting id> <serial>."""
+    """Put a project on a meeting's agenda: /agenda offers the meetings, then the projects
+    that may go on (as buttons); /agenda <meeting id> offers that meeting's; /agenda <meeting
+    id> <serial> puts one on."""
     parts = event.args.split()
-    if len(parts) != 2 or not parts[0].isdigit():
+    if len(parts) > 2 or (parts and not parts[0].isdigit()):
         raise HandlerError("meetings#agenda_usage")
+    if not parts:
+        upcoming = uow.decisions.upcoming_meetings()
+        if not upcoming:
+            raise HandlerError("meetings#no_meeting")
+        if len(upcoming) > 1:
+            buttons = [Button(m.title, MEETING_BUTTONS.encode("add", m.id)) for m in upcoming]
+            text = s.renderer.message(actor.locale, "meetings#choose_meeting")
+            return Outcome([Reply(text, keyboard(buttons, 1))])
+        return _candidates(s, uow, actor, upcoming[0])
     meeting = uow.decisions.meeting(int(parts[0]))
+    if meeting is None:
+        raise HandlerError("meetings#agenda_usage")
+    if len(parts) == 1:
+        return _candidates(s, uow, actor, meeting)
     project = uow.projects.by_serial(parts[1])
-    if meeting is None or project is None:
+    if project is None:
         raise HandlerError("meetings#agenda_usage")
     put_on_agenda(uow, actor, meeting, project)
     return Outcome([meeting_card(s, uow, meeting, actor.locale)])
@@ -121,13 +149,11 @@ def put_on_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting, project: Proj
 def meeting_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
-    """The office's buttons on meeting cards."""
+    """The office's buttons on meeting cards (decisions: handlers/decision/decisions.py)."""
     if not actor.has(Role.OFFICE):
         raise Refused("common#not_allowed", audit_action=f"refused:mt:{data.action}")
     if data.action == "new":
         return Outcome(forms.start(s, uow, actor, event.chat_id, MEETING_FORM.id))
-    if data.action in ("ok", "no", "defer"):
-        return _decide(s, uow, actor, event, data)
     meeting = uow.decisions.meeting(data.arg_int(0))
     if meeting is None:
         raise HandlerError("common#stale_button")
@@ -146,16 +172,32 @@ def meeting_action(
 
 
 def _candidates(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> Outcome:
-    waiting = uow.projects.listing(stage=Stage.DECISION.value, limit=50)
-    if not waiting:
+    """The projects that may go on this meeting's agenda, as buttons: reviewed and passed,
+    nothing the documents forbid stopping them (stages.check_agenda), not on it yet."""
+    if meeting.status != "scheduled":
+        raise HandlerError("meetings#already_held")
+    waiting = uow.projects.listing(stage=Stage.DECISION.value, limit=AGENDA_CHOICES)
+    eligible = [
+        p
+        for p in waiting
+        if _may_go_on(uow, p) and uow.decisions.item_for(meeting.id or 0, p.id or 0) is None
+    ]
+    if not eligible:
         raise HandlerError("meetings#nothing_to_decide")
     buttons = [
         Button(f"{p.serial} {p.name[:16]}", MEETING_BUTTONS.encode("put", meeting.id, p.id))
-        for p in waiting
+        for p in eligible
     ]
-    return Outcome(
-        [Reply(s.renderer.message(actor.locale, "meetings#choose_project"), keyboard(buttons, 1))]
-    )
+    text = s.renderer.message(actor.locale, "meetings#choose_project", meeting=meeting)
+    return Outcome([Reply(text, keyboard(buttons, 1))])
+
+
+def _may_go_on(uow: UnitOfWork, project: Project) -> bool:
+    try:
+        check_agenda(uow, project)
+    except Refused:
+        return False
+    return True
 
 
 def invite(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> int:
@@ -186,41 +228,6 @@ def invite(s: Services, uow: UnitOfWork, actor: Actor, meeting: Meeting) -> int:
         ),
         dedupe_key=f"meeting:{meeting.id}:invite:{len(projects)}",
     )
-
-
-def _decide(
-    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
-) -> Outcome:
-    item = uow.decisions.item(data.arg_int(0))
-    meeting = uow.decisions.meeting(item.meeting_id) if item else None
-    project = uow.projects.get(item.project_id) if item else None
-    if item is None or meeting is None or project is None:
-        raise HandlerError("common#stale_button")
-    if item.decision is not None:
-        raise HandlerError("meetings#already_decided", serial=project.serial)
-    if data.action == "defer":
-        return Outcome(
-            forms.start(s, uow, actor, event.chat_id, DEFER_CONDITIONS.id, str(item.id))
-        )
-    item.decision = (Decision.APPROVED if data.action == "ok" else Decision.REJECTED).value
-    item.decided_at = s.clock()
-    uow.session.add(item)
-    uow.session.flush()
-    uow.audit(
-        "meeting_decision",
-        "project",
-        project.id,
-        actor_id=actor.person_id,
-        to_value=item.decision,
-        note=f"meeting {meeting.id}",
-    )
-    replies = [meeting_card(s, uow, meeting, actor.locale).as_edit()]
-    if item.decision == Decision.APPROVED.value:
-        move(s, uow, actor, project, "approve", note=f"meeting {meeting.id}")
-        replies += send_to_city(s, uow, actor, project)
-    else:
-        move(s, uow, actor, project, "reject", note=f"meeting {meeting.id}")
-    return Outcome(replies)
 
 
 def finish_meeting_form(

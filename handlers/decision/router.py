@@ -10,16 +10,22 @@ from conversations.forms.prereview import PRE_REVIEW_FORM
 from handlers.buttons import CITY_BUTTONS, CITY_ROUND_BUTTONS, DRC_BUTTONS, MEETING_BUTTONS
 from handlers.decision.city import finish_city_comment
 from handlers.decision.city_round import city_buttons, finish_pre_review, round_action
+from handlers.decision.city_steps import city_pressed
+from handlers.decision.decisions import meeting_buttons, meeting_pressed
 from handlers.decision.filing import drc_action, finish_drc_return, late_filers
 from handlers.decision.meetings import (
     agenda,
     finish_deferral,
     finish_meeting_form,
-    meeting_action,
     meetings,
 )
 from handlers.decision.scans import agreement_scans
-from handlers.decision.signing import agreement_choices, finish_agreement, finish_scan
+from handlers.decision.signing import (
+    agreement_choices,
+    agreement_summary_note,
+    finish_agreement,
+    finish_scan,
+)
 from handlers.routing import ButtonSpec, FormDefinition, Router, Sweep, command
 from workflow.roles import CITY_ROLES, Role
 
@@ -35,8 +41,8 @@ def router() -> Router:
             command("agenda", agenda, roles=OFFICE),
         ),
         buttons=(
-            ButtonSpec(MEETING_BUTTONS, meeting_action),
-            ButtonSpec(CITY_BUTTONS, city_buttons),
+            ButtonSpec(MEETING_BUTTONS, meeting_buttons, card=meeting_pressed),
+            ButtonSpec(CITY_BUTTONS, city_buttons, card=city_pressed),
             ButtonSpec(CITY_ROUND_BUTTONS, round_action),
             ButtonSpec(DRC_BUTTONS, drc_action),
         ),
@@ -50,7 +56,11 @@ def router() -> Router:
                 PRE_REVIEW_FORM, finish_pre_review, roles=frozenset({Role.CITY_OFFICE})
             ),
             FormDefinition(
-                AGREEMENT_FORM, finish_agreement, options=agreement_choices, roles=OFFICE
+                AGREEMENT_FORM,
+                finish_agreement,
+                options=agreement_choices,
+                summary_extra=agreement_summary_note,  # what 提交 does: the confirmation
+                roles=OFFICE,
             ),
             FormDefinition(DRC_RETURN_FORM, finish_drc_return, roles=frozenset({Role.DRC_FILING})),
             FormDefinition(SCAN_FORM, finish_scan, roles=OFFICE),

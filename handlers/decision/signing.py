@@ -4,6 +4,7 @@ against the screened plan (001 八), and its scan to the city office within 15 d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -60,6 +61,12 @@ def _authoriser(s: Services, uow: UnitOfWork, choice: str | None) -> Person:
         if person.name == entry.name:
             return person
     raise HandlerError("signing#no_authoriser")
+
+
+def agreement_summary_note(s: Services, answers: Mapping[str, object], locale: str) -> str | None:
+    """Under the agreement's summary, what ✅ 提交 does: the summary is signing's confirmation
+    (there is no one-tap path to 签约), and a registered agreement is not withdrawn."""
+    return s.renderer.message(locale, "signing#submit_is_final")
 
 
 def scan_due(s: Services, agreement: Agreement) -> date:

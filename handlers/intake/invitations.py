@@ -1,6 +1,7 @@
 """Officials join by invitation: the office (or an administrator) picks the role, the unit
 and, for a reviewer, the dimension; the bot answers with a single-use link valid for 7 days.
-Only an administrator can invite another administrator."""
+Only an administrator can invite another administrator. An A/B 岗 (a delegate acting for one
+reviewer) is invited from /delegate, which /invite also offers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers import forms
 from handlers.actors import link_person
-from handlers.buttons import INVITE_BUTTONS
+from handlers.buttons import DELEGATE_BUTTONS, INVITE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
+from handlers.intake.delegate_invitation import accept_delegate
 from handlers.intake.help import help_reply, say, unit_name
 from handlers.notify import message, notify
 from storage.tables import Invitation
@@ -56,6 +58,9 @@ def invite(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
         for i, r in enumerate(INVITABLE)
         if r in invitable_by(actor)
     ]
+    if actor.has(Role.OFFICE):  # the A/B 岗 is named for one reviewer: /delegate's path
+        label = s.renderer.message(actor.locale, "onboarding#invite_delegate")
+        buttons.append(Button(label, DELEGATE_BUTTONS.encode("start")))
     return Outcome(
         [Reply(s.renderer.message(actor.locale, "onboarding#invite_role"), keyboard(buttons, 2))]
     )
@@ -151,7 +156,7 @@ def invite_step(
     if data.action == "d":
         dimension = _pick(_dimensions_for(s, role, unit), data.arg_int(2)).id
     inv = create_invitation(s, uow, actor, role, unit, dimension)
-    link = f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
+    link = invite_link(s, inv)
     return Outcome(
         [
             Reply(
@@ -170,16 +175,29 @@ def invite_step(
     )
 
 
+def invite_link(s: Services, inv: Invitation) -> str:
+    """The link that opens an invitation in the bot."""
+    return f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
+
+
 def create_invitation(
-    s: Services, uow: UnitOfWork, actor: Actor, role: Role, unit: str, dimension: str | None
+    s: Services,
+    uow: UnitOfWork,
+    actor: Actor,
+    role: Role,
+    unit: str,
+    dimension: str | None,
+    delegate_of: int | None = None,
 ) -> Invitation:
-    """A single-use invitation valid for seven days."""
+    """A single-use invitation valid for seven days; with `delegate_of`, to act for that
+    reviewer of the unit (A/B 岗)."""
     inv = uow.people.add_invitation(
         Invitation(
             code=secrets.token_urlsafe(12),
             role=role.value,
             unit_id=unit,
             dimension_id=dimension,
+            delegate_of=delegate_of,
             created_by=actor.person.id if actor.person else None,
             expires_at=s.clock() + timedelta(days=INVITE_DAYS),
         )
@@ -190,7 +208,7 @@ def create_invitation(
         inv.id,
         actor_id=inv.created_by,
         to_value=role.value,
-        note=f"{unit}/{dimension or ''}",
+        note=f"{unit}/{dimension or ''}" + (f" for:{delegate_of}" if delegate_of else ""),
     )
     return inv
 
@@ -213,6 +231,8 @@ def accept_invitation(
     if person.unit_id is None:
         person.unit_id = inv.unit_id
         uow.session.add(person)
+    if inv.delegate_of is not None and inv.unit_id is not None:
+        return accept_delegate(s, uow, actor, event, inv)
     uow.people.grant(
         actor.person_id,
         inv.role,

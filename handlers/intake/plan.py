@@ -19,6 +19,7 @@ from handlers.errors import HandlerError, Refused
 from handlers.intake.plans import findings_json, findings_of
 from handlers.notify import notify_role
 from handlers.pipeline.admission_view import investor_notice
+from handlers.timeline import timeline
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import Stage, is_cross_region
@@ -194,9 +195,11 @@ def plan_choice(
 
 
 def my_projects(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """My projects: stage, what happens next, and a timeline."""
+    """My projects: stage, what happens next, and the timeline of what concerns the investor."""
     projects = uow.projects.of_investor(actor.person_id)
-    items = [{"project": p, "history": uow.projects.history(p.id or 0)} for p in projects]
+    items = [
+        {"project": p, "timeline": timeline(s, uow, p.id or 0, official=False)} for p in projects
+    ]
     drafts = [d for d in uow.drafts.of_person(actor.person_id, PLAN_FORM.id)]
     return Outcome(
         [

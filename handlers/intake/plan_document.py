@@ -25,7 +25,7 @@ def _plain(value: object) -> str | None:
 
 
 def plan_rows(s: Services, project: Project, locale: str = "zh-Hans") -> list[PlanRow]:
-    """The plan's items in the form's order, numbered as the investor saw them; a figure
+    """The plan's items in the form's order, numbered as 附件4 numbers them; a figure
     computed from the answers follows its field, unnumbered."""
     view = View(PLAN_FORM, FormContext(locale, s.renderer, s.today(), plan_options(s.policy)))
     draft = Draft(form_id=PLAN_FORM.id, answers=project.plan, current=SUMMARY)

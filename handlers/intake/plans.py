@@ -10,7 +10,9 @@ from typing import Any
 from markupsafe import Markup
 
 from handlers.context import Services
-from workflow.screening import Finding, PhaseFigures, PlanFigures, screen
+from workflow.findings import for_investor
+from workflow.pipeline import is_cross_region
+from workflow.screening import Finding, PhaseFigures, PlanFigures, Status, screen
 
 
 def _dec(answers: Mapping[str, Any], key: str) -> Decimal | None:
@@ -101,5 +103,18 @@ def findings_block(services: Services, findings: list[dict[str, Any]], locale: s
 
 
 def summary_findings(services: Services, answers: Mapping[str, Any], locale: str) -> str:
-    """The findings shown under the plan's summary before it is submitted."""
-    return Markup(findings_block(services, findings_json(findings_of(services, answers)), locale))
+    """What the investor reads under the plan's summary before submitting: their figures
+    against the published standards, what is still missing, and what happens next. Routing,
+    follow-up, priority and liaison are the officials' (workflow.findings.INVESTOR_CODES)."""
+    shown = findings_json(for_investor(findings_of(services, answers)))
+    missing = [f for f in shown if f["status"] == Status.UNKNOWN]
+    city = services.policy.city_office().name if is_cross_region(answers) else None
+    return Markup(
+        services.renderer.message(
+            locale,
+            "projects#summary_screening",
+            findings=[f for f in shown if f["status"] != Status.UNKNOWN],
+            missing=missing,
+            city_office=city,
+        )
+    )

@@ -19,9 +19,11 @@ from handlers.errors import HandlerError, Refused
 from handlers.notify import notify
 from handlers.pipeline.card import TEAM_ROLES, office_card
 from handlers.pipeline.exceptions import start_request
+from handlers.pipeline.moves import ASKED_MOVES, transition, undo_action
 from handlers.pipeline.priority import record_judgement, start_judgement
 from handlers.review.rounds import start_review
-from handlers.stages import move
+from handlers.routing import Pressed
+from handlers.stages import check, move
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.pipeline import Stage, is_cross_region
@@ -39,6 +41,23 @@ def project_action(
     s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
 ) -> Outcome:
     """The office's buttons on a project card."""
+    project, handler = _checked(uow, actor, data)
+    return handler(s, uow, actor, event, project, data)
+
+
+def pressed_card(s: Services, uow: UnitOfWork, actor: Actor, data: CallbackData) -> Pressed:
+    """The project card a press stands on, once the press's checks pass (the move's guard
+    too): what a confirmation question is asked on (handlers/confirm.py)."""
+    project, _ = _checked(uow, actor, data)
+    if data.action in ASKED_MOVES:  # the move's guard, before the question
+        check(uow, actor, project, ASKED_MOVES[data.action])
+    params = {"project": project, "minutes": s.policy.deadlines.undo_minutes}
+    return Pressed(office_card(s, uow, actor, project), params)
+
+
+def _checked(uow: UnitOfWork, actor: Actor, data: CallbackData) -> tuple[Project, Action]:
+    """The project a press names and the action's handler, refused to anyone but the office
+    and, for the office's own steps before review, on a cross-region project."""
     if not actor.has(Role.OFFICE):
         raise Refused("common#not_allowed", audit_action=f"refused:pr:{data.action}")
     project = _project(uow, data)
@@ -55,10 +74,10 @@ def project_action(
             stage=project.stage,
             serial=project.serial,
         )
-    return handler(s, uow, actor, event, project, data)
+    return project, handler
 
 
-_DISTRICT_WORK = frozenset({"neg", "team", "ret"})
+_DISTRICT_WORK = frozenset({"talk", "neg", "team", "ret"})
 """The office's own steps before review, which a cross-region project does not take here."""
 
 
@@ -74,25 +93,6 @@ def _card(
     data: CallbackData,
 ) -> Outcome:
     return Outcome([office_card(s, uow, actor, project)])
-
-
-def _transition(name: str) -> Action:
-    def act(
-        s: Services,
-        uow: UnitOfWork,
-        actor: Actor,
-        event: Inbound,
-        project: Project,
-        data: CallbackData,
-    ) -> Outcome:
-        move(s, uow, actor, project, name)
-        card = office_card(s, uow, actor, project)
-        return Outcome(
-            [card.as_edit()],
-            toast=s.renderer.message(actor.locale, "pipeline#moved", stage=project.stage),
-        )
-
-    return act
 
 
 def _review(
@@ -214,15 +214,17 @@ def _starts(start: Start) -> Action:
 
 _HANDLERS: dict[str, Action] = {
     "card": _card,
-    "confirm": _transition("confirm"),
-    "neg": _open_form(NEGOTIATION_NOTE.id),
+    "confirm": transition("confirm"),
+    "talk": transition("negotiate"),  # 🤝 进入洽谈: ② → ③
+    "neg": _open_form(NEGOTIATION_NOTE.id),  # 📝 洽谈记录 (it also moves a confirmed project)
     "review": _review,
     "ret": _open_form(RETURN_COMMENT.id),
     "team": _team_choices,
-    "land": _transition("start_landing"),
-    "build": _transition("start_construction"),
-    "prod": _transition("start_production"),
-    "lost": _transition("mark_lost"),
+    "land": transition("start_landing"),
+    "build": transition("start_construction"),
+    "prod": transition(ASKED_MOVES["prod"]),  # asked first (handlers/buttons.py)
+    "lost": transition(ASKED_MOVES["lost"]),  # asked first
+    "undo": undo_action,  # 撤回 of either, within the window (handlers/stages.undo)
     "sign": _starts(start_signing),
     "scan": _starts(start_scan),
     "city": _city,

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from conversations.inbound import Inbound
-from conversations.replies import Button, Outcome, Reply, keyboard
+from conversations.replies import Button, Reply, keyboard
 from handlers.buttons import LIAISON_BUTTONS, PIPELINE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.decision.filing import agreement_differences, authoriser_of
-from handlers.errors import HandlerError
 from handlers.pipeline.admission_view import card_block, card_buttons
 from handlers.pipeline.priority import judgement_buttons
-from handlers.stages import facts
+from handlers.stages import facts, undo_refusal
+from handlers.timeline import timeline
 from storage.tables import Project
 from storage.uow import UnitOfWork
-from workflow.pipeline import ACTIVE_STAGES, Stage, available_transitions, is_cross_region
+from workflow.pipeline import Stage, available_transitions, is_cross_region
 from workflow.roles import Role
 
 OFFICE = frozenset({Role.OFFICE})
 TEAM_ROLES = (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD)
 """Who may be on a project's negotiation team (洽谈小组)."""
+CARD_EVENTS = 7
+"""How many of a project's latest events its card shows (handlers/timeline.py)."""
 # Buttons of the office card, by the transition they make (or the form they open).
 ACTIONS: dict[str, str] = {
     "confirm": "confirm",
-    "negotiate": "neg",
+    "negotiate": "talk",  # 🤝 进入洽谈; 📝 洽谈记录 is the note form, "neg"
     "start_review": "review",
     "approve": "city",
     "sign": "sign",
@@ -37,16 +38,14 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
     """A project as the office sees it, with what can be done next."""
     assert project.id is not None
     pid = project.id
-    history = uow.projects.history(pid)
-    notes = uow.projects.notes(pid)
+    events = timeline(s, uow, pid, official=True)[-CARD_EVENTS:]  # the latest, in time order
     team = _team(uow, pid)
     agreement = uow.decisions.agreement(pid)
     text = s.renderer.message(
         actor.locale,
         "pipeline#office_card",
         project=project,
-        history=history,
-        notes=notes,
+        timeline=events,
         team=team,
         agreement=agreement,
         sector=_name(s.policy.sector(project.sector or "")),
@@ -83,8 +82,12 @@ def office_card(s: Services, uow: UnitOfWork, actor: Actor, project: Project) ->
         buttons.append(Button(amend, PIPELINE_BUTTONS.encode("sign", pid)))
     buttons += card_buttons(s, uow, project, actor.locale)
     buttons += judgement_buttons(s, uow, project, actor.locale)
-    unique = list({b.data: b for b in buttons}.values())
-    return Reply(text, keyboard(unique, 2), card=f"pr:{pid}")
+    if undo_refusal(s, uow, actor, project) is None:  # 撤回, within the policy's window
+        undo = s.renderer.message(actor.locale, "confirm#btn_undo")
+        buttons.append(Button(undo, PIPELINE_BUTTONS.encode("undo", pid)))
+    # Two buttons never share callback data (tests/handlers/test_card_buttons.py): a shared
+    # one would run the same action under two labels.
+    return Reply(text, keyboard(buttons, 2), card=f"pr:{pid}")
 
 
 def _name(item: object) -> str | None:
@@ -95,34 +98,3 @@ def _team(uow: UnitOfWork, project_id: int) -> list[str]:
     return [
         p.name for pid in uow.projects.team(project_id) if (p := uow.people.get(pid)) is not None
     ]
-
-
-def pipeline(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """The pipeline at a glance: counts by stage and the projects to act on."""
-    counts = uow.projects.count_by_stage()
-    stage = event.args.strip() or None
-    if stage is not None and stage not in {x.value for x in Stage}:
-        raise HandlerError("pipeline#unknown_stage", stage=stage)
-    projects = [
-        p
-        for p in uow.projects.listing(stage=stage, limit=30)
-        if stage or Stage(p.stage) in ACTIVE_STAGES
-    ]
-    buttons = [
-        Button(f"{p.serial} {p.name[:16]}", PIPELINE_BUTTONS.encode("card", p.id))
-        for p in projects
-    ]
-    return Outcome(
-        [
-            Reply(
-                s.renderer.message(
-                    actor.locale,
-                    "pipeline#overview",
-                    counts=counts,
-                    projects=projects,
-                    stage=stage,
-                ),
-                keyboard(buttons, 1),
-            )
-        ]
-    )

@@ -9,6 +9,7 @@ from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.pipeline.admission_view import card_block
 from handlers.pipeline.card import office_card
+from handlers.timeline import timeline
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.roles import OFFICIAL_ROLES, Role
@@ -28,12 +29,11 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
         )
     if actor.has(Role.OFFICE):
         return Outcome([office_card(s, uow, actor, project)])
-    history = uow.projects.history(project.id or 0)
     text = s.renderer.message(
         actor.locale,
         "projects#detail",
         project=project,
-        history=history,
+        timeline=timeline(s, uow, project.id or 0, official=official),
         official=official,
         sector=_sector_name(s, project.sector),
         site=_site_name(s, project),

@@ -16,6 +16,7 @@ from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.decision.filing import agreement_differences
 from handlers.errors import HandlerError
+from handlers.stages import withdrawn_moves
 from storage.uow import UnitOfWork
 from workflow.assessment import ProblemRecord
 from workflow.reporting import periods_due
@@ -98,9 +99,12 @@ def follow_ups(s: Services, uow: UnitOfWork) -> list[ProjectFollowUp]:
         project = uow.projects.get(agreement.project_id)
         if project is None:
             continue
+        history = uow.projects.history(project.id or 0)
+        withdrawn = withdrawn_moves(history)  # a 建成投产 withdrawn (撤回) never happened
         moved = {
             h.transition: h.at.astimezone(s.timezone).date()
-            for h in uow.projects.history(project.id or 0)
+            for h in history
+            if h.id not in withdrawn
         }
         units = [a.unit_id for a in uow.service.assignments(project.id)]
         out.append(

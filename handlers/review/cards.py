@@ -3,12 +3,14 @@ office's progress card."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from conversations.replies import Button, Keyboard, Reply, keyboard
 from handlers.buttons import PROGRESS_BUTTONS, REVIEWER_BUTTONS
 from handlers.context import Services
+from handlers.notify import notify
+from handlers.review.holders import acts_for, card_holders
 from handlers.review.summary import confirmation_rows, round_outcome, unit_row
 from storage.tables import Project, ReviewOpinion, ReviewRound
 from storage.uow import UnitOfWork
@@ -29,9 +31,15 @@ def _label(s: Services, locale: str, name: str) -> str:
     return s.renderer.message(locale, f"review#{name}")
 
 
-def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) -> Reply:
+def reviewer_card(
+    s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str, viewer: int | None = None
+) -> Reply:
     """A reviewer's card: the project, their dimension's findings, the prohibited categories to
-    confirm first (001 六), and what they can do."""
+    confirm first (001 六), and what they can do. Shown to a delegate (A/B 岗, `viewer`), it
+    says for whom they act; to a former delegate, it keeps no buttons."""
+    standing = _standing(uow, op, viewer)
+    if standing == "former":
+        return _former_card(s, uow, op, locale)
     rnd = uow.reviews.round(op.round_id)
     assert rnd is not None and op.id is not None
     project = uow.projects.get(rnd.project_id)
@@ -61,6 +69,8 @@ def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) 
         question=pending,
         only_disagree=allowed == frozenset({Verdict.DISAGREE}),
         colleagues=[unit_row(s, uow, o) for o in same_dimension] if closed else [],
+        acting_for=_acting_for(s, uow, op) if standing == "delegate" else None,
+        recorded_by=unit_row(s, uow, op).recorded_by if op.on_behalf_of else None,
     )
     plan = Button(_label(s, locale, "btn_plan"), REVIEWER_BUTTONS.encode("plan", op.id))
     transfer = Button(_label(s, locale, "btn_transfer"), REVIEWER_BUTTONS.encode("tr", op.id))
@@ -113,6 +123,57 @@ def reviewer_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) 
     return Reply(text, buttons, card=reviewer_card_key(op.id))
 
 
+def _standing(uow: UnitOfWork, op: ReviewOpinion, viewer: int | None) -> str:
+    """The viewer's relation to the card: the reviewer, a delegate for them, or neither any
+    more (a removed delegate, a reviewer who transferred it)."""
+    if viewer is None or viewer == op.reviewer_id:
+        return "reviewer"
+    return "delegate" if acts_for(list(uow.people.roles_of(viewer)), op) else "former"
+
+
+def _acting_for(s: Services, uow: UnitOfWork, op: ReviewOpinion) -> str:
+    """The reviewer a delegate acts for, with their unit: "张三（经信局）"."""
+    reviewer = uow.people.get(op.reviewer_id) if op.reviewer_id else None
+    return f"{reviewer.name if reviewer else '—'}（{s.policy.unit(op.unit_id).short}）"
+
+
+def _former_card(s: Services, uow: UnitOfWork, op: ReviewOpinion, locale: str) -> Reply:
+    """The card of someone who no longer holds it: what it was about, and no buttons."""
+    rnd = uow.reviews.round(op.round_id)
+    assert rnd is not None and op.id is not None
+    text = s.renderer.message(
+        locale,
+        "review#former_card",
+        project=uow.projects.get(rnd.project_id),
+        dimension=s.policy.dimension(op.dimension_id).name,
+        reviewer=_acting_for(s, uow, op),
+    )
+    return Reply(text, card=reviewer_card_key(op.id))
+
+
+def card_build(
+    s: Services, uow: UnitOfWork, op: ReviewOpinion, viewer: int
+) -> Callable[[str], Reply]:
+    """An opinion's card as one person sees it, in whichever language they read."""
+    return lambda locale: reviewer_card(s, uow, op, locale, viewer)
+
+
+def send_cards(
+    s: Services,
+    uow: UnitOfWork,
+    op: ReviewOpinion,
+    skip: int | None = None,
+    also: Iterable[int] = (),
+) -> int:
+    """Queue the card of an opinion, as each sees it, to its reviewer and their delegates (and
+    to `also`: people who held it until now), except `skip`; returns how many were queued."""
+    sent = 0
+    for pid in dict.fromkeys([*card_holders(uow, op), *also]):
+        if pid != skip:
+            sent += notify(s, uow, pid, card_build(s, uow, op, pid))
+    return sent
+
+
 def _sector(s: Services, project: Project) -> str | None:
     sector = s.policy.sector(project.sector) if project.sector else None
     return sector.name if sector else None
@@ -131,6 +192,7 @@ def progress_rows(
                 "dimension": s.policy.dimension(op.dimension_id).name,
                 "unit": row.short,
                 "reviewer": row.reviewer,
+                "recorded_by": row.recorded_by,
                 "verdict": op.verdict,
                 "opinion": op.opinion,
                 "suggestion": op.suggestion,

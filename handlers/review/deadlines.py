@@ -1,6 +1,6 @@
-"""Review deadlines (评审时限): pending reviewers reminded before the deadline, the unit's head
-and the office told once it has passed (in the city's own round, the city office). Each notice
-has a deterministic key, so any number of sweeps sends it once."""
+"""Review deadlines (评审时限): pending reviewers (and their A/B 岗) reminded before the
+deadline, the unit's head and the office told once it has passed (in the city's own round, the
+city office). Each notice has a deterministic key, so any number of sweeps sends it once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from handlers import deployment
 from handlers.context import Services
 from handlers.notify import message, notify, notify_role
 from handlers.review.cards import card_notice
+from handlers.review.holders import card_holders
 from handlers.review.levels import DISTRICT, level_of
 from storage.uow import UnitOfWork
 from workflow.notices import last_working_day_before, may_fire
@@ -32,21 +33,20 @@ def review_deadlines(s: Services, uow: UnitOfWork) -> int:
                 continue
             dim = s.policy.dimension(op.dimension_id).name
             if remind_from <= today <= rnd.deadline:
-                sent += notify(
+                reminder = card_notice(
                     s,
                     uow,
-                    op.reviewer_id,
-                    card_notice(
-                        s,
-                        uow,
-                        op,
-                        "review#reminder",
-                        project=project,
-                        dimension=dim,
-                        deadline=rnd.deadline,
-                    ),
-                    dedupe_key=f"rv:remind:{op.id}:{rnd.deadline}",
+                    op,
+                    "review#reminder",
+                    project=project,
+                    dimension=dim,
+                    deadline=rnd.deadline,
                 )
+                for holder in card_holders(uow, op):  # the reviewer, then their A/B 岗
+                    key = f"rv:remind:{op.id}:{rnd.deadline}"
+                    if holder != op.reviewer_id:
+                        key += f":{holder}"
+                    sent += notify(s, uow, holder, reminder, dedupe_key=key)
             elif today > rnd.deadline:
                 reviewer = uow.people.get(op.reviewer_id)
                 build = message(

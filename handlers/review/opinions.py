@@ -18,11 +18,12 @@ from handlers.buttons import REVIEWER_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
 from handlers.intake.plan_document import plan_document
-from handlers.notify import notify
+from handlers.notify import supersede
 from handlers.pipeline.admission_view import document_lines
-from handlers.review.cards import progress_card, reviewer_card
+from handlers.review.cards import progress_card, reviewer_card, reviewer_card_key, send_cards
 from handlers.review.conclusion import offer_conclusion
 from handlers.review.confirmations import check_verdict, confirm
+from handlers.review.holders import acts_for, card_holders
 from handlers.review.levels import level_of
 from handlers.review.rounds import update_progress
 from storage.tables import ReviewOpinion, ReviewRound
@@ -73,12 +74,7 @@ def can_act(uow: UnitOfWork, actor: Actor, op: ReviewOpinion) -> bool:
         return False
     if op.reviewer_id == actor.person_id:
         return True
-    return any(
-        r.role == Role.REVIEWER.value
-        and r.unit_id == op.unit_id
-        and r.delegate_of == op.reviewer_id
-        for r in actor.role_rows
-    )
+    return acts_for(actor.role_rows, op)
 
 
 def reviewer_action(
@@ -102,7 +98,7 @@ def reviewer_action(
     if data.action == "ok":
         record(s, uow, actor, op, rnd, Verdict.AGREE, op.opinion, op.suggestion)
         return Outcome(
-            [reviewer_card(s, uow, op, actor.locale).as_edit()],
+            [reviewer_card(s, uow, op, actor.locale, actor.person_id).as_edit()],
             toast=s.renderer.message(actor.locale, "review#recorded"),
         )
     if data.action in FORM_ACTIONS:
@@ -119,7 +115,8 @@ def reviewer_action(
             [intro, *forms.start(s, uow, actor, event.chat_id, OPINION_FORM.id, subject)]
         )
     if data.action == "edit":
-        card = reviewer_card(s, uow, op.model_copy(update={"verdict": None}), actor.locale)
+        unset = op.model_copy(update={"verdict": None})
+        card = reviewer_card(s, uow, unset, actor.locale, actor.person_id)
         return Outcome([card.as_edit()])
     if data.action == "tr":
         return _transfer_choices(s, uow, actor, op)
@@ -138,12 +135,14 @@ def record(
     opinion: str | None,
     suggestion: str | None,
 ) -> None:
-    """Record a verdict (None: a comment only), audit it, and update the progress card."""
+    """Record a verdict (None: a comment only), audit it with who pressed and, for a delegate
+    (A/B 岗), for whom; update the progress card and the card of the opinion's other holders."""
     before = op.verdict
     if verdict is not None:
         op.verdict = verdict.value
     op.opinion, op.suggestion = opinion, suggestion
     op.decided_by, op.decided_at = actor.person_id, s.clock()
+    op.on_behalf_of = op.reviewer_id if op.reviewer_id != actor.person_id else None
     uow.session.add(op)
     uow.session.flush()
     uow.audit(
@@ -153,8 +152,10 @@ def record(
         actor_id=actor.person_id,
         from_value=before,
         to_value=op.verdict,
-        note=f"{op.dimension_id}/{op.unit_id}",
+        note=f"{op.dimension_id}/{op.unit_id}"
+        + (f" for:{op.on_behalf_of}" if op.on_behalf_of else ""),
     )
+    send_cards(s, uow, op, skip=actor.person_id)
     update_progress(s, uow, rnd)
     offer_conclusion(s, uow, rnd)
 
@@ -186,7 +187,7 @@ def finish_opinion(
     )
     return [
         Reply(s.renderer.message(actor.locale, "review#recorded")),
-        reviewer_card(s, uow, op, actor.locale),
+        reviewer_card(s, uow, op, actor.locale, actor.person_id),
     ]
 
 
@@ -215,6 +216,7 @@ def _transfer(
     if colleague is None or not same_unit:
         raise Refused("review#transfer_other_unit", audit_action="refused:review_transfer")
     before = op.reviewer_id
+    former = card_holders(uow, op)
     op.reviewer_id = to_id
     uow.session.add(op)
     uow.audit(
@@ -225,7 +227,19 @@ def _transfer(
         from_value=before,
         to_value=to_id,
     )
-    notify(s, uow, to_id, lambda loc: reviewer_card(s, uow, op, loc))
+    # The new reviewer and their delegates get the card; the old holders' copies, the one whose
+    # 转交 was just pressed included, lose their buttons and say to whom it went.
+    send_cards(s, uow, op)
+    holders = set(card_holders(uow, op))
+    supersede(
+        s,
+        uow,
+        [pid for pid in former if pid not in holders],
+        reviewer_card_key(op.id or 0),
+        lambda locale: reviewer_card(s, uow, op, locale),
+        "delivery#card_transferred",
+        name=colleague.name,
+    )
     update_progress(s, uow, rnd)
     return Outcome(
         [

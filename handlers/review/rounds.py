@@ -10,8 +10,8 @@ from conversations.inbound import Inbound
 from conversations.replies import Document, Outcome, Reply
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.notify import Build, message, notify, notify_many
-from handlers.review.cards import card_notice, progress_card, reviewer_card
+from handlers.notify import Build, message, notify_many
+from handlers.review.cards import progress_card, reviewer_card, send_cards
 from handlers.review.conclusion import conclusion_card, offer_conclusion, pass_refusal
 from handlers.review.levels import (
     CITY,
@@ -24,6 +24,7 @@ from handlers.review.levels import (
     runner_ids,
     told_ids,
 )
+from handlers.review.reminders import urge, urge_everyone
 from handlers.review.sheet import review_sheet_document
 from handlers.review.summary import dimension_rows, round_outcome
 from handlers.stages import move
@@ -72,7 +73,7 @@ def start_review(
                 )
             )
             if reviewer is not None:
-                notify(s, uow, reviewer, card_for(s, uow, op))
+                send_cards(s, uow, op)  # the reviewer, and their A/B 岗 if one is named
     uow.audit(
         "open_review",
         "review_round",
@@ -119,9 +120,14 @@ def progress_action(
 ) -> Outcome:
     """The buttons on the progress card: 催办 one or all, or (all opinions in) a reminder to
     conclude, by whoever runs the round's level (the district office only sees the city's
-    round). The office cannot conclude a round itself."""
+    round); `every` (on /pipeline's view): every pending reviewer of every open round. The
+    answer names whoever was left out, and why. The office cannot conclude a round itself."""
     if not actor.roles & (DISTRICT.runners | CITY.runners):
         raise Refused("common#not_allowed", audit_action="refused:review_progress")
+    if data.action == "every":
+        urged = urge_everyone(s, uow, actor)
+        text = urged.say(s, actor.locale, "review#urged_everyone")
+        return Outcome([Reply(text)], toast=urged.say(s, actor.locale))
     op = uow.reviews.opinion(data.arg_int(0)) if data.action == "u1" else None
     rnd = uow.reviews.round(op.round_id if op else data.arg_int(0))
     if rnd is None or (data.action == "u1" and op is None):
@@ -129,45 +135,15 @@ def progress_action(
     if not actor.roles & level_of(rnd.level).runners:
         raise Refused("city#not_your_round", audit_action="refused:review_level")
     if op is not None:
-        n = urge(s, uow, rnd, [op])
+        urged = urge(s, uow, actor, [op])
     else:
         pending = [o for o in uow.reviews.opinions(rnd.id or 0) if not o.verdict]
-        # Once every opinion is in, the reminder goes to whoever concludes (000 一(二)1).
-        n = urge(s, uow, rnd, pending) if pending else offer_conclusion(s, uow, rnd, urge=True)
-    return Outcome([], toast=s.renderer.message(actor.locale, "review#urged", n=n))
-
-
-def urge(
-    s: Services,
-    uow: UnitOfWork,
-    rnd: ReviewRound,
-    opinions: list[ReviewOpinion],
-    escalate: bool = False,
-) -> int:
-    """Remind pending reviewers (at most once an hour each), sending their card again."""
-    hour = s.clock().strftime("%Y%m%d%H")
-    project = uow.projects.get(rnd.project_id)
-    sent = 0
-    for op in opinions:
-        if op.verdict or op.reviewer_id is None:
-            continue
-        dimension = s.policy.dimension(op.dimension_id).name
-        sent += notify(
-            s,
-            uow,
-            op.reviewer_id,
-            card_notice(
-                s,
-                uow,
-                op,
-                "review#urge",
-                project=project,
-                dimension=dimension,
-                deadline=rnd.deadline,
-            ),
-            dedupe_key=f"urge:{op.id}:{hour}",
-        )
-    return sent
+        if not pending:  # every opinion is in: the reminder goes to whoever concludes
+            n = offer_conclusion(s, uow, rnd, urge=True)  # (000 一(二)1)
+            return Outcome([], toast=s.renderer.message(actor.locale, "review#urged", n=n))
+        urged = urge(s, uow, actor, pending)
+    # Someone left out is said in an alert, which stays until it is read.
+    return Outcome([], toast=urged.say(s, actor.locale), alert=bool(urged.recent))
 
 
 def close_round(
@@ -211,8 +187,7 @@ def close_round(
     office = runner_ids(uow, level, skip=actor.person_id)
     notify_many(s, uow, office, caption, dedupe_key=f"sheet:{rnd.id}:office", file_id=stored.id)
     for op in opinions:  # every reviewer's card turns final, with the others' opinions open
-        if op.reviewer_id:
-            notify(s, uow, op.reviewer_id, card_for(s, uow, op))
+        send_cards(s, uow, op)  # their A/B 岗's too
     update_progress(s, uow, rnd, skip=actor.person_id)
     offer_conclusion(s, uow, rnd)  # the other leader's card turns final too
     replies = [

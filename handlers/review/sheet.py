@@ -50,6 +50,7 @@ def review_sheet_document(
                             Confirmation(c.number, c.name, cast(Answer | None, c.answer))
                             for c in u.confirmations
                         ],
+                        recorded_by=u.recorded_by,
                     )
                     for u in joint.units
                 ],

@@ -40,6 +40,7 @@ class UnitRow:
     suggestion: str | None
     decided_on: date | None
     confirmations: list[ConfirmationRow] = field(default_factory=list)
+    recorded_by: str | None = None  # the delegate (A/B 岗) who recorded it for the reviewer
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,11 @@ def confirmation_rows(s: Services, op: ReviewOpinion) -> list[ConfirmationRow]:
 
 
 def unit_row(s: Services, uow: UnitOfWork, op: ReviewOpinion) -> UnitRow:
-    """One unit's opinion, with the names a reader needs."""
-    reviewer = uow.people.get(op.reviewer_id) if op.reviewer_id else None
+    """One unit's opinion, with the names a reader needs: the reviewer it was recorded for,
+    and the delegate who pressed, when one did."""
+    reviewer_id = op.on_behalf_of or op.reviewer_id
+    reviewer = uow.people.get(reviewer_id) if reviewer_id else None
+    by = uow.people.get(op.decided_by) if op.on_behalf_of and op.decided_by else None
     unit = s.policy.unit(op.unit_id)
     return UnitRow(
         opinion_id=op.id or 0,
@@ -88,6 +92,7 @@ def unit_row(s: Services, uow: UnitOfWork, op: ReviewOpinion) -> UnitRow:
         suggestion=op.suggestion,
         decided_on=op.decided_at.astimezone(s.timezone).date() if op.decided_at else None,
         confirmations=confirmation_rows(s, op),
+        recorded_by=by.name if by else None,
     )
 
 

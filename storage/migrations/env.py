@@ -10,12 +10,16 @@ from storage.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_project_search"})
 
 
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Leave alone the tables that are not ours (APScheduler's job store creates its own)."""
+    """Leave alone the tables that are not ours (APScheduler's job store creates its own) and
+    the indexes only PostgreSQL has (the trigram index of /find, migration 0011)."""
+    if type_ == "index" and name in POSTGRESQL_ONLY_INDEXES:
+        return False
     return not (type_ == "table" and reflected and compare_to is None)
 
 

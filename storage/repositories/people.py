@@ -138,6 +138,60 @@ class PeopleRepository:
         self.session.flush()
         return pr
 
+    def name_delegate(
+        self, person_id: int, role: str, unit_id: str, delegate_of: int, granted_by: int | None
+    ) -> PersonRole:
+        """Make a person the unit's delegate (A/B 岗) for one of its reviewers (idempotent). The
+        row has no dimension: it covers whatever the reviewer reviews for the unit."""
+        stmt = select(PersonRole).where(
+            PersonRole.person_id == person_id,
+            PersonRole.role == role,
+            PersonRole.unit_id == unit_id,
+            PersonRole.delegate_of == delegate_of,
+        )
+        existing = self.session.exec(stmt).first()
+        if existing:
+            return existing
+        row = PersonRole(
+            person_id=person_id,
+            role=role,
+            unit_id=unit_id,
+            delegate_of=delegate_of,
+            granted_by=granted_by,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def delegates(self, role: str, unit_id: str) -> Sequence[PersonRole]:
+        """The delegate rows (A/B 岗) of a role in a unit, oldest first."""
+        stmt = select(PersonRole).where(
+            PersonRole.role == role,
+            PersonRole.unit_id == unit_id,
+            col(PersonRole.delegate_of).is_not(None),
+        )
+        return self.session.exec(stmt.order_by(col(PersonRole.id))).all()
+
+    def role_row(self, row_id: int) -> PersonRole | None:
+        """One role row by id."""
+        return self.session.get(PersonRole, row_id)
+
+    def revoke(self, row: PersonRole) -> None:
+        """Take a role row away."""
+        self.session.delete(row)
+        self.session.flush()
+
+    def unit_members(self, unit_id: str, skip_roles: frozenset[str]) -> Sequence[Person]:
+        """The people holding a role for a unit other than `skip_roles`, and reachable in a
+        messenger: the unit's officials a head can choose among."""
+        stmt = (
+            select(Person)
+            .join(PersonRole, col(PersonRole.person_id) == Person.id)
+            .join(MessengerAccount, col(MessengerAccount.person_id) == Person.id)
+            .where(PersonRole.unit_id == unit_id, col(PersonRole.role).not_in(skip_roles))
+        )
+        return self.session.exec(stmt.distinct().order_by(col(Person.id))).all()
+
     def holders(self, role: str, unit_id: str | None = None) -> Sequence[Person]:
         """The people holding a role (for a unit, when given)."""
         stmt = (

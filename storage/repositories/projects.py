@@ -9,8 +9,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from storage.repositories.search import matching_ids
 from storage.tables import (
     AdmissionExceptionRequest,
+    CityAction,
+    CityCase,
     NegotiationTeamMember,
     PlanVersion,
     Project,
@@ -72,17 +75,53 @@ class ProjectRepository:
         return self.session.exec(stmt).all()
 
     def listing(
-        self, stage: str | None = None, sector: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        stage: str | None = None,
+        sector: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        stages: Sequence[str] | None = None,
     ) -> Sequence[Project]:
-        """Projects filtered by stage and sector, newest first."""
-        stmt = select(Project)
+        """Projects filtered by stage (or any of `stages`) and sector, newest first; the
+        filter runs in the query, before the page is cut."""
+        ids = select(Project.id)
         if stage:
-            stmt = stmt.where(Project.stage == stage)
+            ids = ids.where(Project.stage == stage)
+        if stages is not None:
+            ids = ids.where(col(Project.stage).in_(stages))
         if sector:
-            stmt = stmt.where(Project.sector == sector)
-        return self.session.exec(
-            stmt.order_by(col(Project.id).desc()).limit(limit).offset(offset)
-        ).all()
+            ids = ids.where(Project.sector == sector)
+        # The page's ids come from the index alone; only its rows (with their plans) are read.
+        page = self.session.exec(ids.order_by(col(Project.id).desc()).limit(limit).offset(offset))
+        return self._by_ids([i for i in page.all() if i is not None])
+
+    def _by_ids(self, ids: Sequence[int]) -> Sequence[Project]:
+        if not ids:
+            return []
+        stmt = select(Project).where(col(Project.id).in_(ids)).order_by(col(Project.id).desc())
+        return self.session.exec(stmt).all()
+
+    def count(self, stages: Sequence[str] | None = None) -> int:
+        """How many projects stand at any of `stages` (all projects when None), by the index."""
+        stmt = select(func.count()).select_from(Project)
+        if stages is not None:
+            stmt = stmt.where(col(Project.stage).in_(stages))
+        return int(self.session.exec(stmt).one())
+
+    def search(
+        self,
+        words: str,
+        *,
+        sectors: Sequence[str] = (),
+        investor: int | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[int, Sequence[Project]]:
+        """What /find finds (storage/repositories/search.py): how many, and one page."""
+        found = matching_ids(self.session, words, sectors=sectors, investor=investor)
+        page = found[offset : offset + limit]
+        return len(found), self._by_ids(page)
 
     def count_by_stage(self) -> dict[str, int]:
         """How many projects stand at each stage."""
@@ -137,6 +176,17 @@ class ProjectRepository:
             .order_by(col(StageChange.id))
         )
         return self.session.exec(stmt).all()
+
+    def city_steps(self, project_id: int) -> list[tuple[CityCase, CityAction]]:
+        """What the city's officials did on each of a project's city cases, oldest first
+        (for the timeline; handlers/timeline.py merges it with the history and the notes)."""
+        stmt = (
+            select(CityCase, CityAction)
+            .join(CityAction, col(CityAction.case_id) == col(CityCase.id))
+            .where(CityCase.project_id == project_id)
+            .order_by(col(CityAction.id))
+        )
+        return [(case, action) for case, action in self.session.exec(stmt).all()]
 
     def add_note(
         self, project_id: int, kind: str, text: str, author_id: int | None

@@ -59,6 +59,20 @@ class ReviewRepository:
         )
         return self.session.exec(stmt).all()
 
+    def open_opinions_of(self, reviewer_id: int, unit_id: str) -> Sequence[ReviewOpinion]:
+        """A reviewer's opinions for a unit in rounds still open (what a delegate takes on)."""
+        stmt = (
+            select(ReviewOpinion)
+            .join(ReviewRound, col(ReviewRound.id) == ReviewOpinion.round_id)
+            .where(
+                ReviewOpinion.reviewer_id == reviewer_id,
+                ReviewOpinion.unit_id == unit_id,
+                col(ReviewRound.closed_at).is_(None),
+            )
+            .order_by(col(ReviewOpinion.id))
+        )
+        return self.session.exec(stmt).all()
+
     def latest(self, project_id: int) -> ReviewRound | None:
         """The project's most recent round."""
         stmt = (

@@ -53,7 +53,11 @@ class MessengerAccount(SQLModel, table=True):
 
 
 class PersonRole(SQLModel, table=True):
-    """A role a person holds for a unit; a delegate (A/B 岗) may act for the unit's principal."""
+    """A role a person holds for a unit; a delegate (A/B 岗) may act for the unit's principal.
+
+    A delegate's row is a reviewer row of the unit with `delegate_of` set and no dimension: it
+    covers every dimension its reviewer reviews for the unit (rows without a dimension never
+    collide in the unique constraint, so one colleague can stand in for two reviewers)."""
 
     __table_args__ = (UniqueConstraint("person_id", "role", "unit_id", "dimension_id"),)
 
@@ -86,6 +90,7 @@ class Invitation(SQLModel, table=True):
     unit_id: str | None = Field(default=None, foreign_key="unit.id")
     dimension_id: str | None = Field(default=None, max_length=40)
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    delegate_of: int | None = Field(default=None, foreign_key="person.id")  # an A/B 岗's reviewer
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default=None, sa_column=stamped_column())
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

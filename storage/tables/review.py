@@ -45,7 +45,10 @@ class ReviewOpinion(SQLModel, table=True):
     confirmations: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
     )  # prohibited condition id -> "no" (不属于) or "yes" (属于)
-    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_by: int | None = Field(default=None, foreign_key="person.id")  # who pressed
+    # The assigned reviewer a delegate (A/B 岗) recorded the opinion for; None when the
+    # reviewer recorded it themselves.
+    on_behalf_of: int | None = Field(default=None, foreign_key="person.id")
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 

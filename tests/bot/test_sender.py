@@ -20,9 +20,10 @@ from bot.messenger import (
     Transient,
     Unreachable,
 )
-from bot.outbox.delivery import TEXT_LIMIT, deliver, split_html, utf16_len
+from bot.outbox.delivery import deliver
 from bot.outbox.ratelimit import RateLimiter, SystemClock
 from bot.outbox.sender import OutboxSender
+from bot.outbox.splitting import TEXT_LIMIT, split_html, utf16_len
 from conversations.replies import Button, Document, Keyboard, Reply
 from storage.tables import CardMessage, OutboxMessage
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -97,6 +98,17 @@ class FakeMessenger:
     async def edit_text(self, chat_id: str, message_id: str, html: str, buttons: Keyboard) -> None:
         at = self.clock.monotonic()
         await self._call(Call("edit_text", chat_id, html, buttons, at, message_id))
+
+    async def edit_buttons(self, chat_id: str, message_id: str, buttons: Keyboard) -> None:
+        at = self.clock.monotonic()
+        text = self.texts.get(message_id, "")
+        await self._call(Call("edit_buttons", chat_id, text, buttons, at, message_id))
+
+    async def edit_caption(
+        self, chat_id: str, message_id: str, html: str, buttons: Keyboard
+    ) -> None:
+        at = self.clock.monotonic()
+        await self._call(Call("edit_caption", chat_id, html, buttons, at, message_id))
 
     async def send_document(self, chat_id: str, document: Document, buttons: Keyboard) -> str:
         at = self.clock.monotonic()

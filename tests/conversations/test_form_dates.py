@@ -43,7 +43,7 @@ def test_a_signing_date_in_the_future_is_refused_naming_the_field(dates: Driver)
     before = dates.draft
     result = dates.text("2026-11-24")
     assert not result.changed and dates.draft == before
-    assert "“签约日期”未能保存：日期不能晚于今天（2026-11-23）" in dates.out
+    assert "“签约日期”未能保存：日期不能晚于今天（2026年11月23日）" in dates.out
     assert "示例：2026-11-20" in dates.out
 
 
@@ -56,12 +56,12 @@ def test_a_typed_date_is_stored_in_one_form_and_shown_so_in_the_summary(dates: D
     dates.text("２０２６年１１月２０日")
     dates.text("2026/12/1")
     assert dates.draft.answers == {"signed": "2026-11-20", "visit": "2026-12-01"}
-    assert "1. 签约日期：2026-11-20" in dates.out and "2. 考察日期：2026-12-01" in dates.out
+    assert "1. 签约日期：2026年11月20日" in dates.out and "2. 考察日期：2026年12月1日" in dates.out
 
 
 def test_an_unreadable_date_says_how_to_write_one(dates: Driver) -> None:
     dates.text("下周一")
-    assert "请按“年-月-日”填写，如 2026-11-20" in dates.out
+    assert "请按“年-月-日”填写，如 2026年11月20日 或 2026-11-20" in dates.out
     dates.text("2026-02-30")
     assert "2026年2月没有30日" in dates.out
     assert dates.draft.answers == {}
@@ -71,7 +71,7 @@ def test_back_shows_the_date_and_the_same_answer_restores_the_draft(dates: Drive
     dates.text("20261120")
     at_visit = dates.draft
     dates.cmd("back")
-    assert "当前填写：2026-11-20" in dates.out
+    assert "当前填写：2026年11月20日" in dates.out
     dates.text("2026.11.20")
     assert dates.draft == at_visit
 
@@ -81,11 +81,13 @@ def test_a_visit_date_before_today_is_refused_and_goes_stale_by_submission(
 ) -> None:
     dates.text("2026-11-20")
     dates.text("2026-11-22")
-    assert "日期不能早于今天（2026-11-23）" in dates.out and "visit" not in dates.draft.answers
+    assert "日期不能早于今天（2026年11月23日）" in dates.out and "visit" not in dates.draft.answers
     dates.text("2026-11-25")
     dates.ctx = make_ctx(today=date(2026, 11, 26))
     result = dates.tap("提交")
-    assert result.status == "open" and "2. 考察日期：日期不能早于今天（2026-11-26）" in dates.out
+    assert (
+        result.status == "open" and "2. 考察日期：日期不能早于今天（2026年11月26日）" in dates.out
+    )
 
 
 def test_the_english_locale_refuses_and_shows_the_same_way(
@@ -95,11 +97,12 @@ def test_the_english_locale_refuses_and_shows_the_same_way(
     d.cmd("start")
     d.text("2027-01-01")
     assert (
-        "“Signing date” was not saved: the date cannot be later than today (2026-11-23)" in d.out
+        "“Signing date” was not saved: the date cannot be later than today (23 November 2026)"
+        in d.out
     )
     d.text("today")
     d.cmd("skip")
-    assert "1. Signing date: 2026-11-23" in d.out
+    assert "1. Signing date: 23 November 2026" in d.out
 
 
 @pytest.mark.parametrize("typed", ["2026-11-20", "2026年11月20日", "20261120", "今天"])

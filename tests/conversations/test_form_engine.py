@@ -17,7 +17,8 @@ from conversations.step import FormContext
 
 
 def test_the_first_prompt_shows_progress_label_prompt_and_example(sample: Driver) -> None:
-    assert "第 1/10 项" in sample.out
+    # Twelve questions could be asked: "kind_other" and the rounds wait on answers to come.
+    assert "第 1/12 项" in sample.out
     assert "名称" in sample.out and "请填写名称。" in sample.out and "示例：某某项目" in sample.out
     assert [b.data for b in sample.buttons()] == ["f:help:title", "f:pause"]
 
@@ -40,7 +41,7 @@ def test_filling_in_reaches_a_numbered_summary_with_units(sample: Driver) -> Non
     assert "5. 总额：12,000 万元（1.2 亿元）" in out
     assert "6. 其中部分：3,000 万元" in out
     assert "7. 是否同意：是" in out
-    assert "9. 第1轮开始：2026-03" in out and "10. 第1轮结束：2027-01" in out
+    assert "9. 第1轮开始：2026年3月" in out and "10. 第1轮结束：2027年1月" in out
     assert "11. 电话：—" in out
     assert {"f:submit", "f:edit"} <= {b.data for b in sample.buttons()}
 
@@ -113,14 +114,14 @@ def test_pause_keeps_the_draft_and_continue_resumes_at_the_same_question(sample:
     assert "/continue" in sample.out
     result = sample.text("/continue")
     assert result.status == "open" and sample.draft.current == "size"
-    assert "第 2/10 项" in sample.out
+    assert "第 2/12 项" in sample.out
 
 
 def test_pause_and_resume_buttons(sample: Driver) -> None:
     sample.tap("暂停")
     assert sample.draft.paused
     sample.tap("继续填写")
-    assert not sample.draft.paused and "第 1/10 项" in sample.out
+    assert not sample.draft.paused and "第 1/12 项" in sample.out
 
 
 def test_help_cites_the_source_and_repeats_the_question(sample: Driver) -> None:
@@ -219,7 +220,7 @@ def test_a_group_month_before_today_is_refused(sample: Driver) -> None:
     fill_sample(sample)
     sample.text("9")
     result = sample.text("2025-12")
-    assert not result.changed and "不能早于本月（2026-01）" in sample.out
+    assert not result.changed and "不能早于本月（2026年1月）" in sample.out
 
 
 def test_multiple_choice_toggles_in_place_and_done_confirms(sample: Driver) -> None:
@@ -395,7 +396,7 @@ def test_submit_is_refused_when_a_stored_month_has_passed(
     sample.ctx = make_ctx(today=date(2026, 5, 1))
     result = sample.tap("提交")
     assert result.status == "open" and not result.changed
-    assert "9. 第1轮开始：时间不能早于本月（2026-05）" in sample.out
+    assert "9. 第1轮开始：时间不能早于本月（2026年5月）" in sample.out
 
 
 def test_submit_and_edit_are_only_offered_at_the_summary(sample: Driver) -> None:
@@ -445,7 +446,7 @@ def test_an_outdated_draft_is_repaired(make_ctx: Callable[..., FormContext]) -> 
 def test_the_english_locale_renders_the_same_flow(make_ctx: Callable[..., FormContext]) -> None:
     d = Driver(SAMPLE_FORM, make_ctx("en"))
     d.cmd("start")
-    assert "Item 1/10 · Title" in d.out
+    assert "Item 1/12 · Title" in d.out
     d.text("Project")
     d.text("12 sqm")
     assert "the unit should be mu" in d.out

@@ -38,11 +38,25 @@ FORMS = all_forms()
 TEMPLATES = ("form", *(f.template for f in FORMS))
 CONVERSATIONS = Path(__file__).parents[2] / "conversations"
 
+_ROW = {"depth": 0, "lead": False, "heading": None}
 ROWS = [
-    {"n": 1, "label": "名称", "value": "<i>x</i>", "required": True},
-    {"n": 2, "label": "面积", "value": None, "required": True},
-    {"n": None, "label": "外销", "value": None, "required": False},
+    {**_ROW, "n": "1", "label": "名称", "value": "<i>x</i>", "required": True},
+    {**_ROW, "n": "2", "label": "面积", "value": None, "required": True},
+    {**_ROW, "n": None, "label": "外销", "value": None, "required": False},
+    {**_ROW, "n": "6", "label": "投资总额", "value": "1", "required": True, "lead": True},
+    {**_ROW, "n": "6.1", "label": "固定资产", "value": None, "required": True, "depth": 1},
+    {**_ROW, "n": None, "label": "强度", "value": None, "required": False, "depth": 1},
+    {
+        **_ROW,
+        "n": "B.1",
+        "label": "行业",
+        "value": "新材料",
+        "required": True,
+        "depth": 1,
+        "heading": {"code": "B", "title": "补充信息"},
+    },
 ]
+PART = {"code": "6", "title": "项目投资总额", "ordinal": 6, "count": 15, "lead": False}
 # Sample arguments by parameter name; a field id stands for an amount (check messages).
 ARGS: dict[str, Any] = {
     "n": 2,
@@ -58,7 +72,10 @@ ARGS: dict[str, Any] = {
     "year": 1800,
     "earliest": "2026-01",
     "count": 3,
-    "max_mb": 20,
+    "size": 512 * 1024,
+    "number": "6.1",
+    "part": PART,
+    "within": (3, 8),
     "name": "foo",
     "total": Decimal(12),
     "whole": Decimal(10),
@@ -125,7 +142,14 @@ def calls(path: str, name: str, macro: Macro) -> list[dict[str, Any]]:
     if name.startswith("choice_"):
         return [{"c": c} for c in spec.field(name.removeprefix("choice_")).choices]
     if name == "submit_blocked":
-        return [{"rows": [{"n": 3, "label": "类型", "reason": "本项为必填项"}]}]
+        return [
+            {"rows": [{"n": n, "label": "类型", "reason": "本项为必填项"} for n in ("3", "6.1")]}
+        ]
+    if name == "card":
+        lead, beyond = {**PART, "lead": True}, {**PART, "ordinal": None, "code": "B"}
+        base = {a: ARGS[a] for a in macro.arguments}
+        plain = {**base, "number": None, "part": None, "within": None}
+        return [base, plain, {**base, "part": lead}, {**base, "part": beyond}]
     field_ids = {f.id for f in spec.fields}
     args: dict[str, Any] = {}
     for arg in macro.arguments:

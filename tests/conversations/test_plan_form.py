@@ -121,13 +121,15 @@ def test_every_item_of_annex_4_is_asked() -> None:
 def test_filling_the_plan_with_examples_gives_a_summary_to_submit(plan: Driver) -> None:
     fill_with_examples(plan)
     out = plan.out
-    assert "1. 投资项目名称：年产50万套新能源汽车零部件生产基地项目" in out
-    assert "计划用地面积：120 亩" in out
-    assert "项目投资总额：50,000 万元（5 亿元）" in out
-    assert "预计年产值：3.5 亿元" in out
-    assert "内销比例：70%" in out and "外销比例（自动计算）：30%" in out
-    assert "一期计划动工建设时间：2027-03" in out and "二期计划建成投产时间：2028-06" in out
-    assert "联系电话：13812345678" in out
+    assert "<b>1. 投资项目名称</b>：年产50万套新能源汽车零部件生产基地项目" in out
+    assert "\n　4.1 计划用地面积：120 亩\n" in out
+    assert "<b>6. 项目投资总额</b>：50,000 万元（5 亿元）" in out
+    assert "\n　11.5 预计年产值：3.5 亿元\n" in out
+    assert "11.3 内销比例：70%\n　　　外销比例（自动计算）：30%" in out
+    assert "7.3 一期计划动工建设时间：2027年3月" in out
+    assert "7.6 二期计划建成投产时间：2028年6月" in out
+    assert "<b>A. 项目负责人及联系人</b>" in out and "A.3 联系电话：13812345678" in out
+    assert "<b>B. 补充信息（遴选所需）</b>\n　B.1 所属行业：" in out
     assert "项目可行性研究报告：—" in out
     result = plan.tap("提交")
     assert result.status == "submitted"
@@ -147,13 +149,11 @@ def test_every_button_payload_fits_telegrams_limit(plan: Driver) -> None:
 
 def test_output_value_is_stored_in_yi_yuan(plan: Driver) -> None:
     fill_with_examples(plan)
-    number = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)].index(
-        "annual_output_value"
-    ) + 1
-    for typed in ("35000万元", "3.5亿", "3.5"):
-        plan.text(f"修改{number}")
+    for typed, stored in (("35000万元", "3.5"), ("3.6亿", "3.6"), ("3.5", "3.5")):
+        plan.text("修改11.5")  # 附件4 11: 预计年产值
+        assert plan.draft.current == "annual_output_value"
         plan.text(typed)
-        assert plan.draft.answers["annual_output_value"] == "3.5"
+        assert plan.draft.answers["annual_output_value"] == stored
 
 
 def test_fixed_assets_cannot_exceed_the_total(plan: Driver) -> None:
@@ -172,8 +172,7 @@ def test_land_plant_and_equipment_cannot_exceed_fixed_assets(plan: Driver) -> No
 
 def test_lowering_a_whole_below_its_parts_is_refused(plan: Driver) -> None:
     fill_with_examples(plan)
-    ids = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)]
-    plan.text(f"修改{ids.index('total_investment') + 1}")
+    plan.text("修改6")  # 附件4 6: 项目投资总额
     assert plan.draft.current == "total_investment"
     result = plan.text("1亿")
     assert not result.changed and "不能超过项目投资总额（10,000 万元）" in plan.out
@@ -189,17 +188,17 @@ def test_building_parts_cannot_exceed_the_floor_area(plan: Driver) -> None:
 def test_phases_are_asked_in_order_and_dates_checked(plan: Driver) -> None:
     fill_with_examples(plan, stop_at="phases.1.end")
     result = plan.text("2027-03")
-    assert not result.changed and "一期计划建成投产时间（2027-03）应晚于" in plan.out
+    assert not result.changed and "一期计划建成投产时间（2027年3月）应晚于" in plan.out
     plan.text("2027-12")
     assert plan.draft.current == "phases.2.start"
     result = plan.text("2027-01")
-    assert not result.changed and "不能早于一期计划动工建设时间（2027-03）" in plan.out
+    assert not result.changed and "不能早于一期计划动工建设时间（2027年3月）" in plan.out
 
 
 def test_a_start_month_before_this_month_is_refused(plan: Driver) -> None:
     fill_with_examples(plan, stop_at="phases.1.start")
     result = plan.text("2025年12月")
-    assert not result.changed and "不能早于本月（2026-01）" in plan.out
+    assert not result.changed and "不能早于本月（2026年1月）" in plan.out
 
 
 def test_other_site_asks_where_and_no_plant_area_skips_the_structure(plan: Driver) -> None:
@@ -207,15 +206,13 @@ def test_other_site_asks_where_and_no_plant_area_skips_the_structure(plan: Drive
     plan.tap("其他")
     assert plan.draft.current == "site_other"
     plan.text("太和镇某某村工业地块")
-    assert plan.draft.current == "application_route"  # 遴选办法 七(二)1
-    plan.press("f:c:application_route:0")
+    assert plan.draft.current == "land_area" and "4.2 计划用地面积" in plan.out
     plan.text("120")
     plan.tap("租地")
-    plan.tap("盘活存量土地、厂房")  # 遴选办法 一: existing land and plants put back to use
     plan.text("8000")
     plan.text("0")
     plan.text("8000")
-    assert plan.draft.current == "plot_ratio"
+    assert plan.draft.current == "total_investment"
     assert "plant_structure" not in {s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)}
 
 
@@ -231,8 +228,9 @@ def test_the_plan_reads_well_in_english(make_ctx: Callable[..., FormContext]) ->
     d = Driver(PLAN_FORM, make_ctx("en"))
     d.cmd("start")
     fill_with_examples(d)
-    assert "Total investment: 50,000 × 10,000 CNY (CNY 500 million)" in d.out
-    assert "Phase 2: planned start of production: 2028-06" in d.out
+    assert "<b>6. Total investment</b>: 50,000 × 10,000 CNY (CNY 500 million)" in d.out
+    assert "7.6 Phase 2: planned start of production: June 2028" in d.out
+    assert "<b>B. Further information (for selection)</b>" in d.out
 
 
 def test_each_phase_is_asked_its_land_investment_output_and_tax(plan: Driver) -> None:
@@ -275,8 +273,7 @@ def test_the_phases_fixed_investment_cannot_exceed_the_whole(plan: Driver) -> No
 
 def test_lowering_the_land_below_the_phases_is_refused(plan: Driver) -> None:
     fill_with_examples(plan)
-    ids = [s.id for s in visible_steps(PLAN_FORM, plan.draft.answers)]
-    plan.text(f"修改{ids.index('land_area') + 1}")
+    plan.text("修改4.1")  # 附件4 4: 计划用地面积
     result = plan.text("100")
     assert not result.changed and "超过了计划用地面积（100 亩）" in plan.out
 

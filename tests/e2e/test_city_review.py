@@ -21,6 +21,7 @@ from tests.e2e.test_review_and_decision import (
     OFFICE,
     POLICY,
     add_project,
+    confirm_on,
     invite,
     join,
     newest,
@@ -118,10 +119,10 @@ async def test_the_city_recalls_a_project_and_runs_its_own_review(
             await press_on(sb, reviewer, "🟢 不属于", serial)
         await press_on(sb, reviewer, "✅ 同意", serial)
     await settle(sb, bot)
-    await press_on(sb, city_office, "✅ 通过", serial)
+    await confirm_on(sb, city_office, "✅ 通过", serial)
     await settle(sb, bot)
     assert stage_of(uow_factory, serial) == "city"
     assert "市级评审通过" in newest(sb, OFFICE, serial, "市级评审通过")["text"]
-    await press_on(sb, deputy, "✅ 同意", serial, "已通过市领导小组组织的市级评审")
+    await confirm_on(sb, deputy, "✅ 同意", serial, "已通过市领导小组组织的市级评审")
     assert stage_of(uow_factory, serial) == "cleared"
     assert sb.unanswered_callback_queries() == []

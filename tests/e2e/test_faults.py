@@ -110,15 +110,17 @@ async def test_a_button_pressed_twice_is_recorded_once(
     await user.say("/new")
     await user.say(demo_plan.TYPED["name"])
     await user.say(demo_plan.TYPED["content"])
-    assert current_step(uow_factory, INVESTOR) == "sector"
-    card = user._message_with("新材料")["message_id"]
+    await user.say(demo_plan.TYPED["investor"])
+    assert current_step(uow_factory, INVESTOR) == "site"
+    site = "清新智能制造产业园"
+    card = user._message_with(site)["message_id"]
     mark = sandbox.mark()
-    sandbox.press(INVESTOR, INVESTOR, card, button_text="新材料")
-    sandbox.press(INVESTOR, INVESTOR, card, button_text="新材料")
+    sandbox.press(INVESTOR, INVESTOR, card, button_text=site)
+    sandbox.press(INVESTOR, INVESTOR, card, button_text=site)
     await sandbox.wait_for_bot_message(INVESTOR, since=mark)
     await sandbox.wait_idle(idle_ms=300)
-    assert draft_answers(uow_factory, INVESTOR)["sector"] == "new_materials"
-    assert current_step(uow_factory, INVESTOR) == "investor"  # moved on once, not twice
+    assert draft_answers(uow_factory, INVESTOR)["site"] == "smart_park"
+    assert current_step(uow_factory, INVESTOR) == "land_area"  # moved on once, not twice
     assert sandbox.unanswered_callback_queries() == []
 
 
@@ -249,4 +251,4 @@ async def test_an_unexpected_error_tells_the_person_and_keeps_the_draft(
     assert "出了点问题" in reply["text"] and "已保存" in reply["text"]
     assert draft_answers(uow_factory, INVESTOR) == kept
     await user.say(demo_plan.TYPED["content"])  # the person tries again, and it works
-    assert current_step(uow_factory, INVESTOR) == "sector"
+    assert current_step(uow_factory, INVESTOR) == "investor"

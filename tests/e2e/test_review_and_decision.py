@@ -54,6 +54,23 @@ async def press_on(sb: SandboxServer, user: ChatUser, label: str, *needles: str)
     return await user._answer(mark)
 
 
+CONFIRM = "✅ 确认"  # the answer to a question "确认…？" asked on a card (handlers/confirm.py)
+
+
+async def confirm_on(
+    sb: SandboxServer, user: ChatUser, label: str, *needles: str
+) -> dict[str, Any]:
+    """Press a button that asks "确认…？" on the newest message that mentions the needles,
+    then 确认 on the same message, which the question was edited into."""
+    message = newest(sb, user.user_id, *needles, button=label)
+    mark = sb.mark()
+    sb.press(user.user_id, user.user_id, message["message_id"], button_text=label)
+    await user._answer(mark)
+    mark = sb.mark()
+    sb.press(user.user_id, user.user_id, message["message_id"], button_text=CONFIRM)
+    return await user._answer(mark)
+
+
 async def settle(sb: SandboxServer, bot: Runtime) -> None:
     """Let the outbox deliver what the last action queued."""
     bot.sender.wake()  # type: ignore[attr-defined]
@@ -242,9 +259,9 @@ async def test_review_and_decision_for_three_projects(
         e for e in reversed(sb.transcript(CHAIR)) if e.sender == "bot" and vetoed in (e.text or "")
     )
     assert "✅ 通过" not in [t for row in vetoed_card.buttons for t, _ in row]  # 一票否决
-    await press_on(sb, chair, "❌ 不通过", vetoed)
-    await press_on(sb, chair, "✅ 通过", filed)
-    await press_on(sb, chair, "✅ 通过", big)
+    await confirm_on(sb, chair, "❌ 不通过", vetoed)
+    await confirm_on(sb, chair, "✅ 通过", filed)
+    await confirm_on(sb, chair, "✅ 通过", big)
     await settle(sb, bot)
     assert stage_of(uow_factory, vetoed) == "rejected"
     assert (stage_of(uow_factory, filed), stage_of(uow_factory, big)) == ("decision", "decision")
@@ -303,11 +320,11 @@ async def test_review_and_decision_for_three_projects(
 
     # Below 3亿: filed with the city office. From 10亿: the 常务副组长, then the 组长.
     assert newest(sb, CITY["city_office"], filed, button="✅ 确认收到备案")["document"]
-    await press_on(sb, city["city_office"], "✅ 确认收到备案", filed)
-    await press_on(sb, city["city_exec_deputy"], "✅ 同意", big)
+    await confirm_on(sb, city["city_office"], "✅ 确认收到备案", filed)
+    await confirm_on(sb, city["city_exec_deputy"], "✅ 同意", big)
     assert stage_of(uow_factory, big) == "city"  # the 组长 has not approved yet
     await settle(sb, bot)
-    await press_on(sb, city["city_leader"], "✅ 同意", big)
+    await confirm_on(sb, city["city_leader"], "✅ 同意", big)
     assert (stage_of(uow_factory, filed), stage_of(uow_factory, big)) == ("cleared", "cleared")
 
     # Signing, then the scan goes to the city office.

@@ -22,6 +22,7 @@ from tests.conftest import Clock
 from workflow.policy import Policy
 
 ROUTES = routes()  # the routers composed as the bot composes them
+CONFIRM = "✅ 确认"  # the answer to a question "确认…？" asked on a card (handlers/confirm.py)
 
 
 def make_services(
@@ -95,6 +96,14 @@ class Person:
                     if label_or_data in (b.text, b.data):
                         return self._send(callback_data=b.data, message_id="1")
         raise AssertionError(f"no button {label_or_data!r} in {self.seen[-1].buttons!r}")
+
+    def confirms(self, label_or_data: str, reply: Reply | None = None) -> list[Reply]:
+        """Press a button that asks "确认…？" on its card, then 确认 (when it was asked: a
+        refused press asks nothing)."""
+        asked = self.press(label_or_data, reply)
+        if not any(b.text == CONFIRM for r in asked for row in r.buttons for b in row):
+            return asked
+        return self.press(CONFIRM, asked[-1])
 
     def press_data(self, data: str) -> list[Reply]:
         """Press a button with exactly this callback data (forged or replayed)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from conversations.replies import Reply
 from handlers.context import Services
@@ -144,7 +144,11 @@ def review_team(s: Services, dispatcher: Dispatcher, site: str = "smart_park") -
 def cards_for(s: Services, chat: str) -> list[Reply]:
     """What the outbox holds for a chat, as the person will see it."""
     with s.uow() as uow:
-        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        rows = uow.session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat)
+            .order_by(col(OutboxMessage.id))
+        )
         return [Reply.from_dict(m.payload) for m in rows]
 
 
@@ -172,10 +176,10 @@ def conclude(
     s: Services, dispatcher: Dispatcher, label: str = "✅ 通过", serial: str | None = None
 ) -> list[Reply]:
     """The review group's 组长 presses 通过 (or `label`) on the newest conclusion card (of the
-    project `serial`, when given)."""
+    project `serial`, when given), and 确认 when asked."""
     from tests.handlers.conftest import person
 
     chair = person(dispatcher, CHAIR_ID, "评审组长张")
     cards = [c for c in cards_for(s, CHAIR_ID) if serial is None or serial in c.text]
     assert cards, "the 组长 has no conclusion card"
-    return chair.press(label, cards[-1])
+    return chair.confirms(label, cards[-1])

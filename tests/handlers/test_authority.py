@@ -74,8 +74,8 @@ def one(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-PIPELINE_ACTIONS: tuple[str, ...] = ("card", "confirm", "neg", "review", "city", "sign")
-PIPELINE_ACTIONS += ("land", "build", "prod", "lost", "ret", "scan")
+PIPELINE_ACTIONS: tuple[str, ...] = ("card", "confirm", "talk", "neg", "review", "city", "sign")
+PIPELINE_ACTIONS += ("land", "build", "prod", "lost", "ret", "scan", "undo")
 
 ROWS: tuple[Row, ...] = (
     # Commands
@@ -89,7 +89,11 @@ ROWS: tuple[Row, ...] = (
     cmd("new", one("investor", "other_investor")),
     cmd("project", OFFICIALS | {"investor"}, "QX-2026-0001"),
     cmd("invite", one("office", "admin")),
+    cmd("delegate", one("office", "unit_head")),  # a head for their own unit only
     cmd("pipeline", one("office", "leader")),
+    cmd("find", REGISTERED, "项目"),  # officials the library, an investor their own
+    cmd("export", one("office")),
+    cmd("urge", one("office", "city_office")),
     cmd("assessment", one("office", "leader")),
     cmd("forum", one("office")),
     cmd("visit", one("office", "leader")),
@@ -111,11 +115,30 @@ ROWS: tuple[Row, ...] = (
     btn("iv:r", one("admin"), str(INVITABLE.index(Role.ADMIN))),
     btn("iv:u", one("office", "admin"), "1", "0"),
     btn("iv:d", one("office", "admin"), "1", "0", "0"),
+    # A/B 岗: the office for any unit, a unit's head for their own (park_committee here, so
+    # not reviewer_x's 发改局); 发改丑 is reviewer_x's colleague at 发改局
+    btn("dg:start", one("office", "unit_head")),
+    btn("dg:u", one("office"), "0"),  # 发改局, the first unit that reviews
+    *(btn(f"dg:{a}", one("office"), id_of("reviewer_x_row")) for a in ["r", "inv", "c"]),
+    *(
+        btn(f"dg:{a}", one("office"), id_of("reviewer_x_row"), id_of("drc_filing"))
+        for a in ["p", "ok"]
+    ),
+    *(btn(f"dg:{a}", one("office"), id_of("delegate_row")) for a in ["x", "xok"]),
+    btn("dg:mine", one("reviewer_x", "reviewer_y", "delegate")),
     # The office's project card
     *(btn(f"pr:{a}", one("office"), id_of("project")) for a in PIPELINE_ACTIONS),
     btn("pr:team", one("office"), id_of("project")),
     btn("pr:team", one("office"), id_of("project"), id_of("leader")),
     btn("pr:team", frozenset(), id_of("project"), id_of("investor")),
+    # /pipeline's pages, projects and export; /find's (a search is its maker's alone: the
+    # audit row 1 is no one's search)
+    btn("pv:pg", one("office", "leader"), "active", "2"),
+    btn("pv:open", one("office", "leader"), id_of("project")),
+    btn("pv:xl", one("office"), "negotiation"),
+    btn("fd:open", OFFICIALS | {"investor"}, id_of("project")),
+    btn("fd:pg", frozenset(), "1", "1"),
+    btn("fd:xl", frozenset(), "1"),
     # A reviewer's card: only the dimension's reviewer and their delegate
     *(
         btn(f"rv:{a}", one("reviewer_x", "delegate"), id_of("opinion_x"))
@@ -129,6 +152,8 @@ ROWS: tuple[Row, ...] = (
     # The office's progress card
     btn("rp:urge", one("office"), id_of("round")),
     btn("rp:u1", one("office"), id_of("opinion_y")),
+    btn("rp:every", one("office", "city_office")),  # every open round each runs
+    btn("ru:open", one("reviewer_x", "delegate"), id_of("opinion_x")),
     # The round's conclusion (通过 / 不通过): the review group's 组长/副组长, not the office
     btn("rc:pass", one("review_chair"), id_of("round")),
     btn("rc:fail", one("review_chair"), id_of("round")),
@@ -136,7 +161,7 @@ ROWS: tuple[Row, ...] = (
     btn("mt:new", one("office")),
     *(btn(f"mt:{a}", one("office"), id_of("meeting")) for a in ["card", "add", "inv", "min"]),
     btn("mt:put", one("office"), id_of("meeting"), id_of("project")),
-    *(btn(f"mt:{a}", one("office"), id_of("item")) for a in ["ok", "no", "defer"]),
+    *(btn(f"mt:{a}", one("office"), id_of("item")) for a in ["ok", "no", "defer", "fix"]),
     # The city: approval from 3亿 is the 常务副组长's step
     btn("cy:ok", one("city_exec_deputy"), id_of("case")),
     btn("cy:ack", one("city_exec_deputy"), id_of("case")),

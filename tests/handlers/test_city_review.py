@@ -134,7 +134,8 @@ def give_city_opinions(s: Services, team: dict[str, Person], disagree: str | Non
 def conclude_as_city(s: Services, city: Person, action: str) -> list[Reply]:
     data = buttons_of(s, city.user_id, f"rc:{action}:")
     assert data, "the city office has no conclusion card"
-    return city.press_data(data[-1])
+    city.seen += cards_for(s, city.user_id)
+    return city.confirms(data[-1])  # 结束评审 is asked first: 确认
 
 
 # -- filing is enough to sign (001 七(三)) -------------------------------------------------------
@@ -189,7 +190,7 @@ def test_the_citys_acknowledgement_after_signing_is_only_recorded(
         project_of(uow, pid).stage = "signed"  # the district signed on the filing
         uow.commit()
     city.seen += cards_for(services, CITY_OFFICE)
-    replies = city.press("✅ 确认收到备案")
+    replies = city.confirms("✅ 确认收到备案")
     assert "已签约" in replies[0].text
     assert not replies[0].buttons  # no recall once signed
     assert stage(services, pid) == "signed"
@@ -210,7 +211,7 @@ def test_an_acknowledged_filing_may_still_be_recalled_before_signing(
 ):
     pid = decided(services, "QX-2026-0001", 20000)
     city.seen += cards_for(services, CITY_OFFICE)
-    acked = city.press("✅ 确认收到备案")
+    acked = city.confirms("✅ 确认收到备案")
     assert stage(services, pid) == "cleared"
     assert "🔁 收回评审" in labels(acked[0])
     city.press("🔁 收回评审")
@@ -432,7 +433,7 @@ def test_a_city_reviewer_is_invited_for_a_dimension(
 def test_city_actions_are_recorded_per_case(services: Services, office: Person, city: Person):
     pid = decided(services, "QX-2026-0001", 20000)
     city.seen += cards_for(services, CITY_OFFICE)
-    city.press("✅ 确认收到备案")
+    city.confirms("✅ 确认收到备案")
     with services.uow() as uow:
         assert [a.action for a in uow.session.exec(select(CityAction)).all()] == ["acknowledge"]
     assert stage(services, pid) == "cleared"

@@ -79,7 +79,7 @@ def test_a_backup_reading_the_database_holds_no_answer_back(
             ["年产30万套新能源汽车电机壳体项目", "新建标准厂房，生产新能源汽车电机壳体。"], start=1
         ):
             dispatcher.handle(answer(update_id, text))
-        assert current_step(services.uow, "101") == "sector"
+        assert current_step(services.uow, "101") == "investor"
     finally:
         reader.execute("COMMIT")
         reader.close()

@@ -54,7 +54,7 @@ def test_an_ordinary_answer_runs_four_statements(services: Services, dispatcher:
         replies = dispatcher.handle(answer(2, "新建标准厂房，生产新能源汽车电机壳体。")).replies
     assert "第 3/" in replies[-1].text  # the answer was taken
     assert len(seen) <= 4, seen
-    assert current_step(services.uow, "101") == "sector"
+    assert current_step(services.uow, "101") == "investor"
 
 
 def test_an_answer_delivered_again_is_not_taken_again_and_the_question_is_shown_again(

@@ -148,11 +148,13 @@ def test_the_round_waits_for_the_leader_and_the_office_cannot_conclude(
     refused = office.press_data(f"rc:pass:{rid}")
     assert "⛔" in refused[0].text or "无权" in refused[0].text
     assert stage(services, pid) == "review"
+    kept = last_for(services, CHAIR_ID, "评审结论")  # the 组长's card, before it is pressed
     replies = conclude(services, office.dispatcher)
     assert stage(services, pid) == "decision"
     assert any(r.document and r.document.filename.endswith(".docx") for r in replies)
     assert any("评审结论：通过" in r.text for r in cards_for(services, "800"))
-    again = conclude(services, office.dispatcher, "❌ 不通过")  # the card kept, pressed again
+    chair = person(office.dispatcher, CHAIR_ID, "评审组长张")
+    again = chair.confirms("❌ 不通过", kept)  # the card kept, pressed again
     assert "本轮评审已结束" in again[0].text
     assert stage(services, pid) == "decision"
 

@@ -208,7 +208,7 @@ def test_a_forum_on_monday_is_reminded_on_friday(services: Services, clock: Cloc
     assert reminders() == []
     sweep_days(services, clock, date(2026, 12, 11), date(2026, 12, 14))  # Friday to Monday
     assert len(reminders()) == 1
-    assert "明天" not in reminders()[0] and "2026-12-14" in reminders()[0]
+    assert "明天" not in reminders()[0] and "2026年12月14日" in reminders()[0]
     with services.uow() as uow:
         sent = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "101")).all()
         friday = [m for m in sent if m.payload["text"].startswith("⏰")]

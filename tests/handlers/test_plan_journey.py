@@ -5,6 +5,7 @@ and a restart in the middle (a new engine on the same database) lose nothing."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,17 +114,17 @@ def test_an_investor_fills_in_the_whole_plan_and_the_office_is_told(
     # An edit from the summary: the land area cannot fall below the phases' 120 亩
     # (遴选办法 四(三)); the second phase gives up 10 亩, and then the land becomes 110 亩.
     inv.press("✏️ 修改")
-    inv.says(str(_field_number(inv, "计划用地面积")))
+    inv.says(_field_number(inv, "计划用地面积"))
     too_small = inv.says("110亩")
     assert any(
         "各期用地面积合计 120 亩，超过了计划用地面积（110 亩）" in r.text for r in too_small
     )
     inv.says("120亩")
     inv.press("✏️ 修改")
-    inv.says(str(_field_number(inv, "二期用地面积")))
+    inv.says(_field_number(inv, "二期用地面积"))
     inv.says("40亩")
     inv.press("✏️ 修改")
-    inv.says(str(_field_number(inv, "计划用地面积")))
+    inv.says(_field_number(inv, "计划用地面积"))
     back_at_summary = inv.says("110亩")
     assert "110" in back_at_summary[-1].text
     assert "二期亩均产值 875万元/亩" in back_at_summary[-1].text  # 3.5亿 on 40 亩
@@ -161,16 +162,12 @@ def _draft(uow_factory: UnitOfWorkFactory) -> dict:
         return dict(row.data)
 
 
-def _field_number(inv: Person, label: str) -> int:
+def _field_number(inv: Person, label: str) -> str:
+    """The summary's number of an item ("4.1": numbered as 附件4)."""
     for line in inv.seen[-1].text.splitlines() + inv.seen[-2].text.splitlines():
-        if label in line:
-            digits = "".join(ch for ch in line.split(".")[0] if ch.isdigit())
-            if digits:
-                return int(digits)
-    for row in inv.seen[-1].buttons:
-        for b in row:
-            if label in b.text:
-                return int("".join(ch for ch in b.text if ch.isdigit()))
+        found = re.match(r"^[\s　]*(?:<b>)?([0-9A-Z]+(?:\.\d+)?)\.? ", line)
+        if label in line and found:
+            return found[1]
     raise AssertionError(f"{label} not in the summary")
 
 

@@ -125,7 +125,8 @@ def test_a_6_yi_project_failing_the_intensity_is_not_printed_as_a_priority(
         },
     )
     assert "固定资产投资强度 333.33万元/亩，低于 380万元/亩 的标准" in summary
-    assert "未达到引入基本要求，不按优先引入项目对待" in summary
+    # Priority is the officials' finding (issue 15): stored and withheld, never in the summary.
+    assert "优先引入" not in summary and _by(project, "priority_withheld")
     assert project.priority is False
 
 
@@ -188,7 +189,7 @@ def test_the_summary_screens_the_answers_as_they_stand_after_an_edit(
     services, inv = _investor(policy, clock, sqlite_uow_factory)
     summary = "\n".join(fill_plan(inv, services.uow))
     assert "固定资产投资强度 433.33万元/亩，达到" in summary
-    inv.says("修改8")  # 计划用地面积
+    inv.says("修改4.1")  # 附件4 4: 计划用地面积
     inv.says("200亩")
     assert current_step(services.uow, inv.user_id) == "summary"
     shown = "\n".join(r.text for r in inv.seen[-3:])

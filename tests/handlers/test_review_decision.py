@@ -4,7 +4,7 @@ the joint meeting, the city by amount, signing — and every refusal the documen
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from conversations.replies import Reply
 from handlers.context import Services
@@ -86,7 +86,11 @@ def test_a_reviewer_cannot_vote_on_another_units_dimension(services: Services, o
 def _cards_for(s: Services, chat: str) -> list[Reply]:
     """What the outbox holds for a chat, as the person will see it."""
     with s.uow() as uow:
-        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        rows = uow.session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat)
+            .order_by(col(OutboxMessage.id))
+        )
         return [Reply.from_dict(m.payload) for m in rows]
 
 
@@ -149,7 +153,7 @@ def test_no_agreement_before_the_city_filing(services: Services, office, reviewe
     city_user = person(office.dispatcher, "700", "市办刘")
     city_user.seen += _cards_for(services, "700")
     assert _files_for(services, "700")  # the 备案表 goes with it
-    city_user.press("✅ 确认收到备案")
+    city_user.confirms("✅ 确认收到备案")
     assert stage(services, pid) == "cleared"
     office.says("/project QX-2026-0001")
     office.press("✍️ 登记签约")
@@ -223,6 +227,9 @@ def test_a_dimension_is_transferred_to_a_colleague_of_the_same_unit(
     env.seen += _cards_for(services, env.user_id)
     env.press("↪️ 转交")
     assert "已转交给 环保局李科长" in env.press("环保局李科长")[0].text
+    # The card whose 转交 was pressed loses its buttons and says to whom it went.
+    former = _cards_for(services, env.user_id)[-1]
+    assert former.buttons == () and "已转交 环保局李科长 办理" in former.text
     colleague = person(dispatcher, "1100", "环保局李科长")
     colleague.seen += _cards_for(services, "1100")
     colleague.press("☑️ 有条件同意")
@@ -245,7 +252,7 @@ def test_a_units_delegate_may_act_for_its_reviewer(
     card = _cards_for(services, reviewers["environment"].user_id)[0]
     delegate = person(dispatcher, "1101", "环保局B岗")
     replies = delegate.press("✅ 同意", card)
-    assert "您的意见：同意" in replies[0].text
+    assert "本单位意见：同意</b>（由 环保局B岗 代为填报）" in replies[0].text
 
 
 def test_the_office_returns_a_plan_and_the_investor_resubmits_with_history_kept(
@@ -302,7 +309,7 @@ def test_the_city_returns_a_project_with_a_comment(
         uow.commit()
     deputy = person(dispatcher, "701", "市常务副组长")
     deputy.seen += _cards_for(services, "701")
-    deputy.press("↩️ 退回")
+    deputy.confirms("↩️ 退回")
     deputy.says("请补充项目投资协议书（草案）中的退出机制条款。")
     deputy.press("✅ 提交")
     assert stage(services, pid) == "decision"

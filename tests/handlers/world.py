@@ -74,6 +74,7 @@ AUTHORITY = frozenset(
         "common#form_not_open",
         "review#not_your_dimension",
         "review#opinions_confidential",
+        "delegates#not_your_unit",
         "city#not_your_step",
         "city#not_your_round",
     }
@@ -163,6 +164,9 @@ def build_world(s: Services, dispatcher: Dispatcher) -> World:
         rnd = uow.reviews.latest(ids["project"])
         assert rnd is not None and rnd.id is not None
         ids["round"] = rnd.id
+        # The role rows /delegate's buttons name: reviewer_x's own, and their A/B 岗's.
+        ids["reviewer_x_row"] = uow.people.roles_of(ids["reviewer_x"])[0].id or 0
+        ids["delegate_row"] = uow.people.roles_of(ids["delegate"])[0].id or 0
         for op in uow.reviews.opinions(rnd.id):
             if op.dimension_id == dim_x.id:
                 ids["opinion_x"] = op.id or 0

@@ -84,7 +84,8 @@ async def test_standalone_process_prints_url_and_stops_on_ctrl_c() -> None:
     )  # fmt: skip
     try:
         assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+        # Starting Python and the sandbox takes over 10 s on a busy two-core CI machine.
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
         url = line.strip().rsplit(" ", 1)[-1]
         assert url.startswith("http://127.0.0.1:")
         async with SandboxClient(url) as client:

@@ -43,6 +43,13 @@ HISTORY = [SimpleNamespace(at=NOW, to_stage="lead", note="提交")]
 DAY = date(2026, 12, 1)
 DIMENSION_NAMES = {"environment": "环境影响", "technology": "科技含量", "energy": "节能和能耗"}
 NOTE = SimpleNamespace(at=NOW, kind="negotiation", text="实地考察")
+TIMELINE = [  # handlers/timeline.Event: a stage, a city step, a note
+    SimpleNamespace(at=NOW, kind="stage", stage="city", text=None, position=None),
+    SimpleNamespace(
+        at=NOW, kind="city_approve", stage=None, text=None, position="city_exec_deputy"
+    ),
+    SimpleNamespace(at=NOW, kind="city_return", stage=None, text="请补充能评", position=None),
+]
 AGREEMENT = SimpleNamespace(
     signed_on=DAY,
     signer="张国力",
@@ -255,6 +262,36 @@ ADMISSION_SAMPLES: dict[str, dict[str, object]] = {
         "on": DAY,
     },
 }
+
+DELEGATE_PEOPLE: dict[str, object] = {"name": "李四", "reviewer": "张三", "unit": "区环境保护局"}
+DELEGATE_SAMPLES: dict[str, dict[str, object]] = {
+    "btn_name": {"name": "张三"},
+    "btn_remove": {"name": "李四", "reviewer": "张三"},
+    "unit_card": {
+        "unit": "区环境保护局",
+        "entries": [
+            {"name": "张三", "dimensions": ["环境影响"], "delegates": ["李四"]},
+            {"name": "王五", "dimensions": None, "delegates": []},
+        ],
+        "notice": "✅ 已指定",
+    },
+    "choose_colleague": {"reviewer": "张三", "found": True},
+    "confirm_name": DELEGATE_PEOPLE,
+    "confirm_remove": {"name": "李四", "reviewer": "张三"},
+    "named": {**DELEGATE_PEOPLE, "by": "王主任", "cards": 2},
+    "named_notice": {**DELEGATE_PEOPLE, "by": "王主任", "cards": 2},
+    "named_reviewer_notice": {**DELEGATE_PEOPLE, "by": "王主任"},
+    "removed": {**DELEGATE_PEOPLE, "by": "王主任"},
+    "removed_notice": {**DELEGATE_PEOPLE, "by": "王主任"},
+    "removed_reviewer_notice": {**DELEGATE_PEOPLE, "by": "王主任"},
+    "invite_link": {
+        "reviewer": "张三",
+        "unit": "区环境保护局",
+        "link": "https://t.me/bot?start=inv_x",
+        "expires": NOW,
+    },
+}
+
 SAMPLES: dict[str, dict[str, object]] = {
     "charts#funnel_title": {"today": DAY},
     "charts#funnel_legend": {"colour": "amber"},
@@ -314,14 +351,20 @@ SAMPLES: dict[str, dict[str, object]] = {
     "onboarding#invite_welcome": {"name": "钟雪军", "role": "reviewer", "unit": "区环境保护局"},
     "projects#submitted": {"project": PROJECT, "stage": "lead"},
     "projects#office_new_lead": {"project": PROJECT, "findings": FINDINGS, "stage": "lead"},
-    "projects#my": {"items": [{"project": PROJECT, "history": HISTORY}], "drafts": ["草稿项目"]},
+    "projects#my": {"items": [{"project": PROJECT, "timeline": TIMELINE}], "drafts": ["草稿项目"]},
+    "projects#summary_screening": {"findings": FINDINGS, "missing": FINDINGS[:1]},
+    "projects#internal_screening": {"findings": FINDINGS},
+    "timeline#event": {"e": TIMELINE[1]},
+    "timeline#lines": {"events": TIMELINE},
     "projects#detail": {
         "project": PROJECT,
-        "history": HISTORY,
+        "timeline": TIMELINE,
         "official": True,
         "sector": "新材料",
         "site": "太和镇",
     },
+    "delivery#card_transferred": {"name": "环保局李科长"},
+    "city#card_returned": {"comment": "请补充退出机制条款"},
     "delivery#undeliverable": {
         "items": [
             {
@@ -351,17 +394,21 @@ SAMPLES: dict[str, dict[str, object]] = {
     "pipeline#priority_entry_open": {"serial": "QX-2026-0001"},
     "pipeline#office_card": {
         "project": PROJECT,
-        "history": HISTORY,
-        "notes": [NOTE],
+        "timeline": TIMELINE,
         "team": ["张庆忠"],
         "agreement": AGREEMENT,
         "sector": "新材料",
     },
     "pipeline#overview": {
         "counts": {"lead": 2, "review": 1},
-        "projects": [PROJECT],
-        "stage": None,
+        "view": "negotiation",
+        "page": 2,
+        "pages": 5,
+        "total": 45,
     },
+    "pipeline#view_name": {"view": "s4"},
+    "pipeline#found": {"words": "碳纤维", "total": 12, "page": 1, "pages": 2, "own": True},
+    "pipeline#export_caption": {"view": "active", "query": None, "count": 10, "total": 12},
     "pipeline#team_choose": {"project": PROJECT},
     "pipeline#team_added": {"project": PROJECT},
     "pipeline#returned_to_investor": {"project": PROJECT, "comment": "请补充财务报表"},
@@ -384,13 +431,15 @@ SAMPLES: dict[str, dict[str, object]] = {
         "question": 1,
         "only_disagree": True,
         "colleagues": [UNIT_ROW],
+        "acting_for": "张三（经信局）",
+        "recorded_by": "李四",
     },
     "review#progress_card": {
         "project": PROJECT,
         "round": ROUND,
         "rows": [
-            ROW | {"confirmations": [CONFIRMATION]},
-            ROW | {"verdict": None, "reviewer": None, "confirmations": []},
+            ROW | {"confirmations": [CONFIRMATION], "recorded_by": "李四"},
+            ROW | {"verdict": None, "reviewer": None, "confirmations": [], "recorded_by": None},
         ],
         "done": 1,
         "total": 2,
@@ -404,6 +453,27 @@ SAMPLES: dict[str, dict[str, object]] = {
     "review#transferred": {"name": "钟雪军"},
     "review#plan_caption": {"project": PROJECT},
     "review#urged": {"n": 3},
+    "review#left_out": {"recent": ["张三"], "unreachable": ["李四"], "shown": 5},
+    "review#urged_everyone": {
+        "n": 2,
+        "recent": ["张三"],
+        "unreachable": [],
+        "shown": 5,
+        "cards": 4,
+        "rounds": 2,
+    },
+    "review#urge_list": {
+        "items": [{"project": PROJECT, "dimension": "环境影响", "round": ROUND}],
+    },
+    "review#btn_open_card": {"serial": "QX-2026-0001", "dimension": "环境影响"},
+    "review#former_card": {
+        "project": PROJECT,
+        "dimension": "环境影响",
+        "reviewer": "张三（环保局）",
+    },
+    **{f"delegates#{k}": v for k, v in DELEGATE_SAMPLES.items()},
+    "onboarding#invite_delegate_welcome": DELEGATE_PEOPLE,
+    "onboarding#delegate_accepted_notice": DELEGATE_PEOPLE,
     "review#urge": {"project": PROJECT, "dimension": "环境影响", "deadline": DAY},
     "review#not_complete": {"pending": 2},
     "review#closed_notice": {
@@ -468,6 +538,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "meetings#already_decided": {"serial": "QX-2026-0001"},
     "meetings#invitation": {"meeting": MEETING, "projects": [PROJECT]},
     "meetings#minutes_caption": {"meeting": MEETING},
+    "meetings#choose_project": {"meeting": MEETING},
     "city#sent": {"project": PROJECT, "tier": "报市领导小组备案", "route": "filing"},
     "city#card": {
         "project": PROJECT,
@@ -538,6 +609,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "files#liaison": {"serial": "QX-2026-0001"},
     "files#monthly": {"period": "2026-11"},
     "files#assessment": {"year": 2026},
+    "files#library": {"day": DAY},
     "files#application": {"serial": "QX-2026-0001"},
     "files#progress": {"day": DAY},
     "policy#lapsed": {
@@ -643,6 +715,19 @@ SAMPLES: dict[str, dict[str, object]] = {
     "signing#scan_reminder": {"project": PROJECT, "due": DAY},
     "signing#scan_late": {"project": PROJECT, "due": DAY},
     **{f"admission#{k}": v for k, v in ADMISSION_SAMPLES.items()},
+    "demo#footer": {"database": "/tmp/zhaoshang-demo.db"},
+    **{f"confirm#ask_{k}": {"project": PROJECT, "minutes": 10} for k in ("lost", "prod")},
+    **{f"confirm#ask_{k}": {"project": PROJECT} for k in ("pass", "fail")},
+    **{f"confirm#ask_{k}": {"project": PROJECT, "decision": "rejected"} for k in ("reject",)},
+    "confirm#ask_correct": {"project": PROJECT, "decision": "approved"},
+    **{f"confirm#ask_city_{k}": {"project": PROJECT, "route": "filing"} for k in ("ok", "ack")},
+    "confirm#ask_city_return": {"project": PROJECT, "route": "approval"},
+    "confirm#decision_name": {"decision": "approved"},
+    "confirm#undone": {"stage": "construction"},
+    "confirm#investor_undone": {"project": PROJECT, "withdrawn": "lost"},
+    "confirm#corrected": {"decision": "rejected"},
+    "confirm#city_withdrawn": {"project": PROJECT},
+    "meetings#btn_correct": {"serial": "QX-2026-0001"},
 }
 # The form engine's texts and the forms have their own test (tests/conversations).
 SKIP = {"forms", "form"}
@@ -689,3 +774,43 @@ def test_every_message_renders_with_strict_undefined(locale: str, name: str):
 
 def test_the_message_root_holds_only_the_two_locales():
     assert {p.name for p in Path(MESSAGES).iterdir()} == set(LOCALES)
+
+
+# -- formats: one filter each, aware of the template's locale (issue 15) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "day", "month", "when"),
+    [
+        ("zh-Hans", "2026年12月1日", "2027年3月", "2026年11月23日 10:00"),
+        ("en", "1 December 2026", "March 2027", "23 November 2026 10:00"),
+    ],
+)
+def test_dates_read_as_the_locale_writes_them(locale: str, day: str, month: str, when: str):
+    r = Renderer()
+    assert r.message(locale, "charts#funnel_title", today=DAY).endswith(
+        f"{day}）" if locale == "zh-Hans" else f"{day})"
+    )
+    assert month in r.message(locale, "signing#value", v="2027-03")
+    assert when in r.message(locale, "progress#just_sent", at=NOW, by="办公室王")
+
+
+def test_a_figure_has_the_same_thousands_separator_in_the_summary_and_the_findings():
+    r = Renderer()
+    finding = {
+        "code": "routing",
+        "status": "info",
+        "citation": "001 七(二)2",
+        "params": {"total": "65000", "name": "市常务副组长审批"},
+    }
+    assert "65,000 万元" in r.message("zh-Hans", "findings#line", f=finding)
+    assert "65,000 万元" in r.message(
+        "zh-Hans", "form#value", kind="money", v=Decimal(65000), unit="wan_yuan"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(300, "1 KB"), (512 * 1024, "512 KB"), (3 * 2**20 + 2**19, "3.5 MB")]
+)
+def test_a_file_under_a_megabyte_is_shown_in_kilobytes(size: int, shown: str):
+    assert Renderer().message("zh-Hans", "form#file_size", n=size) == shown
