@@ -3,7 +3,7 @@ a recent move within the policy's window."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from itertools import pairwise
 
@@ -140,36 +140,57 @@ def move(
 ) -> StageChange:
     """Make a guarded transition, record it and its audit row, and tell the investor."""
     check(uow, actor, project, transition, roles)
-    before = project.stage
-    change = uow.projects.move(
+    target = TRANSITIONS[transition].target.value
+    return _record(
+        s,
+        uow,
         project,
-        TRANSITIONS[transition].target.value,
+        target,
         transition,
         actor.person.id if actor.person else None,
         note,
+        lambda loc: s.renderer.message(
+            loc, "pipeline#investor_stage_changed", project=project, stage=project.stage
+        ),
+        f"stage:{project.id}:{{change}}:{target}",
     )
+
+
+def _record(
+    s: Services,
+    uow: UnitOfWork,
+    project: Project,
+    target: str,
+    name: str,
+    actor_id: int | None,
+    note: str | None,
+    told: Callable[[str], str],
+    dedupe: str,
+    audit_note: str | None = None,
+) -> StageChange:
+    """Move the project to `target` as the change `name`: its history row (with `note`), its
+    audit row (with `audit_note`, else `note`), and the investor told (`told`, once: `dedupe`
+    with the change's id)."""
+    before = project.stage
+    change = uow.projects.move(project, target, name, actor_id, note)
     change.at = s.clock()
     uow.session.flush()
     uow.audit(
-        transition,
+        name,
         "project",
         project.id,
-        actor_id=change.actor_id,
+        actor_id=actor_id,
         from_value=before,
         to_value=project.stage,
-        note=note,
+        note=note if audit_note is None else audit_note,
     )
     if project.investor_person_id is not None:
         notify(
             s,
             uow,
             project.investor_person_id,
-            lambda loc: Reply(
-                s.renderer.message(
-                    loc, "pipeline#investor_stage_changed", project=project, stage=project.stage
-                )
-            ),
-            dedupe_key=f"stage:{project.id}:{change.id or ''}:{project.stage}",
+            lambda loc: Reply(told(loc)),
+            dedupe_key=dedupe.format(change=change.id or ""),
         )
     return change
 
@@ -218,32 +239,21 @@ def undo(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> StageC
             serial=project.serial,
         )
     assert last is not None and last.from_stage is not None  # check_undo saw to it
-    name, withdrawn = UNDOS[last.transition].name, project.stage
-    change = uow.projects.move(project, last.from_stage.value, name, actor.person_id, withdrawn)
-    change.at = s.clock()
-    uow.session.flush()
-    uow.audit(
-        name,
-        "project",
-        project.id,
-        actor_id=actor.person_id,
-        from_value=withdrawn,
-        to_value=project.stage,
-        note=last.transition,
+    withdrawn = project.stage
+    return _record(
+        s,
+        uow,
+        project,
+        last.from_stage.value,
+        UNDOS[last.transition].name,
+        actor.person_id,
+        withdrawn,
+        lambda loc: s.renderer.message(
+            loc, "confirm#investor_undone", project=project, withdrawn=withdrawn
+        ),
+        f"undo:{project.id}:{{change}}",
+        audit_note=last.transition,
     )
-    if project.investor_person_id is not None:
-        notify(
-            s,
-            uow,
-            project.investor_person_id,
-            lambda loc: Reply(
-                s.renderer.message(
-                    loc, "confirm#investor_undone", project=project, withdrawn=withdrawn
-                )
-            ),
-            dedupe_key=f"undo:{project.id}:{change.id or ''}",
-        )
-    return change
 
 
 def withdrawn_moves(history: Sequence[StageChange]) -> set[int]:

@@ -64,8 +64,8 @@ def project_library(
         Column(text("column", key="land"), 11, MONEY),
         Column(text("column", key="stage"), 14, centred=True),
         Column(text("column", key="priority"), 8, centred=True),
-        Column(text("column", key="submitted_on"), 12, text("date_format")),
-        Column(text("column", key="updated_on"), 12, text("date_format")),
+        Column(text("column", key="submitted_on"), 14, text("date_format")),
+        Column(text("column", key="updated_on"), 14, text("date_format")),
     ]
     sheet = TableSheet(
         wb,

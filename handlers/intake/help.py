@@ -38,6 +38,7 @@ def whoami(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
             "role": r.role,
             "unit": unit_name(s, r.unit_id),
             "dimension": s.policy.dimension(r.dimension_id).name if r.dimension_id else None,
+            "acting_for": _name(uow, r.delegate_of),  # an A/B 岗: the reviewer they act for
         }
         for r in actor.role_rows
     ]
@@ -57,6 +58,11 @@ def whoami(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcom
             )
         ]
     )
+
+
+def _name(uow: UnitOfWork, person_id: int | None) -> str | None:
+    person = uow.people.get(person_id) if person_id is not None else None
+    return person.name if person is not None else None
 
 
 def unit_name(s: Services, unit_id: str | None) -> str | None:

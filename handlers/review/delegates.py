@@ -241,18 +241,25 @@ def _name_delegate(
         to_value=colleague,
         note=f"{unit} for:{row.person_id}",
     )
-    params = {
-        "name": _name(uow, colleague),
-        "reviewer": _name(uow, row.person_id),
-        "unit": s.policy.unit(unit).name,
-        "by": actor.person.name if actor.person else "—",
-    }
+    params = _told(s, uow, actor, unit, colleague, row.person_id)
     cards = len(uow.reviews.open_opinions_of(row.person_id, unit))
     notify(s, uow, colleague, message(s, "delegates#named_notice", cards=cards, **params))
     send_open_cards(s, uow, made)
     notify(s, uow, row.person_id, message(s, "delegates#named_reviewer_notice", **params))
     notice = s.renderer.message(actor.locale, "delegates#named", cards=cards, **params)
     return Outcome([unit_card(s, uow, actor, unit, notice).as_edit()])
+
+
+def _told(
+    s: Services, uow: UnitOfWork, actor: Actor, unit: str, delegate: int, reviewer: int
+) -> dict[str, str | None]:
+    """What the notices of a naming or a removal say: who, for whom, in which unit, by whom."""
+    return {
+        "name": _name(uow, delegate),
+        "reviewer": _name(uow, reviewer),
+        "unit": s.policy.unit(unit).name,
+        "by": actor.person.name if actor.person else "—",
+    }
 
 
 def _remove(s: Services, uow: UnitOfWork, actor: Actor, row: PersonRole) -> Outcome:
@@ -266,12 +273,7 @@ def _remove(s: Services, uow: UnitOfWork, actor: Actor, row: PersonRole) -> Outc
         from_value=person,
         note=f"{unit} for:{reviewer}",
     )
-    params = {
-        "name": _name(uow, person),
-        "reviewer": _name(uow, reviewer),
-        "unit": s.policy.unit(unit).name,
-        "by": actor.person.name if actor.person else "—",
-    }
+    params = _told(s, uow, actor, unit, person, reviewer)
     notify(s, uow, person, message(s, "delegates#removed_notice", **params))
     for op in uow.reviews.open_opinions_of(reviewer, unit):  # their copies lose the buttons
         notify(s, uow, person, card_build(s, uow, op, person))

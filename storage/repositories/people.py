@@ -122,6 +122,7 @@ class PeopleRepository:
             PersonRole.role == role,
             PersonRole.unit_id == unit_id,
             PersonRole.dimension_id == dimension_id,
+            PersonRole.delegate_of == delegate_of,
         )
         existing = self.session.exec(stmt).first()
         if existing:
@@ -143,25 +144,7 @@ class PeopleRepository:
     ) -> PersonRole:
         """Make a person the unit's delegate (A/B 岗) for one of its reviewers (idempotent). The
         row has no dimension: it covers whatever the reviewer reviews for the unit."""
-        stmt = select(PersonRole).where(
-            PersonRole.person_id == person_id,
-            PersonRole.role == role,
-            PersonRole.unit_id == unit_id,
-            PersonRole.delegate_of == delegate_of,
-        )
-        existing = self.session.exec(stmt).first()
-        if existing:
-            return existing
-        row = PersonRole(
-            person_id=person_id,
-            role=role,
-            unit_id=unit_id,
-            delegate_of=delegate_of,
-            granted_by=granted_by,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.grant(person_id, role, unit_id, delegate_of=delegate_of, granted_by=granted_by)
 
     def delegates(self, role: str, unit_id: str) -> Sequence[PersonRole]:
         """The delegate rows (A/B 岗) of a role in a unit, oldest first."""

@@ -12,38 +12,16 @@ from bot.demo import ChatUser
 from bot.runtimes import Runtime
 from bot.settings import Settings
 from sandbox import SandboxServer
-from storage.tables import MessengerAccount, Person
+from storage.tables import Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.conftest import bot_today
+from tests.e2e.officials import joined, shown
 from tests.e2e.test_city_review import approved_and_sent
 from tests.e2e.test_review_and_decision import OFFICE, add_project, newest, settle, stage_of
 from workflow.roles import Role
 
 DEPUTY = 701
 _ANSWER = re.compile(r":y[0-9a-f]{8}$")  # 确认, when an action asks for confirmation
-
-
-def official(
-    sb: SandboxServer, uow_factory: UnitOfWorkFactory, user_id: int, role: Role, unit: str
-) -> ChatUser:
-    """An official as an accepted invitation leaves them, in the sandbox and in the bot."""
-    name = f"{role.value}-{user_id}"
-    sb.add_user(user_id, name)
-    with uow_factory() as uow:
-        person = uow.people.add(Person(name=name, unit_id=unit))
-        assert person.id is not None
-        uow.session.add(
-            MessengerAccount(person_id=person.id, external_id=str(user_id), chat_id=str(user_id))
-        )
-        uow.people.grant(person.id, role.value, unit_id=unit)
-        uow.commit()
-    return ChatUser(sb, user_id, name)
-
-
-def copy(sb: SandboxServer, chat: int, message_id: int) -> tuple[str, list[str]]:
-    """A message as the person sees it now: its text and its buttons' labels."""
-    entry = next(e for e in sb.transcript(chat) if e.message_id == message_id)
-    return entry.text or "", [t for row in entry.buttons for t, _ in row]
 
 
 def bottom(sb: SandboxServer, chat: int) -> int:
@@ -72,8 +50,8 @@ async def test_a_typed_command_is_answered_at_the_bottom_and_old_cards_lose_thei
     sandbox: SandboxServer, settings: Settings, bot: Runtime, uow_factory: UnitOfWorkFactory
 ) -> None:
     sb = sandbox
-    office = official(sb, uow_factory, OFFICE, Role.OFFICE, "office")
-    deputy = official(sb, uow_factory, DEPUTY, Role.CITY_EXEC_DEPUTY, "city_group")
+    office, _ = joined(sb, uow_factory, OFFICE, Role.OFFICE, "office")
+    deputy, _ = joined(sb, uow_factory, DEPUTY, Role.CITY_EXEC_DEPUTY, "city_group")
     with uow_factory() as uow:
         investor = uow.people.add(Person(name="李明"))
         uow.commit()
@@ -88,24 +66,24 @@ async def test_a_typed_command_is_answered_at_the_bottom_and_old_cards_lose_thei
 
     # /project twice, the card unchanged: each time a new message at the bottom.
     first = int((await office.say(f"/project {serial}"))["message_id"])
-    text, labels = copy(sb, OFFICE, first)
+    text, labels = shown(sb, OFFICE, first)
     assert serial in text and "🤝 进入洽谈" in labels and "📝 洽谈记录" in labels
     second = int((await office.say(f"/project {serial}"))["message_id"])
     assert second > first and bottom(sb, OFFICE) == second
-    assert copy(sb, OFFICE, first) == (text, []), "the older copy keeps its text, not its buttons"
-    assert copy(sb, OFFICE, second)[1] == labels
+    assert shown(sb, OFFICE, first) == (text, []), "the older copy keeps its text, not its buttons"
+    assert shown(sb, OFFICE, second)[1] == labels
 
     # 🤝 进入洽谈: the card pressed is edited in place, and the project is at ③.
     await press_at(sb, office, second, "🤝 进入洽谈")
     assert stage_of(uow_factory, serial) == "negotiation"
     assert bottom(sb, OFFICE) == second
-    moved, moved_labels = copy(sb, OFFICE, second)
+    moved, moved_labels = shown(sb, OFFICE, second)
     assert moved != text and "📝 洽谈记录" in moved_labels and "🤝 进入洽谈" not in moved_labels
 
     # After the action, /project again: a new message at the bottom once more.
     third = int((await office.say(f"/project {serial}"))["message_id"])
     assert third > second and bottom(sb, OFFICE) == third
-    assert copy(sb, OFFICE, second) == (moved, [])
+    assert shown(sb, OFFICE, second) == (moved, [])
 
     # The city returns a project; the office sends it again: one live city card.
     city_serial = approved_and_sent(settings, uow_factory)
@@ -126,7 +104,7 @@ async def test_a_typed_command_is_answered_at_the_bottom_and_old_cards_lose_thei
     await press_at(sb, office, card, "🏛 重新报市")
     await settle(sb, bot)
     assert stage_of(uow_factory, city_serial) == "city"
-    old_text, old_labels = copy(sb, DEPUTY, old_card)
+    old_text, old_labels = shown(sb, DEPUTY, old_card)
     assert old_labels == [] and "此卡片已由下方的新卡片取代" in old_text
     new_card = int(newest(sb, DEPUTY, city_serial, button="↩️ 退回")["message_id"])
     assert new_card > old_card

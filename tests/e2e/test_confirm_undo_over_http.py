@@ -11,8 +11,9 @@ from bot.demo import ChatUser
 from bot.runtimes import Runtime
 from bot.settings import Settings
 from sandbox import SandboxServer
-from storage.tables import AuditEntry, MessengerAccount, Person
+from storage.tables import AuditEntry
 from storage.uow import UnitOfWorkFactory
+from tests.e2e.officials import joined, shown
 from tests.e2e.test_city_review import approved_and_sent
 from tests.e2e.test_review_and_decision import (
     CONFIRM,
@@ -28,29 +29,6 @@ INVESTOR, DEPUTY = 10001, 701
 CANCEL, LOST, UNDO = "✖️ 取消", "⚠️ 登记流失", "↩️ 撤回"
 
 
-def person(
-    sb: SandboxServer, uow_factory: UnitOfWorkFactory, user_id: int, role: Role, unit: str | None
-) -> tuple[ChatUser, int]:
-    """Someone with a role and a Telegram account, as an accepted invitation leaves them."""
-    name = f"{role.value}-{user_id}"
-    sb.add_user(user_id, name)
-    with uow_factory() as uow:
-        row = uow.people.add(Person(name=name, unit_id=unit))
-        assert row.id is not None
-        uow.session.add(
-            MessengerAccount(person_id=row.id, external_id=str(user_id), chat_id=str(user_id))
-        )
-        uow.people.grant(row.id, role.value, unit_id=unit)
-        uow.commit()
-        return ChatUser(sb, user_id, name), row.id
-
-
-def shown(sb: SandboxServer, chat: int, message_id: int) -> tuple[str, list[str]]:
-    """One message as the person sees it now: its text and its buttons' labels."""
-    entry = next(e for e in sb.transcript(chat) if e.message_id == message_id)
-    return entry.text or "", [t for row in entry.buttons for t, _ in row]
-
-
 async def press_at(sb: SandboxServer, user: ChatUser, message_id: int, label: str) -> None:
     """Press a button of one message and wait for the bot's answer."""
     mark = sb.mark()
@@ -62,8 +40,8 @@ async def test_lost_is_asked_on_the_card_cancelled_confirmed_and_withdrawn(
     sandbox: SandboxServer, settings: Settings, bot: Runtime, uow_factory: UnitOfWorkFactory
 ) -> None:
     sb = sandbox
-    office, _ = person(sb, uow_factory, OFFICE, Role.OFFICE, "office")
-    _, investor_id = person(sb, uow_factory, INVESTOR, Role.INVESTOR, None)
+    office, _ = joined(sb, uow_factory, OFFICE, Role.OFFICE, "office")
+    _, investor_id = joined(sb, uow_factory, INVESTOR, Role.INVESTOR, None)
     serial = add_project(uow_factory, investor_id, "新能源汽车电机壳体项目", 20000)
     with uow_factory() as uow:
         project = uow.projects.by_serial(serial)
@@ -104,8 +82,8 @@ async def test_a_city_return_asks_on_the_card_first(
     sandbox: SandboxServer, settings: Settings, bot: Runtime, uow_factory: UnitOfWorkFactory
 ) -> None:
     sb = sandbox
-    person(sb, uow_factory, OFFICE, Role.OFFICE, "office")
-    deputy, _ = person(sb, uow_factory, DEPUTY, Role.CITY_EXEC_DEPUTY, "city_group")
+    joined(sb, uow_factory, OFFICE, Role.OFFICE, "office")
+    deputy, _ = joined(sb, uow_factory, DEPUTY, Role.CITY_EXEC_DEPUTY, "city_group")
     serial = approved_and_sent(settings, uow_factory)
     await settle(sb, bot)
     card = int(newest(sb, DEPUTY, serial, button="↩️ 退回")["message_id"])

@@ -8,8 +8,8 @@ from __future__ import annotations
 from bot.demo import ChatUser
 from bot.runtimes import Runtime
 from sandbox import SandboxServer
-from storage.tables import MessengerAccount, Person
 from storage.uow import UnitOfWorkFactory
+from tests.e2e.officials import joined
 from tests.e2e.test_review_and_decision import add_project, newest, press_on, settle
 from workflow.roles import Role
 
@@ -24,19 +24,11 @@ PEOPLE = {
 
 
 def people(sb: SandboxServer, uow_factory: UnitOfWorkFactory) -> dict[int, ChatUser]:
-    """Everyone as an accepted invitation leaves them (the invitations have e2e tests of their
-    own): a person, their Telegram account and their role."""
-    with uow_factory() as uow:
-        for user_id, (name, role, unit, dimension) in PEOPLE.items():
-            person = uow.people.add(Person(name=name, unit_id=unit))
-            assert person.id is not None
-            chat = str(user_id)
-            uow.session.add(MessengerAccount(person_id=person.id, external_id=chat, chat_id=chat))
-            uow.people.grant(person.id, role.value, unit_id=unit, dimension_id=dimension)
-        uow.commit()
-    for user_id, (name, *_) in PEOPLE.items():
-        sb.add_user(user_id, name)
-    return {user_id: ChatUser(sb, user_id, name) for user_id, (name, *_) in PEOPLE.items()}
+    """Everyone as an accepted invitation leaves them."""
+    return {
+        user_id: joined(sb, uow_factory, user_id, role, unit, name=name, dimension=dimension)[0]
+        for user_id, (name, role, unit, dimension) in PEOPLE.items()
+    }
 
 
 def opinion_of(uow_factory: UnitOfWorkFactory, serial: str) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,9 +15,10 @@ from bot.demo import ChatUser
 from bot.runtimes import Runtime
 from documents.excel.reading import xlsx_tables
 from sandbox import SandboxServer
-from storage.tables import Meeting, MessengerAccount, Person, Project
+from storage.tables import Meeting, Project
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.conftest import bot_today
+from tests.e2e.officials import joined
 from tests.e2e.test_review_and_decision import newest, press_on, settle
 from workflow.roles import Role
 
@@ -26,28 +26,6 @@ OFFICE = 800
 INVESTOR = 10001
 REVIEWERS = {"environment": (1100, "环保局钟"), "land_use": (1101, "国土局黄")}
 UNIT_OF = {"environment": "environment", "land_use": "land"}
-
-
-def person(
-    uow_factory: UnitOfWorkFactory,
-    sb: SandboxServer,
-    user_id: int,
-    name: str,
-    role: Role,
-    **kw: Any,
-) -> tuple[ChatUser, int]:
-    """Someone who joined in a role (as an accepted invitation leaves them), in the sandbox."""
-    sb.add_user(user_id, name)
-    unit, dimension = kw.get("unit"), kw.get("dimension")
-    with uow_factory() as uow:
-        p = uow.people.add(Person(name=name, unit_id=unit, company=kw.get("company")))
-        assert p.id is not None
-        uow.session.add(
-            MessengerAccount(person_id=p.id, external_id=str(user_id), chat_id=str(user_id))
-        )
-        uow.people.grant(p.id, role.value, unit_id=unit, dimension_id=dimension)
-        uow.commit()
-        return ChatUser(sb, user_id, name), p.id
 
 
 def seed(
@@ -100,8 +78,8 @@ async def test_the_office_and_an_investor_find_page_and_export_the_library(
     sandbox: SandboxServer, bot: Runtime, uow_factory: UnitOfWorkFactory
 ):
     sb = sandbox
-    office, _ = person(uow_factory, sb, OFFICE, "王主任", Role.OFFICE, unit="office")
-    investor, me = person(uow_factory, sb, INVESTOR, "李明", Role.INVESTOR, company="华锐")
+    office, _ = joined(sb, uow_factory, OFFICE, Role.OFFICE, "office", name="王主任")
+    investor, me = joined(sb, uow_factory, INVESTOR, Role.INVESTOR, name="李明", company="华锐")
     # 15 projects in 洽谈, the oldest the investor's; 20 newer ones that were lost; 1 at ①.
     made = seed(uow_factory, ["negotiation"] * 15 + ["lost"] * 20 + ["lead"], investor=me)
     talks = made[:15]
@@ -139,9 +117,9 @@ async def test_the_agenda_by_buttons_and_urging_every_pending_reviewer(
     sandbox: SandboxServer, bot: Runtime, uow_factory: UnitOfWorkFactory
 ):
     sb = sandbox
-    office, _ = person(uow_factory, sb, OFFICE, "王主任", Role.OFFICE, unit="office")
+    office, _ = joined(sb, uow_factory, OFFICE, Role.OFFICE, "office", name="王主任")
     reviewers = {
-        d: person(uow_factory, sb, uid, name, Role.REVIEWER, unit=UNIT_OF[d], dimension=d)[0]
+        d: joined(sb, uow_factory, uid, Role.REVIEWER, UNIT_OF[d], name=name, dimension=d)[0]
         for d, (uid, name) in REVIEWERS.items()
     }
     decided, *confirmed = seed(uow_factory, ["decision", "confirmed", "confirmed"])

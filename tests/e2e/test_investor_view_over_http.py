@@ -11,13 +11,13 @@ from bot.demo import ChatUser
 from bot.runtimes import Runtime
 from handlers.dispatch import Dispatcher
 from sandbox import SandboxServer
-from storage.tables import CityAction, CityCase
 from storage.uow import UnitOfWorkFactory
 from tests.conftest import Clock
 from tests.e2e.conftest import bot_today, this_years_serial
 from tests.e2e.test_review_and_decision import settle
 from tests.handlers.conftest import make_services, person
 from tests.handlers.flows import official, person_id, project
+from tests.handlers.test_investor_view import returned_by_the_city
 from tests.handlers.test_onboarding import register
 from tests.handlers.test_plan_screening import fill_plan
 from workflow.policy_file import load_default_policy
@@ -53,26 +53,7 @@ def _prepare(uow_factory: UnitOfWorkFactory) -> str:
         investor_id = person_id(uow, str(INVESTOR))
     serial = f"QX-{bot_today().year - 1}-0042"
     pid = project(services, serial, 65000, stage="lead", investor_id=investor_id)
-    for stage, days in (("confirmed", 2), ("review", 5), ("decision", 7), ("city", 3)):
-        clock.advance(days=days)
-        with services.uow() as uow:
-            p = uow.projects.get(pid)
-            assert p is not None
-            uow.projects.move(p, stage, stage, None)
-            uow.commit()
-    clock.advance(days=2)
-    with services.uow() as uow:
-        case = CityCase(project_id=pid, route="two_level")
-        uow.decisions.add(case)
-        uow.decisions.add(CityAction(case_id=case.id or 0, action="approve"))
-        uow.commit()
-    clock.advance(days=10)
-    with services.uow() as uow:
-        p = uow.projects.get(pid)
-        assert p is not None
-        uow.projects.add_note(pid, "city_return", "请补充节能审查意见", None)
-        uow.projects.move(p, "decision", "city_return", None)
-        uow.commit()
+    returned_by_the_city(services, clock, pid)
     fill_plan(investor, services.uow)  # the demo plan: 6.5亿, 120 亩, priority, 高层联络
     return serial
 

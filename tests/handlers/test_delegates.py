@@ -246,3 +246,11 @@ def test_a_delegate_is_reminded_with_the_reviewer_by_urge_and_before_the_deadlin
     run_all(services)
     for chat in ("1201", team["environment"].user_id):
         assert len([r for r in outbox(services, chat) if "评审提醒" in r.text]) == 1
+
+
+def test_whoami_tells_a_delegate_for_whom_they_act(
+    services: Services, dispatcher: Dispatcher, head: Person, team, round_open
+):
+    name_colleague(head)
+    delegate = person(dispatcher, "1201", COLLEAGUE)
+    assert f"A/B 岗：代 {REVIEWER} 审核" in delegate.says("/whoami")[0].text

@@ -56,17 +56,9 @@ def test_the_investor_sees_the_park_standards_before_submitting_and_the_office_t
     assert serial in listing and "① 信息收集" in listing
 
 
-def test_a_city_return_is_listed_after_the_review_it_followed(
-    services: Services, dispatcher: Dispatcher, clock: Clock
-):
-    official(services, "800", "办公室王", Role.OFFICE, "office")
-    official(services, "330", "张国力", Role.LEADER, "district_gov")
-    inv = person(dispatcher, "101", "李明")
-    register(inv)
-    with services.uow() as uow:
-        investor = person_id(uow, "101")
-    pid = project(services, "QX-2026-0007", 65000, stage="lead", investor_id=investor)
-    # ① → ② → ④ review → ④ decision → to the city, which approves once and then returns it.
+def returned_by_the_city(services: Services, clock: Clock, pid: int) -> None:
+    """A project's way, days apart: ① → ② → ④ review → ④ decision → to the city, which
+    approves once and then returns it with a comment."""
     for stage, days in (("confirmed", 2), ("review", 5), ("decision", 7), ("city", 3)):
         clock.advance(days=days)
         with services.uow() as uow:
@@ -87,6 +79,19 @@ def test_a_city_return_is_listed_after_the_review_it_followed(
         uow.projects.add_note(pid, "city_return", "请补充节能审查意见", None)
         uow.projects.move(p, "decision", "city_return", None, note="请补充节能审查意见")
         uow.commit()
+
+
+def test_a_city_return_is_listed_after_the_review_it_followed(
+    services: Services, dispatcher: Dispatcher, clock: Clock
+):
+    official(services, "800", "办公室王", Role.OFFICE, "office")
+    official(services, "330", "张国力", Role.LEADER, "district_gov")
+    inv = person(dispatcher, "101", "李明")
+    register(inv)
+    with services.uow() as uow:
+        investor = person_id(uow, "101")
+    pid = project(services, "QX-2026-0007", 65000, stage="lead", investor_id=investor)
+    returned_by_the_city(services, clock, pid)
 
     card = person(dispatcher, "800", "办公室王").says("/project QX-2026-0007")[-1].text
     order = _in_order(

@@ -333,7 +333,15 @@ SAMPLES: dict[str, dict[str, object]] = {
     "onboarding#registered": {"name": "李明"},
     "onboarding#whoami": {
         "person": SimpleNamespace(name="李明", company="华锐"),
-        "roles": [{"role": "reviewer", "unit": "区环境保护局", "dimension": "环境影响"}],
+        "roles": [
+            {
+                "role": "reviewer",
+                "unit": "区环境保护局",
+                "dimension": "环境影响",
+                "acting_for": None,
+            },
+            {"role": "reviewer", "unit": "区环境保护局", "dimension": None, "acting_for": "张三"},
+        ],
         "positions": ["评审小组成员"],
         "admin": True,
     },
