@@ -3,10 +3,11 @@ bench/RESULTS.md. Run: .venv/bin/python bench/run.py [--only hotpath,latency] [-
 (not part of the test suite).
 
 Here: documents, the monthly aggregate, and one step's cost as the project library grows
-(in-process). Over real HTTP to the fake Bot API (bench/hotpath.py, bench/sections.py):
-throughput against the floors, latency, a flood, pending work and memory. The outbox fan-out
-(bench/fanout.py), several processes behind HAProxy (bench/processes.py) and the recovery
-after a PostgreSQL restart (bench/recovery.py) bring their own sections."""
+(in-process); finding things as it grows (bench/listing.py). Over real HTTP to the fake Bot
+API (bench/hotpath.py, bench/sections.py): throughput against the floors, latency, a flood,
+pending work and memory. The outbox fan-out (bench/fanout.py), several processes behind
+HAProxy (bench/processes.py) and the recovery after a PostgreSQL restart (bench/recovery.py)
+bring their own sections."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ import pypdf
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from listing import listing_section
 
 from bot.bootstrap import routes
 from conversations.inbound import Inbound
@@ -251,6 +254,7 @@ SECTIONS: Final = (
     "targets",  # written by hand from the figures below; no run rewrites it
     "documents",
     "library",
+    "listing",
     "hotpath",
     "latency",
     "flood",
@@ -430,6 +434,9 @@ def main() -> None:
         write()
     if "library" in only:
         made["library"] = library_section(args.quick)
+        write()
+    if "listing" in only:
+        made["listing"] = listing_section(args.quick, args.backends.split(","))
         write()
     if only & OVER_HTTP:
         made.update(http_sections(only, args.backends.split(","), args.quick))

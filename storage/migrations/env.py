@@ -10,7 +10,9 @@ from storage.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
-POSTGRESQL_ONLY_INDEXES = frozenset({"ix_project_search"})
+POSTGRESQL_ONLY_INDEXES = frozenset(
+    f"ix_project_search_{column}" for column in ("serial", "name", "investor_name")
+)
 
 
 def include_object(

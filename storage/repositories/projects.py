@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from storage.repositories.search import matching_ids
+from storage.repositories.search import search_condition
 from storage.tables import (
     AdmissionExceptionRequest,
     CityAction,
@@ -118,10 +118,13 @@ class ProjectRepository:
         limit: int = 10,
         offset: int = 0,
     ) -> tuple[int, Sequence[Project]]:
-        """What /find finds (storage/repositories/search.py): how many, and one page."""
-        found = matching_ids(self.session, words, sectors=sectors, investor=investor)
-        page = found[offset : offset + limit]
-        return len(found), self._by_ids(page)
+        """What /find finds (storage/repositories/search.py): how many, and one page, newest
+        first; the page's ids are read alone, then only its rows."""
+        where = search_condition(self.session, words, sectors=sectors, investor=investor)
+        total = self.session.exec(select(func.count()).select_from(Project).where(where)).one()
+        ids = select(Project.id).where(where).order_by(col(Project.id).desc())
+        page = self.session.exec(ids.limit(limit).offset(offset)).all()
+        return int(total), self._by_ids([i for i in page if i is not None])
 
     def count_by_stage(self) -> dict[str, int]:
         """How many projects stand at each stage."""

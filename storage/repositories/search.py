@@ -1,7 +1,7 @@
 """/find's query: projects whose serial, name or investor (the company named in the plan, or
 the registered investor's name or company) contains the words, or whose sector the words
-name. On PostgreSQL a trigram index of the three columns (pg_trgm's GIN, migration 0011)
-serves it; on SQLite the library is read through."""
+name. On PostgreSQL a trigram index on each of the three columns (pg_trgm's GIN, migration
+0011) serves it; on SQLite the library is read through."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ def like_pattern(words: str) -> str:
     return f"%{escaped}%"
 
 
-def matching_ids(
+def search_condition(
     session: Session, words: str, *, sectors: Sequence[str] = (), investor: int | None = None
-) -> list[int]:
-    """The ids of the projects the words find, newest first; only `investor`'s own when
-    given. One pass gives the count and every page."""
+) -> ColumnElement[bool]:
+    """Which projects the words find: the condition a count and a page are read with; only
+    `investor`'s own when given."""
     pattern = like_pattern(words)
     people = session.exec(
         select(Person.id).where(
@@ -40,8 +40,7 @@ def matching_ids(
     where = _matching(pattern, [p for p in people if p is not None], sectors)
     if investor is not None:
         where = and_(col(Project.investor_person_id) == investor, where)
-    found = session.exec(select(Project.id).where(where).order_by(col(Project.id).desc()))
-    return [i for i in found.all() if i is not None]
+    return where
 
 
 def _matching(pattern: str, people: Sequence[int], sectors: Sequence[str]) -> ColumnElement[bool]:

@@ -1,9 +1,9 @@
-"""a trigram index for /find on PostgreSQL
+"""trigram indexes for /find on PostgreSQL
 
 Issue 15: /find looks for words anywhere in a project's serial, name and investor (ILIKE
-'%words%'), which a B-tree cannot serve. On PostgreSQL a GIN index of pg_trgm's trigrams does:
-a rare word among 100,000 projects is found in milliseconds instead of a read through the
-table. pg_trgm is a trusted extension (PostgreSQL 13+), so the database's owner may create it;
+'%words%'), which a B-tree cannot serve. On PostgreSQL a GIN index of pg_trgm's trigrams on
+each column does: a rare word among 100,000 projects is found in a millisecond instead of a
+read through the table. pg_trgm is a trusted extension (PostgreSQL 13+), so the database's owner may create it;
 where the extension cannot be had, the migration goes on without the index and /find still
 answers, only slower. SQLite has no such index: a district's few thousand projects are read
 through quickly.
@@ -27,6 +27,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("alembic.runtime.migration")
+SEARCHED = ("serial", "name", "investor_name")
+"""The columns /find looks in (storage/repositories/search.py), each with its trigram index."""
 
 
 def upgrade() -> None:
@@ -40,13 +42,15 @@ def upgrade() -> None:
     except sa.exc.DBAPIError as exc:
         log.warning("no pg_trgm, so no search index: /find reads the table through (%s)", exc)
         return
-    op.execute(
-        "CREATE INDEX IF NOT EXISTS ix_project_search ON project USING gin "
-        "(serial gin_trgm_ops, name gin_trgm_ops, investor_name gin_trgm_ops)"
-    )
+    for column in SEARCHED:  # one index a column: the planner takes three small ones for an OR
+        op.execute(
+            f"CREATE INDEX IF NOT EXISTS ix_project_search_{column} ON project "
+            f"USING gin ({column} gin_trgm_ops)"
+        )
 
 
 def downgrade() -> None:
     """Revert this migration."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP INDEX IF EXISTS ix_project_search")
+        for column in SEARCHED:
+            op.execute(f"DROP INDEX IF EXISTS ix_project_search_{column}")
