@@ -3,10 +3,10 @@
 Issue 15: /find looks for words anywhere in a project's serial, name and investor (ILIKE
 '%words%'), which a B-tree cannot serve. On PostgreSQL a GIN index of pg_trgm's trigrams on
 each column does: a rare word among 100,000 projects is found in a millisecond instead of a
-read through the table. pg_trgm is a trusted extension (PostgreSQL 13+), so the database's owner may create it;
-where the extension cannot be had, the migration goes on without the index and /find still
-answers, only slower. SQLite has no such index: a district's few thousand projects are read
-through quickly.
+read through the table. pg_trgm is a trusted extension (PostgreSQL 13+), so the database's
+owner may create it; where the extension cannot be had, the migration goes on without the
+indexes and /find still answers, only slower. SQLite has no such index: a district's few
+thousand projects are read through quickly.
 
 Revision ID: 0011
 Revises: 0010
