@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.bootstrap import build_uow_factory, initialise
 from bot.logs import SecretFilter, secrets_of, setup_logging
 from bot.messenger import DeliveryError
 from bot.runtimes import make_runtime
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.web.server import WebApp
 
 
 class StartupError(Exception):
@@ -30,6 +35,7 @@ async def _serve(settings: Settings) -> None:
         raise StartupError(f"cannot reach the Bot API at {settings.api_base_url}: {exc}") from exc
     except Exception as exc:  # the runtime library's own errors (invalid token, network)
         raise StartupError(f"cannot start the bot: {type(exc).__name__}: {exc}") from exc
+    web = await _start_web(settings, runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -38,8 +44,31 @@ async def _serve(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
+        if web is not None:
+            await web.stop()
         await runtime.stop()
         uow_factory.engine.dispose()
+
+
+async def _start_web(settings: Settings, runtime: object) -> WebApp | None:
+    """The Mini App in this process, when its public address is set."""
+    core = getattr(runtime, "core", None)
+    if not settings.web_url or core is None or settings.bot_token is None:
+        return None
+    from bot.web.server import WebApp  # aiohttp's server, only when the Mini App is served
+
+    web = WebApp(
+        core.services,
+        settings.bot_token.get_secret_value(),
+        max_age=timedelta(seconds=settings.web_auth_max_age),
+        script_url=settings.web_script_url,
+    )
+    try:
+        await web.start(settings.web_listen, settings.web_port)
+    except OSError as exc:
+        await runtime.stop()  # type: ignore[attr-defined]
+        raise StartupError(f"cannot serve the Mini App on {settings.web_port}: {exc}") from exc
+    return web
 
 
 def serve(settings: Settings) -> None:

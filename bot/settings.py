@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)
+    # The Mini App: served in the bot's process on web_listen:web_port when web_url (the
+    # public HTTPS address Telegram opens) is set; initData older than web_auth_max_age
+    # seconds is refused.
+    web_url: str | None = None
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(8080, ge=1, le=65535)
+    web_auth_max_age: int = Field(86400, ge=60, le=30 * 86400)
+    web_script_url: str = "https://telegram.org/js/telegram-web-app.js"
     policy_file: Path = DEFAULT_POLICY_PATH
     # Uploads are kept in the database unless a files folder is set (content-addressed there).
     files_dir: Path | None = None

@@ -233,6 +233,20 @@ class SandboxClient:
             )
         )
 
+    async def open_web_app(
+        self,
+        user_id: int,
+        url: str,
+        auth_date: int | None = None,
+        start_param: str | None = None,
+    ) -> dict[str, str]:
+        """Open a Mini App as this user: the signed initData Telegram hands the page and the
+        address it opens at (auth_date: seconds since the epoch, now by default)."""
+        found = await self._call_dict(
+            "open_web_app", user_id=user_id, url=url, auth_date=auth_date, start_param=start_param
+        )
+        return {str(k): str(v) for k, v in found.items()}
+
     async def block(self, user_id: int) -> None:
         """Block the bot as this user."""
         await self._call("block", user_id=user_id)

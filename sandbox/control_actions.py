@@ -143,6 +143,12 @@ async def _press(sb: Target, b: Body) -> Any:
     )
 
 
+async def _open_web_app(sb: Target, b: Body) -> Any:
+    return sb.people.open_web_app(
+        int(b["user_id"]), str(b["url"]), _opt_int(b, "auth_date"), b.get("start_param")
+    )
+
+
 async def _block(sb: Target, b: Body) -> Any:
     sb.people.block(int(b["user_id"]))
     return True
@@ -251,6 +257,7 @@ def actions() -> dict[str, Action]:
         "send_dice": _send_dice,
         "edit_message": _edit_message,
         "press": _press,
+        "open_web_app": _open_web_app,
         "block": _block,
         "unblock": _unblock,
         "transcript": _transcript,

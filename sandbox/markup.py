@@ -54,7 +54,26 @@ def _check_inline_button(button: Any) -> dict[str, Any]:
         url = button["url"]
         if not isinstance(url, str) or normalize_url(url) is None:
             raise bad_request(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
+    if "web_app" in button:
+        _check_web_app(button["web_app"])
     return {key: value for key, value in button.items() if value is not None}
+
+
+LOCAL_HOSTS = ("http://127.0.0.1", "http://localhost")
+"""Where a Mini App may be served over plain HTTP: here only (Telegram wants HTTPS)."""
+
+
+def _check_web_app(info: Any) -> None:
+    url = info.get("url") if isinstance(info, dict) else None
+    if not isinstance(url, str):
+        raise bad_request(
+            'can\'t parse inline keyboard button: Field "url" must be of type String'
+        )
+    local = any(url == h or url.startswith((h + ":", h + "/")) for h in LOCAL_HOSTS)
+    if not (url.startswith("https://") or local) or normalize_url(url) is None:
+        raise bad_request(
+            f"inline keyboard button Web App URL '{url}' is invalid: Only HTTPS links are allowed"
+        )
 
 
 def _rows(markup: dict[str, Any], key: str) -> list[list[Any]]:

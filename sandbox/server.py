@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox import bot_chats, bot_messages, bot_updates, control_actions
+from sandbox import bot_chats, bot_messages, bot_updates, control_actions, webapp
 from sandbox.bot_api import BotApi
 from sandbox.control import ControlApi
 from sandbox.control_actions import Target
@@ -92,6 +92,7 @@ class SandboxServer:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         self._bot_api.add_routes(app)
         self._control.add_routes(app)
+        app.router.add_get(webapp.SCRIPT_PATH, webapp.serve_script)
         return app
 
     async def start(self, host: str = LOCALHOST, port: int = 0) -> str:
@@ -298,6 +299,17 @@ class SandboxServer:
         """Press with callback data no button of the message carries, as a modified client
         can (Telegram does not check the data against the buttons); return the query id."""
         return self._people.forge_press(user_id, chat_id, message_id, callback_data)
+
+    def open_web_app(
+        self,
+        user_id: int,
+        url: str,
+        auth_date: int | None = None,
+        start_param: str | None = None,
+    ) -> dict[str, str]:
+        """Open a Mini App as this user: the signed initData Telegram hands the page and the
+        address it opens at (auth_date: seconds since the epoch, now by default)."""
+        return self._people.open_web_app(user_id, url, auth_date, start_param)
 
     def block(self, user_id: int) -> None:
         """Block the bot: sends to this user get 403 and the bot gets a my_chat_member update."""

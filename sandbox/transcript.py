@@ -43,7 +43,10 @@ def _buttons(data: dict[str, Any]) -> list[list[tuple[str, str]]]:
     for row in inline_buttons(data.get("reply_markup")):
         line: list[tuple[str, str]] = []
         for button in row:
+            web_app = button.get("web_app")
             target = button.get("callback_data", button.get("url", ""))
+            if isinstance(web_app, dict):
+                target = f"web_app:{web_app.get('url', '')}"
             line.append((str(button.get("text", "")), str(target)))
         rows.append(line)
     return rows

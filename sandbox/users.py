@@ -17,6 +17,7 @@ from sandbox.media import (
 )
 from sandbox.state import SandboxChat, SandboxState, SandboxUser
 from sandbox.user_updates import push_edit, push_membership, push_message, push_press
+from sandbox.webapp import open_app
 
 
 class UserSide:
@@ -266,6 +267,17 @@ class UserSide:
             stored.data,
             {"callback_data": callback_data, "text": "(forged)"},
         )
+
+    def open_web_app(
+        self,
+        user_id: int,
+        url: str,
+        auth_date: int | None = None,
+        start_param: str | None = None,
+    ) -> dict[str, str]:
+        """Open a Mini App as this user: the signed initData Telegram hands the page and the
+        address it opens at (auth_date: seconds since the epoch, now by default)."""
+        return open_app(self._core.token, self._user(user_id), url, auth_date, start_param)
 
     def block(self, user_id: int) -> None:
         """Block the bot: sends to this user get 403 and the bot gets a my_chat_member update."""

@@ -93,9 +93,10 @@ def format_year_month(value: str | None, locale: str | None) -> str:
 
 
 def _template_locale(context: Context) -> str | None:
-    """The locale of the message template a filter runs in ("messages/en/…"), else None."""
+    """The locale of the message or page template a filter runs in ("messages/en/…",
+    "web/en/…"), else None."""
     parts = (context.name or "").split("/")
-    if len(parts) > 2 and parts[0] == "messages" and parts[1] in LOCALES:
+    if len(parts) > 2 and parts[0] in ("messages", "web") and parts[1] in LOCALES:
         return parts[1]
     return None
 
@@ -121,7 +122,9 @@ class Renderer:
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATE_ROOT)),
             undefined=StrictUndefined,
-            autoescape=select_autoescape(enabled_extensions=("j2",), default_for_string=True),
+            autoescape=select_autoescape(
+                enabled_extensions=("j2", "html"), default_for_string=True
+            ),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
@@ -169,6 +172,11 @@ class Renderer:
         if not macro:
             return True
         return hasattr(template.make_module({"locale": locale}), macro)
+
+    def page(self, locale: str | None, name: str, /, **params: Any) -> str:
+        """Render the Mini App's page `web/<locale>/<name>.html` (HTML-escaped)."""
+        loc = locale if locale in LOCALES else self.default_locale
+        return self.env.get_template(f"web/{loc}/{name}.html").render(locale=loc, **params)
 
     def document(self, name: str, **params: Any) -> str:
         """Render a plain-text document template from `documents/` (no HTML escaping)."""

@@ -1,16 +1,20 @@
-"""Webhook mode, and the command line's run and demo."""
+"""Webhook mode, the command line's run and demo, and the Mini App served beside the bot."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 from pydantic import SecretStr
 
 from bot.bootstrap import build_uow_factory
 from bot.runtimes import make_runtime
+from bot.serve import _serve
 from bot.settings import Settings
 from sandbox import SandboxServer
 from tests.e2e.conftest import subprocess_env, this_years_serial
@@ -94,3 +98,27 @@ def test_the_demo_prints_the_whole_journey(tmp_path: Path, settings: Settings):
     assert "👤" in text and "🤖" in text and "[ ✅ 提交 ]" in text
     assert "请核对投资项目计划书" in text and this_years_serial(1) in text
     assert (tmp_path / "demo.db").exists()
+
+
+async def test_run_serves_the_mini_app_beside_the_bot_and_stops_it(
+    sandbox: SandboxServer, settings: Settings
+):
+    port = free_port()
+    web = settings.model_copy(update={"web_url": "https://example.org/web/", "web_port": port})
+    running = asyncio.create_task(_serve(web))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(200):  # until the bot is up and the Mini App listens
+                try:
+                    unsigned = await client.get("/web/api/board")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+            assert unsigned.status_code == 401  # no initData: who is asking is not known
+            assert (await client.get("/web/")).status_code == 200  # the shell, with no data
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    with socket.socket() as s:  # stopped with the bot: the port is free again
+        s.bind(("127.0.0.1", port))

@@ -312,6 +312,7 @@ SERVER_API = {
     "mark",
     "message",
     "next_bot_event",
+    "open_web_app",
     "press",
     "remove_webhook",
     "render_transcript",

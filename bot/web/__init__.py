@@ -1,0 +1,1 @@
+"""The Mini App's web adapter: the aiohttp application, and initData authentication."""
