@@ -94,11 +94,12 @@ def format_year_month(value: str | None, locale: str | None) -> str:
 
 def _template_locale(context: Context) -> str | None:
     """The locale of the message or page template a filter runs in ("messages/en/…",
-    "web/en/…"), else None."""
+    "web/en/…"), or of the page that included a shared part ("web/_board.html"); else None."""
     parts = (context.name or "").split("/")
     if len(parts) > 2 and parts[0] in ("messages", "web") and parts[1] in LOCALES:
         return parts[1]
-    return None
+    locale = context.get("locale")
+    return locale if locale in LOCALES else None
 
 
 def normalize_locale(code: str | None, default: str = "zh-Hans") -> str:

@@ -117,8 +117,11 @@ async def test_an_investor_is_refused_as_in_chat(
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "stage"),
-    [("zh-hans", "招商项目信息库", "④ 项目评审"), ("en", "Project library", "④ Review")],
+    ("language", "title", "stage", "day"),
+    [
+        ("zh-hans", "招商项目信息库", "④ 项目评审", "2026年11月23日"),
+        ("en", "Project library", "④ Review", "23 November 2026"),
+    ],
 )
 async def test_the_board_page_renders_in_the_persons_language(
     client: TestClient,  # type: ignore[type-arg]
@@ -126,13 +129,14 @@ async def test_the_board_page_renders_in_the_persons_language(
     language: str,
     title: str,
     stage: str,
+    day: str,
 ) -> None:
     response = await client.get(
         "/web/board", headers={INIT_DATA_HEADER: init_data(clock, OFFICE, language)}
     )
     assert response.status == 200 and response.content_type == "text/html"
     html = await response.text()
-    assert f"<title>{title}</title>" in html and stage in html
+    assert f"<title>{title}</title>" in html and stage in html and day in html
     assert 'class="card green"' in html and "QX-2026-0002" in html
     assert "var(--tg-theme-bg-color" in html and "width=device-width" in html
     assert "http" not in html.split("<body>")[0].replace("http-equiv", "")  # no CDN
