@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 
 from sandbox.server import LOCALHOST, SandboxServer
 
@@ -35,6 +36,9 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     args = parse_args(argv)
+    # Ctrl-C stops it even when it was started with SIGINT ignored, as the child of a process
+    # that ignores it is: Python would leave it ignored, and the sandbox would never stop.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     print("Telegram sandbox stopped", flush=True)

@@ -76,11 +76,19 @@ async def test_control_api_drives_the_user_side(
         assert await client.transcript(2001) == []
 
 
-async def test_standalone_process_prints_url_and_stops_on_ctrl_c() -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("parent", ["takes Ctrl-C", "ignores Ctrl-C"])
+async def test_standalone_process_prints_url_and_stops_on_ctrl_c(parent: str) -> None:
+    # A child of a process that ignores SIGINT starts with it ignored (a test runner's worker
+    # may): the sandbox must stop on Ctrl-C all the same.
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "sandbox", "--port", "0", "--token", TOKEN,
         cwd=Path(__file__).resolve().parents[2],
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        preexec_fn=_ignore_sigint if parent == "ignores Ctrl-C" else None,
     )  # fmt: skip
     try:
         assert process.stdout is not None
@@ -104,8 +112,9 @@ async def test_standalone_process_prints_url_and_stops_on_ctrl_c() -> None:
             via_query = await raw.get(f"{url}/bot{TOKEN}/GETME")
             assert via_query.json()["result"]["id"] == 123456
         process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.wait(), 30)  # 30 s: a busy CI machine, as above
-        assert process.returncode == 0
+        # Both pipes read to their end: a process blocked on a full pipe never stops.
+        _, err = await asyncio.wait_for(process.communicate(), 30)  # 30 s: a busy CI machine
+        assert process.returncode == 0, err.decode(errors="replace")[-2000:]
     finally:
         if process.returncode is None:
             process.kill()
