@@ -24,6 +24,7 @@ from storage.tables import MessengerAccount, Person, PersonRole, Project
 from storage.uow import UnitOfWorkFactory
 from templates.renderer import Renderer
 from workflow.pipeline import Stage
+from workflow.policy import Policy
 from workflow.policy_file import load_default_policy
 
 STAGES = [s.value for s in Stage]
@@ -63,7 +64,12 @@ def _library(url: str, projects: int) -> Dispatcher:
     if url.startswith("postgresql"):
         with factory.engine.begin() as conn:  # as autovacuum would, before anyone searches
             conn.exec_driver_sql("ANALYZE project")
-    services = Services(
+    return Dispatcher(services_on(factory, policy))
+
+
+def services_on(factory: UnitOfWorkFactory, policy: Policy) -> Services:
+    """The handlers' services on a benchmark's database, on its clock."""
+    return Services(
         uow=factory,
         policy=policy,
         renderer=Renderer(),
@@ -71,7 +77,6 @@ def _library(url: str, projects: int) -> Dispatcher:
         timezone=ZoneInfo("Asia/Shanghai"),
         routes=routes(),
     )
-    return Dispatcher(services)
 
 
 def _timed(dispatcher: Dispatcher, text: str, runs: int) -> float:

@@ -27,7 +27,6 @@ from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import pypdf
 
@@ -35,9 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from listing import listing_section
+from listing import listing_section, services_on
 
-from bot.bootstrap import routes
 from conversations.inbound import Inbound
 from documents.charts.assessment import unit_rates, unit_rates_png
 from documents.charts.stages import funnel, funnel_png
@@ -47,7 +45,6 @@ from documents.pdf import PdfConverter, find_soffice
 from documents.samples.excel import district_aggregate, district_assessment
 from documents.word.catalog import DOCUMENTS
 from documents.word.templates import WordTemplates
-from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from storage.db import make_engine, migrate
 from storage.seed import seed_policy
@@ -187,15 +184,7 @@ def step_cost(projects: int, steps: int) -> float:
             ]
         )
         uow.commit()
-    services = Services(
-        uow=factory,
-        policy=policy,
-        renderer=Renderer(),
-        clock=factory.clock,
-        timezone=ZoneInfo("Asia/Shanghai"),
-        routes=routes(),
-    )
-    dispatcher = Dispatcher(services)
+    dispatcher = Dispatcher(services_on(factory, policy))
     seq = iter(range(10**9))
 
     def event(**kw: object) -> Inbound:

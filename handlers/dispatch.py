@@ -15,7 +15,7 @@ from handlers import chats, forms
 from handlers.actors import resolve_actor
 from handlers.confirm import confirmed_press
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError, Refused
+from handlers.errors import HandlerError, Refused, audit_refusal
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -49,16 +49,8 @@ class Dispatcher:
                 uow.rollback()
                 if key is not None:
                     uow.first_time(key)
-                if isinstance(err, Refused) or err.audit_action:
-                    uow.audit(
-                        err.audit_action or "refused",
-                        "event",
-                        (event.callback_data or event.command or "text")[:40],
-                        actor_id=actor.person.id if actor.person else None,
-                        actor_external=event.user_id,
-                        note=err.message,
-                        allowed=False,
-                    )
+                target = event.callback_data or event.command or "text"
+                audit_refusal(uow, err, actor, event, "event", target)
                 uow.commit()
                 text = s.renderer.message(actor.locale, err.message, **err.params)
                 return Outcome(

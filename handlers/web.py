@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from conversations.inbound import Inbound
 from handlers.actors import resolve_actor
 from handlers.context import Actor, Services
-from handlers.errors import HandlerError, Refused
+from handlers.errors import HandlerError, Refused, audit_refusal
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -44,16 +44,7 @@ def serve_page(
             return PageAnswer(actor.locale, value)
         except HandlerError as err:
             uow.rollback()
-            if isinstance(err, Refused) or err.audit_action:
-                uow.audit(
-                    err.audit_action or "refused",
-                    "web",
-                    what[:40],
-                    actor_id=actor.person.id if actor.person else None,
-                    actor_external=event.user_id,
-                    note=err.message,
-                    allowed=False,
-                )
+            audit_refusal(uow, err, actor, event, "web", what)
             uow.commit()
             text = s.renderer.message(actor.locale, err.message, **err.params)
             return PageAnswer(actor.locale, refusal=text, refused=isinstance(err, Refused))

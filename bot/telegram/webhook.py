@@ -15,6 +15,7 @@ from typing import Final
 
 from aiohttp import web
 
+from bot.listening import Listening
 from bot.telegram.polling import Take
 from storage.errors import StorageUnavailable
 
@@ -32,21 +33,17 @@ class WebhookServer:
         self.take = take
         self.secret = secret
         self.path = f"/{path.lstrip('/')}"
-        self._runner: web.AppRunner | None = None
+        self._listening = Listening(SHUTDOWN_GRACE)
 
     async def start(self, host: str, port: int) -> None:
         """Listen on host:port."""
         app = web.Application()
         app.router.add_post(self.path, self.receive)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
+        await self._listening.start(app, host, port)
 
     async def stop(self) -> None:
         """Stop listening, once the POSTs under way are answered."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._listening.stop()
 
     async def receive(self, request: web.Request) -> web.Response:
         """One POST from Telegram: its update handled, then the status that tells the result."""

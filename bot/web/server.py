@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from bot.listening import Listening
 from bot.web.init_data import InitDataError, WebAppUser, verify
 from conversations.inbound import Inbound
 from handlers.context import Actor, Services
@@ -55,7 +56,7 @@ class WebApp:
         self.max_age = max_age
         self.script_url = script_url
         self.clock = clock or services.clock
-        self._runner: web.AppRunner | None = None
+        self._listening = Listening(SHUTDOWN_GRACE)
 
     def application(self) -> web.Application:
         """The aiohttp application with the Mini App's routes."""
@@ -67,17 +68,11 @@ class WebApp:
 
     async def start(self, host: str, port: int) -> None:
         """Listen on host:port."""
-        self._runner = web.AppRunner(
-            self.application(), access_log=None, shutdown_timeout=SHUTDOWN_GRACE
-        )
-        await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
+        await self._listening.start(self.application(), host, port)
 
     async def stop(self) -> None:
         """Stop listening, once the requests under way are answered."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._listening.stop()
 
     async def shell(self, request: web.Request) -> web.Response:
         """The page Telegram opens: Telegram's script, and a loader for the board."""
