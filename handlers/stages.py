@@ -119,14 +119,19 @@ def check(
     """Refuse, citing the rule, unless the transition is allowed now."""
     refusal = check_transition(transition, facts(uow, project), roles or actor.roles)
     if refusal is not None:
-        raise Refused(
-            "pipeline#refused",
-            audit_action=f"refused:{transition}",
-            rule=refusal.rule,
-            citation=refusal.citation,
-            stage=refusal.stage.value,
-            serial=project.serial,
-        )
+        raise refused(refusal, project)
+
+
+def refused(refusal: Refusal, project: Project) -> Refused:
+    """A move's refusal as the person reads it: the rule, its citation, the stage."""
+    return Refused(
+        "pipeline#refused",
+        audit_action=f"refused:{refusal.transition}",
+        rule=refusal.rule,
+        citation=refusal.citation,
+        stage=refusal.stage.value,
+        serial=project.serial,
+    )
 
 
 def move(
@@ -230,14 +235,7 @@ def undo(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> StageC
     last = last_move(uow.projects.history(project.id or 0))
     refusal = undo_refusal(s, uow, actor, project, last)
     if refusal is not None:
-        raise Refused(
-            "pipeline#refused",
-            audit_action=f"refused:{refusal.transition}",
-            rule=refusal.rule,
-            citation=refusal.citation,
-            stage=refusal.stage.value,
-            serial=project.serial,
-        )
+        raise refused(refusal, project)
     assert last is not None and last.from_stage is not None  # check_undo saw to it
     withdrawn = project.stage
     return _record(

@@ -19,7 +19,7 @@ from handlers.errors import HandlerError, Refused
 from handlers.notify import notify
 from handlers.pipeline.card import TEAM_ROLES, office_card
 from handlers.pipeline.exceptions import start_request
-from handlers.pipeline.moves import ASKED_MOVES, transition, undo_action
+from handlers.pipeline.moves import ASKED_MOVES, Move, transition, undo_action
 from handlers.pipeline.priority import record_judgement, start_judgement
 from handlers.review.rounds import start_review
 from handlers.routing import Pressed
@@ -81,7 +81,7 @@ _DISTRICT_WORK = frozenset({"talk", "neg", "team", "ret"})
 """The office's own steps before review, which a cross-region project does not take here."""
 
 
-Action = Callable[[Services, UnitOfWork, Actor, Inbound, Project, CallbackData], Outcome]
+Action = Move
 
 
 def _card(

@@ -16,6 +16,7 @@ from storage.tables import Project
 from storage.uow import UnitOfWork
 
 Move = Callable[[Services, UnitOfWork, Actor, Inbound, Project, CallbackData], Outcome]
+"""A button of the office's project card: what it does to the project."""
 
 ASKED_MOVES: Final = {"prod": "start_production", "lost": "mark_lost"}
 """The moves whose press asks first, by action: their guard is checked before the question,
