@@ -93,6 +93,7 @@ def build_services(
         files=FileStore(settings.files_dir),
         documents=WordTemplates(settings.documents_dir),
         routes=routes(),
+        web_url=settings.web_url,
         libreoffice_missing=settings.pdf_copies and pdf_converter(settings) is None,
     )
 

@@ -223,16 +223,22 @@ def demo(
         "zhaoshang-demo.db"
     ),
     runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot) or aiogram.")] = "ptb",
+    web: Annotated[bool, typer.Option(help="Then serve the Mini App until Ctrl-C.")] = False,
+    web_port: Annotated[int, typer.Option(help="The Mini App's port (--web).")] = 8080,
 ) -> None:
     """Play an investor's whole plan form against a local Telegram sandbox and print it."""
     # Only the demo loads the sandbox (a stand-in Bot API server), so only it imports it.
     from bot.demo import footer as demo_footer
     from bot.demo import main as demo_main
+    from bot.demo import main_web
 
     runtime = _runtime(runtime)
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    if web:
+        main_web(database, runtime, web_port, typer.echo)
+        return
     transcript = demo_main(database, runtime)
     typer.echo(transcript)
     typer.echo("\n" + demo_footer(database))

@@ -92,6 +92,10 @@ class MessengerClient(Protocol):
         """Set the command menu of one chat."""
         ...
 
+    async def set_menu_button(self, chat_id: str, text: str, url: str) -> None:
+        """Make one chat's menu button open a web page inside the messenger."""
+        ...
+
 
 def bad_request(description: str) -> DeliveryError:
     """The port's error for a Bot API "Bad Request", whichever library reported it."""

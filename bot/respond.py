@@ -206,5 +206,8 @@ class Responder:
         if outcome.menu is not None and event.private:
             try:
                 await self.client.set_chat_commands(event.chat_id, outcome.menu, None)
+                button = outcome.menu_button
+                if button is not None and button.web_app:
+                    await self.client.set_menu_button(event.chat_id, button.text, button.web_app)
             except DeliveryError as exc:
                 log.info("menu not set for %s: %s", event.chat_id, exc)

@@ -62,6 +62,7 @@ async def _start_web(settings: Settings, runtime: object) -> WebApp | None:
         settings.bot_token.get_secret_value(),
         max_age=timedelta(seconds=settings.web_auth_max_age),
         script_url=settings.web_script_url,
+        pdf=core.responder.pdf,  # the documents' PDF copies, as chat sends them
     )
     try:
         await web.start(settings.web_listen, settings.web_port)

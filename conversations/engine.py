@@ -2,16 +2,20 @@
 (Longer than 300 lines: one state machine, whose moves read best together.)
 
 The caller loads the draft, calls `step`, stores the draft when `changed`, sends the replies,
-and creates the project when the status is "submitted"."""
+and creates the project when the status is "submitted". A form shown as one page answers
+its questions in any order through `answer_field` (the same parsing and checks as a typed
+answer), and asks `submit_blockers` what keeps it from being submitted."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from conversations.answers import (
+    answered,
     failed_checks,
     get_answer,
     missing_required,
@@ -25,7 +29,7 @@ from conversations.fields import SUMMARY, FormSpec, Kind, Step
 from conversations.inbound import FileRef, parse_command
 from conversations.inputs import TEXT_COMMANDS, ButtonInput, Command, Event, TextInput
 from conversations.numbering import find, numbering
-from conversations.parsers import ParseError
+from conversations.parsers import ParseError, clean_text, is_blank
 from conversations.replies import Reply
 from conversations.step import FormContext, Status, StepResult
 from conversations.values import check_stored, encode, file_answer, parse_input
@@ -50,12 +54,40 @@ class _Out:
 
 def step(spec: FormSpec, draft: Draft, event: Event, ctx: FormContext) -> StepResult:
     """Apply one event to a draft of `spec`; see StepResult for what comes back."""
+    return _stepped(spec, draft, ctx, lambda run, d: run.handle(d, event))
+
+
+def answer_field(
+    spec: FormSpec, draft: Draft, step_id: str, text: str, ctx: FormContext
+) -> StepResult:
+    """Answer one visible question out of turn, as on a page that shows the whole form.
+
+    `text` is read exactly as an answer typed at that question (an empty one leaves an
+    optional question unanswered, as 跳过 does), and the same cross-field checks apply. A
+    refused answer leaves the draft as it was, with the engine's reply saying why. An
+    accepted one also moves the draft's place as the chat would go on: past the question
+    when it was the current one, on to the next question without an answer; the summary,
+    when the answer made a required question appear, takes that question first."""
+    return _stepped(spec, draft, ctx, lambda run, d: run.out_of_turn(d, step_id, text))
+
+
+def submit_blockers(spec: FormSpec, draft: Draft, ctx: FormContext) -> tuple[Reply, ...]:
+    """What keeps a draft from being submitted, as the engine says it when 提交 is pressed:
+    the missing or no longer acceptable answers, and the broken cross-field checks (empty
+    when it may be submitted)."""
+    run = _Run(spec, View(spec, ctx), ctx)
+    return tuple(run.blockers(repair(spec, draft)))
+
+
+def _stepped(
+    spec: FormSpec, draft: Draft, ctx: FormContext, move: Callable[[_Run, Draft], _Out]
+) -> StepResult:
     if draft.form_id != spec.id:
         raise ValueError(f"draft of {draft.form_id!r} given to form {spec.id!r}")
     view = View(spec, ctx)
     if draft.submitted:
         return StepResult(draft, (view.notice("closed"),), "closed", False)
-    out = _Run(spec, view, ctx).handle(repair(spec, draft), event)
+    out = move(_Run(spec, view, ctx), repair(spec, draft))
     new = out.draft
     status: Status = "submitted" if new.submitted else "paused" if new.paused else "open"
     return StepResult(new, tuple(out.replies), status, new != draft, out.toast)
@@ -88,11 +120,68 @@ class _Run:
             if isinstance(event, FileRef):
                 raw: Any = file_answer(s.field, event)
             else:
-                choices = self.view.choices(s.field)
-                raw = encode(s.field, parse_input(s.field, event.text, choices, self.ctx.today))
+                raw = self.typed(s, event.text)
         except ParseError as err:
             return _Out(d, [self.view.invalid(s, err), self.view.prompt(d)])
         return self.answer(d, s, raw)
+
+    def typed(self, s: Step, text: str) -> Any:
+        """The stored form of an answer typed for a question; raises ParseError."""
+        choices = self.view.choices(s.field)
+        return encode(s.field, parse_input(s.field, text, choices, self.ctx.today))
+
+    # -- out of turn ------------------------------------------------------------------------
+
+    def out_of_turn(self, d: Draft, step_id: str, text: str) -> _Out:
+        """An answer to any visible question (see `answer_field`)."""
+        s = next((x for x in visible_steps(self.spec, d.answers) if x.id == step_id), None)
+        if s is None:
+            return _Out(d, [self.view.notice("not_shown")])
+        try:
+            empty = is_blank(clean_text(text)) and not s.field.required
+            raw = None if empty else self.typed(s, text)
+        except ParseError as err:
+            return _Out(d, [self.view.invalid(s, err)])
+        answers = set_answer(self.spec, d.answers, s, raw)
+        failures = failed_checks(self.spec, answers)
+        if failures:
+            return _Out(d, [self.view.check_failed(failures)])
+        if d.current == s.id:
+            moved = self.advance(d, answers, s.id).draft  # as if typed in the chat
+            return _Out(moved if moved.editing else self.unanswered(moved))
+        if d.current == SUMMARY:
+            return _Out(self.to_missing(d, answers))
+        return _Out(repair(self.spec, d.model_copy(update={"answers": answers})))
+
+    def unanswered(self, d: Draft) -> Draft:
+        """The draft at its current question, or past the ones already answered to the next
+        without an answer (else the first required one missing, else the summary)."""
+        if d.current == SUMMARY or not answered(d.answers, self.view.step(d)):
+            return d
+        steps = visible_steps(self.spec, d.answers)
+        ids = [s.id for s in steps]
+        later = steps[ids.index(d.current) + 1 :]
+        nxt = next((s.id for s in later if not answered(d.answers, s)), None)
+        if nxt is None:
+            missing = missing_required(self.spec, d.answers)
+            nxt = missing[0].id if missing else SUMMARY
+        back = (*d.back_stack, d.current)
+        return repair(self.spec, d.model_copy(update={"current": nxt, "back_stack": back}))
+
+    def to_missing(self, d: Draft, answers: dict[str, Any]) -> Draft:
+        """A draft at its summary with new answers: at the first required question they
+        made appear, as an edit from the summary that returns there, else still at it."""
+        missing = missing_required(self.spec, answers)
+        if not missing:
+            return d.model_copy(update={"answers": answers})
+        update = {
+            "answers": answers,
+            "current": missing[0].id,
+            "back_stack": (*d.back_stack, SUMMARY),
+            "forward": (),
+            "editing": True,
+        }
+        return repair(self.spec, d.model_copy(update=update))
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -297,14 +386,19 @@ class _Run:
 
     def submit(self, d: Draft) -> _Out:
         """Confirm the summary, unless something is missing or no longer acceptable."""
-        items = submit_problems(self.spec, d.answers, self.ctx.options, self.ctx.today)
-        failures = failed_checks(self.spec, d.answers)
-        if items or failures:
-            replies = [self.view.problems(d, items)] if items else []
-            if failures:
-                replies.append(self.view.check_failed(failures))
+        replies = self.blockers(d)
+        if replies:
             return _Out(d, [*replies, *self.show(d)])
         return _Out(d.model_copy(update={"submitted": True}), [self.view.notice("submitted")])
+
+    def blockers(self, d: Draft) -> list[Reply]:
+        """Why the draft cannot be submitted yet (nothing when it can)."""
+        items = submit_problems(self.spec, d.answers, self.ctx.options, self.ctx.today)
+        failures = failed_checks(self.spec, d.answers)
+        replies = [self.view.problems(d, items)] if items else []
+        if failures:
+            replies.append(self.view.check_failed(failures))
+        return replies
 
     # -- notices ----------------------------------------------------------------------------
 

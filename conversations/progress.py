@@ -40,9 +40,21 @@ class _Reader(Mapping[str, Any]):
 
 def possible_questions(spec: FormSpec, answers: Mapping[str, Any]) -> tuple[Field, ...]:
     """The form's questions (a group as one) that are answered or could still be asked."""
+    return tuple(f for f, _ in _possible(spec, answers))
+
+
+def answered_of(spec: FormSpec, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """How many of the form's questions are answered, against the same total the chat's
+    card shows ("已填写 4/57 项" beside "第 5/57 项")."""
+    possible = _possible(spec, answers)
+    return sum(1 for _, done in possible if done), len(possible)
+
+
+def _possible(spec: FormSpec, answers: Mapping[str, Any]) -> list[tuple[Field, bool]]:
+    """The possible questions, each with whether it is answered."""
     values = decoded(spec, answers)
     unanswered: set[str] = set()
-    out: list[Field] = []
+    out: list[tuple[Field, bool]] = []
     for f in spec.fields:
         if f.compute is not None:
             continue
@@ -55,10 +67,11 @@ def possible_questions(spec: FormSpec, answers: Mapping[str, Any]) -> tuple[Fiel
         zero = f.kind is Kind.GROUP and not values.get(f.count_from or "")
         if zero and f.count_from not in unanswered:
             continue  # asked zero times
-        out.append(f)
-        if f.id not in values or (f.kind is Kind.GROUP and f.count_from in unanswered):
+        open_ = f.id not in values or (f.kind is Kind.GROUP and f.count_from in unanswered)
+        out.append((f, not open_))
+        if open_:
             unanswered.add(f.id)
-    return tuple(out)
+    return out
 
 
 def progress(spec: FormSpec, answers: Mapping[str, Any], step: Step) -> tuple[int, int]:

@@ -9,20 +9,27 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """An inline button: callback data (at most 64 bytes) or a URL."""
+    """An inline button: callback data (at most 64 bytes), a URL, or a Mini App page
+    (`web_app`, an https address the messenger opens inside itself)."""
 
     text: str
     data: str | None = None
     url: str | None = None
+    web_app: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for the outbox."""
-        return {"text": self.text, "data": self.data, "url": self.url}
+        raw = {"text": self.text, "data": self.data, "url": self.url}
+        if self.web_app:
+            raw["web_app"] = self.web_app
+        return raw
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Button:
         """Rebuild a button stored in the outbox."""
-        return cls(text=raw["text"], data=raw.get("data"), url=raw.get("url"))
+        return cls(
+            text=raw["text"], data=raw.get("data"), url=raw.get("url"), web_app=raw.get("web_app")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,7 @@ class Outcome:
     toast: str | None = None
     alert: bool = False
     menu: list[tuple[str, str]] | None = None  # a new command menu for this chat
+    menu_button: Button | None = None  # with `menu`: the chat's menu button (a web_app)
 
     def add(self, reply: Reply) -> Outcome:
         """Append a reply and return self, for chaining."""

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from conversations.draft import Draft
 from conversations.fields import Choice
-from conversations.replies import Reply
+from conversations.replies import Button, Reply
 from templates.renderer import Renderer
 
 Status = Literal["open", "paused", "submitted", "closed"]
@@ -17,15 +17,18 @@ Status = Literal["open", "paused", "submitted", "closed"]
 
 @dataclass(frozen=True, slots=True)
 class FormContext:
-    """What a step needs besides the draft: locale, renderer, today, run-time choice lists and
+    """What a step needs besides the draft: locale, renderer, today, run-time choice lists,
     extra HTML for the summary (screening findings, say), computed from the answers only when
-    the summary is shown: the answer just given counts, and no other step pays for it."""
+    the summary is shown: the answer just given counts, and no other step pays for it; and
+    the button that opens the form as a page, when there is one."""
 
     locale: str
     renderer: Renderer
     today: date
     options: Mapping[str, Sequence[Choice]] = field(default_factory=dict)
     summary_extra: Callable[[Mapping[str, Any]], str | None] | None = None
+    page_button: Button | None = None
+    """A button under every question that opens the whole form as a page (the Mini App)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,8 @@ class View:
         if not step.field.required:
             nav.append(self.button("btn_skip", _cb("skip", sid)))
         tools = [self.button("btn_help", _cb("help", sid)), self.button("btn_pause", _cb("pause"))]
-        return stack(keyboard(options, 2), keyboard(nav, 3), keyboard(tools, 2))
+        page = keyboard([self.ctx.page_button]) if self.ctx.page_button else ()
+        return stack(keyboard(options, 2), keyboard(nav, 3), keyboard(tools, 2), page)
 
     def part(self, part: Part, *, lead: bool = False) -> dict[str, Any]:
         """A part as a card or the summary names it: code, title, place among the numbered

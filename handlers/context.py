@@ -38,6 +38,9 @@ class Services:
     """Where the bytes of uploads are kept: the database, or the files folder."""
     documents: WordTemplates = field(default_factory=WordTemplates)
     """The Word templates the documents are filled from: the office's folder, then ours."""
+    web_url: str | None = None
+    """The Mini App's public https address (`ZHAOSHANG_WEB_URL`), when it is served: the
+    chat then offers its pages with web_app buttons (`handlers.web_links`)."""
     libreoffice_missing: bool = False
     """PDF copies of the Word documents are wanted but LibreOffice was not found: the
     documents go as Word only, and the office is told once."""

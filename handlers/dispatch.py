@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 
 from conversations.callbacks import EVERYONE, CallbackDataError, decode
 from conversations.inbound import Inbound
@@ -16,9 +17,13 @@ from handlers.actors import resolve_actor
 from handlers.confirm import confirmed_press
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused, audit_refusal
+from handlers.web_links import menu_button
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+Then = Callable[[UnitOfWork, Actor, Outcome], None]
+"""What runs in a handled event's unit of work after its use case (Dispatcher.handle)."""
 
 
 class Dispatcher:
@@ -27,8 +32,10 @@ class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def handle(self, event: Inbound) -> Outcome:
-        """Handle one event and return the replies for the person who acted."""
+    def handle(self, event: Inbound, *, then: Then | None = None) -> Outcome:
+        """Handle one event and return the replies for the person who acted. `then`, when
+        given, runs once the event is handled and before its unit of work commits (not on a
+        refusal): the Mini App queues there what the chat must show of a press on a page."""
         s = self.services
         with s.uow() as uow:
             key = f"{event.messenger}:{event.update_id}" if event.update_id else None
@@ -41,9 +48,12 @@ class Dispatcher:
             before = (actor.roles, actor.locale)
             try:
                 outcome = self._route(uow, actor, event)
+                if then is not None:
+                    then(uow, actor, outcome)
                 uow.commit()
                 if (actor.roles, actor.locale) != before or event.command == "start":
                     outcome.menu = self.menu(actor)
+                    outcome.menu_button = menu_button(s, actor)
                 return outcome
             except HandlerError as err:
                 uow.rollback()

@@ -10,11 +10,13 @@ from conversations.engine import step
 from conversations.fields import SUMMARY
 from conversations.inbound import FileRef
 from conversations.inputs import Command, Event
-from conversations.replies import Outcome, Reply
+from conversations.replies import Button, Outcome, Reply
 from conversations.step import FormContext
+from conversations.views import plain
 from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.routing import FormDefinition
+from handlers.web_links import web_app_button
 from storage.tables import FormDraft
 from storage.uow import UnitOfWork
 
@@ -43,7 +45,16 @@ def context(services: Services, actor: Actor, form: FormDefinition, draft: Draft
         today=services.today(),
         options=form.options(services),
         summary_extra=extra if make else None,
+        page_button=page_button(services, actor, form),
     )
+
+
+def page_button(services: Services, actor: Actor, form: FormDefinition) -> Button | None:
+    """The button that opens the form as a Mini App page, when it has one and it is served."""
+    if form.page is None or not services.web_url:
+        return None
+    text = plain(services.renderer.message(actor.locale, "form#btn_web_page"))
+    return web_app_button(services, text, form.page)
 
 
 def start(

@@ -78,6 +78,9 @@ class FormDefinition:
     summary_extra: Callable[..., str | None] | None = None
     """`(services, answers, locale) -> text under the summary`"""
     roles: frozenset[Role] | None = None
+    page: str | None = None
+    """The Mini App page that shows the whole form (a path under `/web/`), offered under every
+    question when the Mini App is served."""
 
     @property
     def id(self) -> str:

@@ -14,6 +14,7 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
@@ -34,6 +35,16 @@ LIGHT_THEME: Final = {
     "secondary_bg_color": "#efeff3",
 }
 """The themeParams the stand-in passes (Telegram's light theme)."""
+DARK_THEME: Final = {
+    "bg_color": "#212d3b",
+    "text_color": "#ffffff",
+    "hint_color": "#7d8b99",
+    "link_color": "#5eabe1",
+    "button_color": "#50a8eb",
+    "button_text_color": "#ffffff",
+    "secondary_bg_color": "#151e27",
+}
+"""Telegram's dark theme (its Android app's night colours), for a launch in the dark."""
 
 
 def init_data(
@@ -73,14 +84,15 @@ def open_app(
     return {"init_data": data, "url": launch_url(url, data)}
 
 
-def launch_url(url: str, data: str) -> str:
-    """The address the app opens at: the button's URL with the launch data in its fragment."""
+def launch_url(url: str, data: str, theme: Mapping[str, str] = LIGHT_THEME) -> str:
+    """The address the app opens at: the button's URL with the launch data in its fragment
+    (`theme`: the themeParams, LIGHT_THEME or DARK_THEME)."""
     fragment = urlencode(
         {
             "tgWebAppData": data,
             "tgWebAppVersion": WEB_APP_VERSION,
             "tgWebAppPlatform": "unknown",
-            "tgWebAppThemeParams": json.dumps(LIGHT_THEME, separators=(",", ":")),
+            "tgWebAppThemeParams": json.dumps(dict(theme), separators=(",", ":")),
         },
         quote_via=quote,
     )
@@ -100,8 +112,10 @@ def _user_json(user: SandboxUser) -> dict[str, Any]:
 
 
 STAND_IN: Final = """// A local stand-in for telegram-web-app.js (sandbox only):
-// the launch data from the address's fragment, as Telegram.WebApp.initData,
-// initDataUnsafe and themeParams.
+// the launch data from the address's fragment, as Telegram.WebApp.initData, initDataUnsafe
+// and themeParams (also as the --tg-theme-* CSS variables, and colorScheme 'dark' when the
+// background is dark); a BackButton and a MainButton that keep their state and call their
+// handlers; TelegramSandbox.pressBack() stands for the user pressing Telegram's back button.
 (function () {
   var hash = new URLSearchParams(location.hash.slice(1));
   var data = hash.get("tgWebAppData") || "";
@@ -116,20 +130,72 @@ STAND_IN: Final = """// A local stand-in for telegram-web-app.js (sandbox only):
   Object.keys(theme).forEach(function (key) {
     root.setProperty("--tg-theme-" + key.replace(/_/g, "-"), theme[key]);
   });
+  function isDark(colour) {
+    var m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour || "");
+    if (!m) { return false; }
+    var r = parseInt(m[1], 16), g = parseInt(m[2], 16), b = parseInt(m[3], 16);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 120;
+  }
+  var scheme = isDark(theme.bg_color) ? "dark" : "light";
+  root.setProperty("--tg-color-scheme", scheme);
+  var handlers = {};
+  function on(name, fn) { (handlers[name] = handlers[name] || []).push(fn); }
+  function off(name, fn) {
+    handlers[name] = (handlers[name] || []).filter(function (f) { return f !== fn; });
+  }
+  function fire(name) {
+    (handlers[name] || []).slice().forEach(function (fn) { fn(); });
+  }
+  var back = {
+    isVisible: false,
+    show: function () { back.isVisible = true; return back; },
+    hide: function () { back.isVisible = false; return back; },
+    onClick: function (fn) { on("backButtonClicked", fn); return back; },
+    offClick: function (fn) { off("backButtonClicked", fn); return back; }
+  };
+  var main = {
+    text: "", color: theme.button_color || "", textColor: theme.button_text_color || "",
+    isVisible: false, isActive: true, isProgressVisible: false,
+    setText: function (text) { main.text = text; return main; },
+    setParams: function (params) { Object.assign(main, params || {}); return main; },
+    show: function () { main.isVisible = true; return main; },
+    hide: function () { main.isVisible = false; return main; },
+    enable: function () { main.isActive = true; return main; },
+    disable: function () { main.isActive = false; return main; },
+    showProgress: function () { main.isProgressVisible = true; return main; },
+    hideProgress: function () { main.isProgressVisible = false; return main; },
+    onClick: function (fn) { on("mainButtonClicked", fn); return main; },
+    offClick: function (fn) { off("mainButtonClicked", fn); return main; }
+  };
   window.Telegram = {
     WebApp: {
       initData: data,
       initDataUnsafe: unsafe,
       version: hash.get("tgWebAppVersion") || "8.0",
       platform: "unknown",
-      colorScheme: "light",
+      colorScheme: scheme,
       themeParams: theme,
+      isExpanded: true,
+      BackButton: back,
+      MainButton: main,
       ready: function () {},
       expand: function () {},
       close: function () {},
-      onEvent: function () {},
-      offEvent: function () {}
+      showAlert: function (message, fn) { window.alert(message); if (fn) { fn(); } },
+      showConfirm: function (message, fn) {
+        var ok = window.confirm(message);
+        if (fn) { fn(ok); }
+      },
+      onEvent: on,
+      offEvent: off
     }
+  };
+  window.TelegramSandbox = {
+    pressBack: function () {
+      if (back.isVisible) { fire("backButtonClicked"); }
+      return back.isVisible;
+    },
+    pressMain: function () { if (main.isVisible && main.isActive) { fire("mainButtonClicked"); } }
   };
 })();
 """

@@ -28,6 +28,18 @@ def mean(values: Sequence[int]) -> Decimal | None:
     return (Decimal(sum(values)) / len(values)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
+def median(values: Sequence[int]) -> Decimal | None:
+    """The median to one place (half up), or None when there are no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Decimal(ordered[middle]).quantize(ONE_PLACE)
+    pair = Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    return pair.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
 def commitment_kept(due: date | None, done: date | None, as_of: date) -> Kept | None:
     """Whether something promised by `due` was done by then: "pending" while `due` has not
     passed and it is not done; None when nothing was promised."""

@@ -54,6 +54,18 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def shift_period(period: str, months: int) -> str:
+    """The period (YYYY-MM) this many months after (before, when negative)."""
+    year, month = (int(x) for x in period.split("-"))
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def recent_periods(last: str, count: int) -> list[str]:
+    """`count` consecutive periods ending with `last`, the oldest first."""
+    return [shift_period(last, -n) for n in range(count - 1, -1, -1)]
+
+
 def first_period(started_on: date, deadlines: Deadlines, reporting_from: str | None = None) -> str:
     """The first period a deployment asks for: the one the office set, else the first whose
     window opens on or after the day the deployment started (a window already open then, or

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from workflow.pipeline import ReviewOutcome
 from workflow.policy import Condition, Policy
 from workflow.roles import Role
+
+T = TypeVar("T", bound=date)  # a day, or a moment (a datetime is a date)
 
 
 class Verdict(StrEnum):
@@ -95,6 +98,20 @@ def combine_units(verdicts: Iterable[Verdict | None], policy: Policy) -> Verdict
     if Verdict.DISAGREE in given:
         return Verdict.DISAGREE
     return Verdict.CONDITIONAL if Verdict.CONDITIONAL in given else Verdict.AGREE
+
+
+def dimension_decided_at(opinions: Iterable[tuple[str, T | None]]) -> dict[str, T]:
+    """When each dimension of a round had its verdict, from (dimension, when the unit gave
+    its opinion or None) pairs of the round's opinions: when the last of its units gave theirs,
+    as `combine_units` waits for every unit; a dimension still waiting is left out."""
+    times: dict[str, list[T | None]] = {}
+    for dimension_id, at in opinions:
+        times.setdefault(dimension_id, []).append(at)
+    return {
+        d: max(given)
+        for d, ats in times.items()
+        if (given := [at for at in ats if at is not None]) and len(given) == len(ats)
+    }
 
 
 def dimension_verdicts(

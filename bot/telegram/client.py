@@ -33,6 +33,8 @@ class BotApiTypes:
     chat_scope: Callable[..., Any]  # BotCommandScopeChat
     link_preview: Callable[..., Any]  # LinkPreviewOptions
     upload: Callable[..., Any]  # a file to upload from bytes and a filename
+    web_app: Callable[..., Any]  # WebAppInfo
+    menu_web_app: Callable[..., Any]  # MenuButtonWebApp
 
 
 def markup(types: BotApiTypes, buttons: Keyboard) -> Any:
@@ -42,7 +44,12 @@ def markup(types: BotApiTypes, buttons: Keyboard) -> Any:
     return types.keyboard(
         inline_keyboard=[
             [
-                types.button(text=html.unescape(b.text), callback_data=b.data, url=b.url)
+                types.button(
+                    text=html.unescape(b.text),
+                    callback_data=b.data,
+                    url=b.url,
+                    web_app=types.web_app(url=b.web_app) if b.web_app else None,
+                )
                 for b in row
             ]
             for row in buttons
@@ -185,6 +192,15 @@ class TelegramClient(ABC):
                 scope=self.types.chat_scope(chat_id=int(chat_id)),
                 language_code=language,
             )
+        )
+
+    async def set_menu_button(self, chat_id: str, text: str, url: str) -> None:
+        """Make one chat's menu button open the Mini App at `url`."""
+        button = self.types.menu_web_app(
+            text=html.unescape(text), web_app=self.types.web_app(url=url)
+        )
+        await self._call(
+            lambda: self.bot.set_chat_menu_button(chat_id=int(chat_id), menu_button=button)
         )
 
     async def set_default_commands(self, commands: list[tuple[str, str]]) -> None:

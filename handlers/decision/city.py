@@ -42,6 +42,11 @@ def _approvers(s: Services, case: CityCase) -> tuple[str, ...]:
     return tier.approvers
 
 
+def city_position(s: Services, case: CityCase) -> str:
+    """The city position whose step a case waits for."""
+    return _approvers(s, case)[case.step]
+
+
 def send_to_city(s: Services, uow: UnitOfWork, actor: Actor, project: Project) -> list[Reply]:
     """Open the city case the total investment calls for and send its first card; the card of
     a case the city returned loses its buttons and points to the new one."""

@@ -55,7 +55,7 @@ def application_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbou
     if not serial:
         raise HandlerError("application#usage")
     project = uow.projects.by_serial(serial)
-    if project is None or not _may_see(uow, actor, project):
+    if project is None or not may_see_application(uow, actor, project):
         raise Refused(
             "common#project_not_found", audit_action="refused:application_form", serial=serial
         )
@@ -65,7 +65,9 @@ def application_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbou
     return Outcome([Reply(text, document=doc)])
 
 
-def _may_see(uow: UnitOfWork, actor: Actor, project: Project) -> bool:
+def may_see_application(uow: UnitOfWork, actor: Actor, project: Project) -> bool:
+    """Whether this person may have a project's 遴选申报表: the district's office and leaders;
+    the city, for a cross-region project or one it has a case of."""
     if actor.roles & DISTRICT:
         return True
     if not actor.roles & CITY_ROLES:

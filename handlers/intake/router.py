@@ -52,6 +52,7 @@ def router() -> Router:
                 options=_plan_choices,
                 summary_extra=summary_findings,
                 roles=frozenset({Role.INVESTOR}),
+                page="plan",
             ),
         ),
     )

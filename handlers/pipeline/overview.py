@@ -15,6 +15,7 @@ from handlers.pipeline.export import export_reply
 from handlers.pipeline.paging import PAGE_SIZE, nav_row, page_of
 from handlers.pipeline.project_view import project_detail
 from handlers.pipeline.stage_filter import FILTERS, StageFilter, parse_filter
+from handlers.web_links import web_app_button
 from storage.tables import Project
 from storage.uow import UnitOfWork
 from workflow.roles import Role
@@ -49,6 +50,9 @@ def pipeline_view(
         tools.append(Button(label("export"), VIEW_BUTTONS.encode("xl", view.token)))
     if office and view.reviews and counts.get("review"):
         tools.append(Button(label("urge_all"), PROGRESS_BUTTONS.encode("every")))
+    board = web_app_button(s, label("board"), "board")
+    if board is not None:
+        tools.append(board)
     if tools:
         rows.append(tuple(tools))
     text = s.renderer.message(

@@ -20,13 +20,8 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
     serial = event.args.strip().split(" ")[0] if event.args.strip() else ""
     if not serial:
         raise HandlerError("projects#project_usage")
-    project = uow.projects.by_serial(serial)
+    project = viewable(actor, uow.projects.by_serial(serial), serial)
     official = bool(actor.roles & OFFICIAL_ROLES)
-    if project is None or (not official and project.investor_person_id != actor.person_id):
-        # The same answer whether the serial exists or not; the attempt is audited.
-        raise Refused(
-            "common#project_not_found", audit_action="refused:view_project", serial=serial
-        )
     if actor.has(Role.OFFICE):
         return Outcome([office_card(s, uow, actor, project)])
     text = s.renderer.message(
@@ -35,20 +30,36 @@ def project_detail(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -
         project=project,
         timeline=timeline(s, uow, project.id or 0, official=official),
         official=official,
-        sector=_sector_name(s, project.sector),
-        site=_site_name(s, project),
+        sector=sector_name(s, project.sector),
+        site=site_name(s, project),
     )
     if official:  # what stops the project, as the office's card says it (001 一, 六)
         text += card_block(s, uow, project, actor.locale)
     return Outcome([Reply(text)])
 
 
-def _sector_name(s: Services, sector_id: str | None) -> str | None:
+def viewable(actor: Actor, project: Project | None, asked: str) -> Project:
+    """The project a person asked for (`asked`: its serial, or the page's id), if they may see
+    it: every official may, an investor only their own. Otherwise the refusal, the same whether
+    it exists or not; the attempt is audited."""
+    official = bool(actor.roles & OFFICIAL_ROLES)
+    investor = project.investor_person_id if project is not None else None
+    mine = actor.person is not None and investor == actor.person_id
+    if project is None or not (official or mine):
+        raise Refused(
+            "common#project_not_found", audit_action="refused:view_project", serial=asked
+        )
+    return project
+
+
+def sector_name(s: Services, sector_id: str | None) -> str | None:
+    """A sector's name in the policy (None when unknown or not given)."""
     sector = s.policy.sector(sector_id) if sector_id else None
     return sector.name if sector else None
 
 
-def _site_name(s: Services, project: Project) -> str | None:
+def site_name(s: Services, project: Project) -> str | None:
+    """Where the project would be built: the policy's site, or what the investor wrote."""
     if project.site == "other":
         return project.plan.get("site_other")
     site = next((x for x in s.policy.sites if x.id == project.site), None)

@@ -5,6 +5,7 @@ all, as a chart with its numbers in the text."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from conversations.replies import Reply
@@ -19,6 +20,7 @@ from documents.charts import (
 from documents.excel import MonthlyAggregate, ReportRow, UnitReport, monthly_aggregate
 from handlers.context import Services
 from handlers.notify import notify_many
+from storage.tables import MonthlyReport
 from storage.uow import UnitOfWork
 from workflow.reporting import ReportWindow, departments
 from workflow.roles import Role
@@ -26,32 +28,43 @@ from workflow.roles import Role
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def submitted_on(s: Services, report: MonthlyReport | None) -> date | None:
+    """The day, in the deployment's time zone, a report was submitted; None when it has not
+    been (a report begun and never sent is not filed). Whether that day was late is
+    `workflow.reporting.submitted_late`: the aggregate, the grid and the assessment agree."""
+    if report is None or report.submitted_at is None:
+        return None
+    return report.submitted_at.astimezone(s.timezone).date()
+
+
+def report_rows(uow: UnitOfWork, report: MonthlyReport | None) -> list[ReportRow]:
+    """What a filed report said, row by row, each with the departments it names; none for a
+    report not filed."""
+    if report is None or report.submitted_at is None:
+        return []
+    return [
+        ReportRow(
+            project=r.project,
+            problem=r.problem,
+            suggestion=r.suggestion,
+            departments=departments(r.departments),
+            progress=r.progress,
+        )
+        for r in uow.reports.rows(report.id or 0)
+    ]
+
+
 def aggregate_data(s: Services, uow: UnitOfWork, w: ReportWindow) -> MonthlyAggregate:
     """Every member unit's report of a period (or its absence)."""
     units = []
     for unit in s.policy.member_units():
         report = uow.reports.get(unit.id, w.period)
-        submitted = report is not None and report.submitted_at is not None
-        rows = (
-            [
-                ReportRow(
-                    project=r.project,
-                    problem=r.problem,
-                    suggestion=r.suggestion,
-                    departments=departments(r.departments),
-                    progress=r.progress,
-                )
-                for r in uow.reports.rows(report.id or 0)
-            ]
-            if submitted and report
-            else []
-        )
+        filed_on = submitted_on(s, report)
+        rows = report_rows(uow, report)
         units.append(
             UnitReport(
                 unit=unit.name,
-                submitted_on=report.submitted_at.astimezone(s.timezone).date()
-                if submitted and report and report.submitted_at
-                else None,
+                submitted_on=filed_on,
                 nothing_to_report=bool(report and report.nothing_to_report),
                 rows=rows,
             )
@@ -63,6 +76,11 @@ def aggregate_data(s: Services, uow: UnitOfWork, w: ReportWindow) -> MonthlyAggr
         unit=s.policy.office().name,
         made_on=s.today(),
     )
+
+
+def aggregate_workbook(s: Services, data: MonthlyAggregate) -> tuple[str, bytes]:
+    """The aggregate's Excel file (附件6 汇总) as the office gets it: its name and bytes."""
+    return s.file_name("monthly", period=data.period), monthly_aggregate(data, renderer=s.renderer)
 
 
 def summary_params(data: MonthlyAggregate) -> dict[str, Any]:
@@ -90,11 +108,7 @@ def send_aggregate(s: Services, uow: UnitOfWork, w: ReportWindow) -> int:
     if not uow.first_run(f"mr:aggregate:{w.period}"):
         return 0
     data = aggregate_data(s, uow, w)
-    stored = uow.outbox.store_file(
-        s.file_name("monthly", period=w.period),
-        monthly_aggregate(data, renderer=s.renderer),
-        XLSX,
-    )
+    stored = uow.outbox.store_file(*aggregate_workbook(s, data), XLSX)
     params = summary_params(data)
     office = [p.id for p in uow.people.holders(Role.OFFICE.value) if p.id]
     uow.audit(

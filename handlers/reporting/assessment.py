@@ -16,10 +16,11 @@ from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.decision.filing import agreement_differences
 from handlers.errors import HandlerError
+from handlers.reporting.aggregate import submitted_on
 from handlers.stages import withdrawn_moves
 from storage.uow import UnitOfWork
 from workflow.assessment import ProblemRecord
-from workflow.reporting import periods_due
+from workflow.reporting import periods_due, submitted_late
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,12 +44,12 @@ def unit_records(
         due = on_time = late = 0
         for w in windows:
             due += 1
-            report = uow.reports.get(unit.id, w.period)
-            if report is not None and report.submitted_at is not None:
-                if local(report.submitted_at) <= w.due_on:
-                    on_time += 1
-                else:
+            filed_on = submitted_on(s, uow.reports.get(unit.id, w.period))
+            if filed_on is not None:
+                if submitted_late(filed_on, w.due_on):
                     late += 1
+                else:
+                    on_time += 1
         days, overdue = [], 0
         for rnd in uow.reviews.rounds_opened_in(year):
             for op in uow.reviews.opinions(rnd.id or 0):

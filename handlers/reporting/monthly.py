@@ -31,10 +31,15 @@ from workflow.reporting import (
 from workflow.roles import Role
 
 
-def _unit_of(s: Services, actor: Actor) -> str:
+def reporting_units(s: Services, actor: Actor) -> list[str]:
+    """The member units this person reports for, as their reporter or head, by id."""
     units = actor.units(Role.UNIT_REPORTER) | actor.units(Role.UNIT_HEAD)
     members = {u.id for u in s.policy.member_units()}
-    mine = sorted(units & members)
+    return sorted(units & members)
+
+
+def _unit_of(s: Services, actor: Actor) -> str:
+    mine = reporting_units(s, actor)
     if not mine:
         raise Refused("reports#not_a_member_unit", audit_action="refused:monthly_report")
     return mine[0]
@@ -114,7 +119,8 @@ def finish_report(
     ]
 
 
-def _reporters(uow: UnitOfWork, unit: str) -> list[int]:
+def reporters(uow: UnitOfWork, unit: str) -> list[int]:
+    """Who is asked for a unit's report: its reporters, else its heads."""
     people = uow.people.holders(Role.UNIT_REPORTER.value, unit) or uow.people.holders(
         Role.UNIT_HEAD.value, unit
     )
@@ -130,7 +136,7 @@ def monthly_reports(s: Services, uow: UnitOfWork) -> int:
     quiet = not office_hours(s, now)
     sent = 0
     windows = live_windows(today, s.policy.deadlines, since=deployment.reporting_since(s, uow))
-    joined = {} if quiet or not windows else _joined(s, uow)
+    joined = {} if quiet or not windows else joined_units(s, uow)
     for w in windows:
         if not quiet:
             for unit in s.policy.member_units():
@@ -169,17 +175,18 @@ def _nag(s: Services, uow: UnitOfWork, w: ReportWindow, unit: str, today: date) 
     return notify_many(
         s,
         uow,
-        _reporters(uow, unit),
+        reporters(uow, unit),
         _message(s, kind, w, unit, merged=stages if len(stages) > 1 else ()),
         dedupe_key=dedupe,
     )
 
 
-def _joined(s: Services, uow: UnitOfWork) -> dict[str, date | None]:
-    """Per member unit, the first day someone who reports for it could be reached."""
+def joined_units(s: Services, uow: UnitOfWork) -> dict[str, date | None]:
+    """Per member unit, the first day someone who reports for it could be reached (None
+    while nobody can be: the reminders then ask no one)."""
     out: dict[str, date | None] = {}
     for unit in s.policy.member_units():
-        people = _reporters(uow, unit.id)  # its reporters, else its heads
+        people = reporters(uow, unit.id)  # its reporters, else its heads
         out[unit.id] = deployment.earliest_joined(
             s, uow, people, Role.UNIT_REPORTER, unit.id
         ) or deployment.earliest_joined(s, uow, people, Role.UNIT_HEAD, unit.id)

@@ -254,8 +254,23 @@ def _transfer(
 def _all_opinions(
     s: Services, uow: UnitOfWork, actor: Actor, op: ReviewOpinion, rnd: ReviewRound
 ) -> Outcome:
-    # Other units see the opinions only after the round closes; those who run the round (and
-    # the district office, which follows the city's) at any time.
+    check_may_read_opinions(actor, rnd)
+    return Outcome([progress_card(s, uow, rnd, actor.locale)])
+
+
+def may_read_opinions(actor: Actor, rnd: ReviewRound) -> bool:
+    """Whether this person may read every unit's opinion of a round (the project's page)."""
+    try:
+        check_may_read_opinions(actor, rnd)
+    except Refused:
+        return False
+    return True
+
+
+def check_may_read_opinions(actor: Actor, rnd: ReviewRound) -> None:
+    """Refuse someone who may not read every unit's opinion of a round: other units see them
+    only once the round closes, those who run the round (and the district office, which
+    follows the city's) at any time, the leaders and the level's reviewers once closed."""
     level = level_of(rnd.level)
     runs = actor.has(Role.OFFICE, *level.runners)
     if rnd.closed_at is None and not runs:
@@ -266,7 +281,6 @@ def _all_opinions(
         or any(r.role == level.reviewer_role.value for r in actor.role_rows)
     ):
         raise Refused("common#not_allowed", audit_action="refused:review_opinions")
-    return Outcome([progress_card(s, uow, rnd, actor.locale)])
 
 
 def plan_reply(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -> Reply:

@@ -60,6 +60,15 @@ class ReportRepository:
         stmt = select(MonthlyReport).where(MonthlyReport.period == period)
         return self.session.exec(stmt.order_by(col(MonthlyReport.unit_id))).all()
 
+    def of_periods(
+        self, periods: Sequence[str], unit_ids: Sequence[str] | None = None
+    ) -> Sequence[MonthlyReport]:
+        """Every report of these periods (of these units only, when given), in one query."""
+        stmt = select(MonthlyReport).where(col(MonthlyReport.period).in_(list(periods)))
+        if unit_ids is not None:
+            stmt = stmt.where(col(MonthlyReport.unit_id).in_(list(unit_ids)))
+        return self.session.exec(stmt.order_by(col(MonthlyReport.id))).all()
+
     def rows(self, report_id: int) -> Sequence[MonthlyReportRow]:
         """A report's rows, in order."""
         stmt = (

@@ -22,7 +22,7 @@ from bot.respond import Responder
 from conversations.inbound import Inbound
 from conversations.replies import Outcome
 from handlers.context import Services
-from handlers.dispatch import Dispatcher
+from handlers.dispatch import Dispatcher, Then
 from storage.deployment import record_deployment_start
 from storage.seed import seed_policy
 from storage.tables import ProcessedUpdate
@@ -182,9 +182,9 @@ class RecordingDispatcher(Dispatcher):
         super().__init__(services)
         self.seen: list[tuple[str, str | None]] = []
 
-    def handle(self, event: Inbound) -> Outcome:
+    def handle(self, event: Inbound, *, then: Then | None = None) -> Outcome:
         self.seen.append((event.chat_id, event.update_id))
-        return super().handle(event)
+        return super().handle(event, then=then)
 
 
 class PressRecordingMessenger(FakeMessenger):

@@ -131,6 +131,9 @@ class FakeMessenger:
     ) -> None:
         return None
 
+    async def set_menu_button(self, chat_id: str, text: str, url: str) -> None:
+        return None
+
 
 def enqueue(uow_factory: UnitOfWorkFactory, chat_id: str, reply: Reply) -> int:
     with uow_factory() as uow:

@@ -18,7 +18,7 @@ from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply
 from conversations.views import FORM_BUTTONS
 from handlers.context import Services
-from handlers.dispatch import Dispatcher
+from handlers.dispatch import Dispatcher, Then
 from storage.tables import OutboxMessage
 from tests.conftest import Clock
 from tests.handlers.conftest import ROUTES, Person, person
@@ -44,8 +44,8 @@ class Recorder(Dispatcher):
         super().__init__(services)
         self.replies: list[Reply] = []
 
-    def handle(self, event: Inbound) -> Outcome:
-        outcome = super().handle(event)
+    def handle(self, event: Inbound, *, then: Then | None = None) -> Outcome:
+        outcome = super().handle(event, then=then)
         self.replies += outcome.replies
         return outcome
 

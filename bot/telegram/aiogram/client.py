@@ -24,6 +24,8 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 
 from bot.messenger import FileTooLarge, RetryLater, Transient, Unreachable, bad_request
@@ -37,6 +39,8 @@ AIOGRAM_TYPES = BotApiTypes(
     chat_scope=BotCommandScopeChat,
     link_preview=LinkPreviewOptions,
     upload=BufferedInputFile,
+    web_app=WebAppInfo,
+    menu_web_app=MenuButtonWebApp,
 )
 
 

@@ -18,6 +18,8 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -35,6 +37,8 @@ PTB_TYPES = BotApiTypes(
     chat_scope=BotCommandScopeChat,
     link_preview=LinkPreviewOptions,
     upload=InputFile,
+    web_app=WebAppInfo,
+    menu_web_app=MenuButtonWebApp,
 )
 
 

@@ -71,6 +71,8 @@ async def test_a_request_without_good_init_data_gets_401_and_is_audited(
     for path in ("/web/board", "/web/api/board"):
         response = await client.get(path, headers=headers)
         assert response.status == 401, path
+        body = await response.json()
+        assert body["message"].startswith("无法确认您的身份"), path
     why = {"missing": "unsigned", "expired": "expired"}.get(how, "tampered")
     rows = refusals(services, "refused:web_auth")
     assert [(r.allowed, r.note, r.object_id) for r in rows] == [
