@@ -20,6 +20,7 @@ from bot.runtimes import make_runtime
 from bot.serve import _start_web
 from bot.settings import Settings
 from conversations.draft import Draft
+from handlers.web_links import address
 from sandbox import SandboxServer
 from sandbox.webapp import SCRIPT_PATH
 from storage.tables import MessengerAccount, Person
@@ -211,11 +212,6 @@ def add_office(sb: SandboxServer, uow_factory: UnitOfWorkFactory) -> None:
         uow.commit()
 
 
-def page_address(web_url: str, page: str) -> str:
-    """The Mini App's address opening at `page`, as its web_app buttons name it."""
-    return web_url if page == "home" else f"{web_url}?open={page}"
-
-
 async def run_web_demo(
     database: Path, runtime: str, port: int, show: Callable[[str], None]
 ) -> None:
@@ -249,8 +245,8 @@ async def run_web_demo(
         show("\n" + footer(database))
         web = await _start_web(settings, bot)  # on a failure it has stopped the bot
         try:
-            board = sb.open_web_app(OFFICE_ID, page_address(web_url, "board"))["url"]
-            mine = sb.open_web_app(INVESTOR_ID, page_address(web_url, INVESTOR_PAGE))["url"]
+            board = sb.open_web_app(OFFICE_ID, address(web_url, "board"))["url"]
+            mine = sb.open_web_app(INVESTOR_ID, address(web_url, INVESTOR_PAGE))["url"]
             show(
                 "\n"
                 + _word(

@@ -12,9 +12,12 @@ from handlers.context import Actor, Services
 
 def page_url(s: Services, page: str = "home") -> str | None:
     """The address that opens the Mini App at `page` (a path under `/web/`)."""
-    if not s.web_url:
-        return None
-    base = s.web_url if s.web_url.endswith("/") else s.web_url + "/"
+    return address(s.web_url, page) if s.web_url else None
+
+
+def address(web_url: str, page: str = "home") -> str:
+    """The Mini App at `web_url` (its shell, `…/web/`) opening at `page`."""
+    base = web_url if web_url.endswith("/") else web_url + "/"
     return base if page == "home" else f"{base}?open={quote(page, safe='/')}"
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import col, select
 
@@ -73,6 +74,19 @@ def stage_of(s: Services, pid: int) -> str:
 
 def text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+async def press(
+    client: TestClient,  # type: ignore[type-arg]
+    clock: Clock,
+    user: int,
+    pid: int,
+    data: str,
+) -> ClientResponse:
+    """A chat card's button pressed on the project's page."""
+    return await client.post(
+        f"/web/project/{pid}/press", data={"data": data}, headers=as_user(clock, user)
+    )
 
 
 async def test_the_office_sees_the_plan_the_findings_the_timeline_and_its_card_buttons(
@@ -142,9 +156,7 @@ async def test_the_office_confirms_a_project_from_the_page_and_the_chat_card_fol
 ) -> None:
     pid = world["lead"]
     data = PIPELINE_BUTTONS.encode("confirm", pid)
-    response = await client.post(
-        f"/web/project/{pid}/press", data={"data": data}, headers=as_user(clock, OFFICE)
-    )
+    response = await press(client, clock, OFFICE, pid, data)
     assert response.status == 200
     html = await response.text()
     assert '<section id="actions"' in html.split("<body", 1)[1].split(">", 1)[1].lstrip()[:30]
@@ -168,9 +180,7 @@ async def test_a_forged_press_gets_chats_refusal_and_changes_nothing(
 ) -> None:
     pid = world["lead"]
     for data in ("garbage", "pr:confirm:abc", PIPELINE_BUTTONS.encode("land", world["review"])):
-        response = await client.post(
-            f"/web/project/{pid}/press", data={"data": data}, headers=as_user(clock, OFFICE)
-        )
+        response = await press(client, clock, OFFICE, pid, data)
         assert response.status in (400, 403), data
         assert (await response.json())["message"]
     assert stage_of(services, pid) == "lead" and stage_of(services, world["review"]) == "review"
@@ -186,9 +196,7 @@ async def test_an_investor_pressing_an_office_action_is_refused(
 ) -> None:
     pid = world["lead"]
     data = PIPELINE_BUTTONS.encode("confirm", pid)
-    response = await client.post(
-        f"/web/project/{pid}/press", data={"data": data}, headers=as_user(clock, INVESTOR)
-    )
+    response = await press(client, clock, INVESTOR, pid, data)
     assert response.status == 403
     assert (await response.json())["message"] == "⛔ 您没有权限进行此操作。此次尝试已记录。"
     assert stage_of(services, pid) == "lead"
