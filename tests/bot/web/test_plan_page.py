@@ -145,8 +145,10 @@ async def test_a_plan_submitted_from_the_page_is_a_project_and_the_chat_is_told(
     done = await client.post("/web/plan/submit", headers=headers(clock))
     html = await done.text()
     assert done.status == 200 and "QX-2026-0001" in html and 'data-field="name"' not in html
+    again = await client.post("/web/plan/submit", headers=headers(clock))  # a double tap
+    assert again.status == 400 and "已经提交" in (await again.json())["message"]
     with services.uow() as uow:
-        made = uow.session.exec(select(Project)).one()
+        made = uow.session.exec(select(Project)).one()  # one project, however often
         assert made.investor_person_id == person_id(uow, str(INVESTOR))
         told = uow.session.exec(
             select(OutboxMessage).where(col(OutboxMessage.chat_id) == str(INVESTOR))
