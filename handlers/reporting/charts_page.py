@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Final
@@ -30,7 +30,6 @@ from handlers import deployment
 from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.reporting.aggregate import submitted_on
-from handlers.reporting.digest import stall_colour
 from handlers.reporting.report_grid import filing
 from storage.repositories import charts as queries
 from storage.uow import UnitOfWork
@@ -46,6 +45,7 @@ CHART_ROLES: Final = frozenset({Role.OFFICE, Role.LEADER})
 OUT_OF_LIBRARY: Final = frozenset({Stage.REJECTED, Stage.WITHDRAWN, Stage.LOST})
 IN_LIBRARY: Final = tuple(st for st in STAGE_ORDER if st not in OUT_OF_LIBRARY)
 CLOSED: Final = tuple(st for st in STAGE_ORDER if st.terminal)
+COLOURS: Final = ("green", "amber", "red")
 PUNCTUALITY_MONTHS: Final = 12
 TURNAROUND_DAYS: Final = 365
 """Review turnaround counts the rounds opened in the last year."""
@@ -117,13 +117,31 @@ def charts(s: Services, uow: UnitOfWork, actor: Actor) -> Charts:
 
 
 def stage_funnel(s: Services, uow: UnitOfWork, today: date) -> Funnel:
-    """The projects in progress by stage, each coloured by its days there (the digest's)."""
+    """The projects in progress by stage, each coloured by its days there as the digest
+    colours them (`digest.stall_colour`: amber past the stage's stall days, red past twice
+    them), counted in the database by the instants those days begin."""
     stall = s.policy.deadlines.stall_days
-    projects = []
-    for x in queries.standings(uow.session, [st.value for st in ACTIVE_STAGES]):
-        days = max((today - x.since.astimezone(s.timezone).date()).days, 0)
-        projects.append((x.stage, stall_colour(days, stall.get(x.stage))))
+    cuts = {
+        st.value: (_midnight(s, today, stall[st.value]), _midnight(s, today, 2 * stall[st.value]))
+        if stall.get(st.value)
+        else None
+        for st in ACTIVE_STAGES
+    }
+    counts = queries.stall_counts(uow.session, cuts)
+    projects = [
+        (stage, colour)
+        for stage, figures in counts.items()
+        for colour, n in zip(COLOURS, figures, strict=True)
+        for _ in range(n)
+    ]
     return funnel([st.value for st in ACTIVE_STAGES], projects)
+
+
+def _midnight(s: Services, today: date, days: int) -> datetime:
+    """The instant a project must have entered its stage before to have stood there more
+    than `days` days today: the start of the day `days` days ago, in the deployment's zone."""
+    day = today - timedelta(days=days)
+    return datetime.combine(day, time(), tzinfo=s.timezone)
 
 
 def _closed(uow: UnitOfWork) -> tuple[tuple[Stage, int], ...]:

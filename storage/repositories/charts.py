@@ -4,7 +4,7 @@ when each review opinion was asked for and given."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,14 +15,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.tables import Project, ReviewOpinion, ReviewRound, StageChange
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """A project in progress: its stage, and since when it has stood there."""
-
-    stage: str
-    since: datetime  # its last stage change, else its creation
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +39,38 @@ class DimensionTime:
     last_given_at: datetime | None
 
 
-def standings(session: Session, stages: Collection[str]) -> list[Standing]:
-    """Every project at one of these stages, with when it entered the stage."""
+def stall_counts(
+    session: Session, stages: Mapping[str, tuple[datetime, datetime] | None]
+) -> dict[str, tuple[int, int, int]]:
+    """How many projects at each of these stages entered it (their last stage change, else
+    their creation) since its first cut-off, between its two, and before its second: the
+    green, amber and red of a stage with stall days; a stage without (None) is all green.
+    Counted in one grouped query, never project by project."""
     last = (
         select(StageChange.project_id, func.max(StageChange.at).label("at"))
         .group_by(col(StageChange.project_id))
         .subquery()
     )
+    since = func.coalesce(last.c.at, col(Project.created_at))
+    stage = col(Project.stage)
+    amber = [sa.and_(stage == st, since < cut[0]) for st, cut in stages.items() if cut]
+    red = [sa.and_(stage == st, since < cut[1]) for st, cut in stages.items() if cut]
     stmt = (
-        select(Project.stage, Project.created_at, last.c.at)
+        sa.select(  # four columns: more than sqlmodel's select types
+            stage,
+            func.count(),
+            func.sum(sa.case((sa.or_(sa.false(), *amber), 1), else_=0)),
+            func.sum(sa.case((sa.or_(sa.false(), *red), 1), else_=0)),
+        )
         .outerjoin(last, last.c.project_id == Project.id)
-        .where(col(Project.stage).in_(list(stages)))
+        .where(stage.in_(list(stages)))
+        .group_by(stage)
     )
-    return [
-        Standing(stage, entered if entered is not None else created)
-        for stage, created, entered in session.exec(stmt).all()
-    ]
+    counts = {}
+    for st, n, late, later in session.execute(stmt).all():
+        late, later = int(late or 0), int(later or 0)
+        counts[st] = (int(n) - late, late - later, later)
+    return counts
 
 
 def investment(

@@ -10,14 +10,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import col, select
 
 from conversations.inbound import Inbound
 from handlers.context import Services
 from handlers.reporting.charts_page import Charts, charts
+from handlers.reporting.digest import stall_colour
 from handlers.web import serve_page
 from storage.deployment import record_deployment_start
 from storage.seed import seed_policy
-from storage.tables import MonthlyReportRow, ReviewOpinion
+from storage.tables import MonthlyReportRow, ReviewOpinion, StageChange
 from storage.uow import UnitOfWorkFactory
 from tests.conftest import TEST_NOW, Clock
 from tests.handlers.conftest import make_services
@@ -201,3 +203,39 @@ def test_report_punctuality_counts_the_months_past_their_due_date(
 def test_only_the_office_and_the_leaders_see_the_charts(world: Services, who: str) -> None:
     assert isinstance(ask(world, LEADER), Charts)
     assert ask(world, who) == world.renderer.message("zh-Hans", "common#not_allowed")
+
+
+@pytest.mark.parametrize("late_in_the_day", [False, True])
+def test_each_projects_colour_is_the_digests_at_every_edge_of_the_stall_days(
+    services: Services, clock: Clock, late_in_the_day: bool
+) -> None:
+    """Counted in the database, a project is green, amber or red exactly as the digest's
+    `stall_colour` paints it for its days in the stage, whatever the hour it entered."""
+    official(services, OFFICE, "办公室", Role.OFFICE, "office")
+    limit = services.policy.deadlines.stall_days["confirmed"]
+    today = clock().astimezone(services.timezone).date()
+    expected = {"green": 0, "amber": 0, "red": 0}
+    edges = {0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1}
+    for n, days in enumerate(sorted(edges)):
+        pid = project(services, f"QX-2026-{n + 1:04d}", 5000, stage="confirmed")
+        day = today - timedelta(days=days)
+        hour, minute = (23, 59) if late_in_the_day else (0, 0)
+        entered = datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+        with services.uow() as uow:
+            p = uow.projects.get(pid)
+            assert p is not None
+            p.created_at = entered.astimezone(UTC)
+            uow.session.add(p)
+            for change in uow.session.exec(
+                select(StageChange).where(col(StageChange.project_id) == pid)
+            ):
+                change.at = entered.astimezone(UTC)  # it entered ② then
+                uow.session.add(change)
+            uow.commit()
+        expected[stall_colour(days, limit)] += 1
+    bar = next(b for b in the_charts(services).funnel.stages if b.stage == "confirmed")
+    assert (bar.green, bar.amber, bar.red) == (
+        expected["green"],
+        expected["amber"],
+        expected["red"],
+    )
