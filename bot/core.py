@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from dataclasses import replace
 from typing import Final, Protocol
 
 from bot.backup.make import BackupPlan
@@ -43,10 +44,14 @@ class BotCore:
         uow_factory: UnitOfWorkFactory,
         client: DefaultMenuClient,
         bot_username: str,
+        *,
+        messenger: str = "telegram",
     ) -> None:
         self.settings = settings
         self.client = client
-        self.services = build_services(settings, uow_factory, bot_username)
+        # `messenger`: the accounts this core notifies and the outbox rows it sends.
+        services = build_services(settings, uow_factory, bot_username)
+        self.services = replace(services, messenger=messenger)
         pdf = pdf_converter(settings)  # the same one build_services saw: one per process
         self.dispatcher = Dispatcher(self.services)
         self.responder = Responder(
@@ -57,6 +62,7 @@ class BotCore:
             uow_factory,
             RateLimiter(SystemClock(uow_factory.clock), per_second=settings.broadcast_per_second),
             on_failure=lambda uow, rows: report_undeliverable(self.services, uow, rows),
+            messenger=messenger,
             pdf=pdf,
         )
         self._work = LeaderWork(

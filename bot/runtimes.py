@@ -21,7 +21,11 @@ class Runtime(Protocol):
 
 
 def make_runtime(settings: Settings, uow_factory: UnitOfWorkFactory) -> Runtime:
-    """The runtime the settings name."""
+    """The runtime the settings name (ValueError, in one line, when one it needs is missing)."""
+    if settings.runtime == "wecom":
+        from bot.wecom.runtime import WeComRuntime  # WeCom's adapter, only when it runs
+
+        return WeComRuntime(settings, uow_factory)
     if settings.runtime == "aiogram":
         # Only the library in use is loaded: each one is slow to import.
         from bot.telegram.aiogram.runtime import AiogramRuntime

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     database_url: str = "sqlite:///zhaoshang.db"
     api_base_url: str = "https://api.telegram.org"
-    runtime: Literal["ptb", "aiogram"] = "ptb"
+    runtime: Literal["ptb", "aiogram", "wecom"] = "ptb"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     web_auth_max_age: int = Field(86400, ge=60, le=30 * 86400)
     web_script_url: str = "https://telegram.org/js/telegram-web-app.js"
     policy_file: Path = DEFAULT_POLICY_PATH
+    # WeCom (企业微信): the self-built app (自建应用) of runtime "wecom". Its callback URL
+    # (接收消息服务器) is served on web_listen:wecom_port at /wecom.
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None  # the EncodingAESKey, 43 characters
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+    wecom_port: int = Field(8081, ge=1, le=65535)
     # Uploads are kept in the database unless a files folder is set (content-addressed there).
     files_dir: Path | None = None
     # The elected process writes a backup here daily and keeps the newest `backup_keep`.

@@ -1,0 +1,254 @@
+"""End-to-end on WeCom over HTTP: the real bot (runtime "wecom") against the WeCom sandbox on
+127.0.0.1. The office asks for a project's card by a text message, gets it as a template card
+whose buttons' keys are the callback data, presses ✅ 确认入库: the project moves ① → ② and
+the card is updated in place (update_template_card). A callback with a wrong signature gets
+403 and changes nothing, and the log holds no part of its body."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import build_uow_factory, initialise
+from bot.runtimes import make_runtime
+from bot.settings import Settings
+from bot.wecom.client import MORE_PREFIX
+from bot.wecom.runtime import WeComRuntime
+from conversations.replies import Reply
+from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
+from sandbox.wecom.callbacks import template_card_event, text_message
+from storage.tables import MessengerAccount, Person
+from storage.uow import UnitOfWorkFactory
+from tests.e2e.test_review_and_decision import add_project, stage_of
+from workflow.roles import Role
+
+OFFICE = "WangZhuRen"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"  # the key of WeCom's published sample
+CONFIRM = "✅ 确认入库"
+
+
+def free_port() -> int:
+    """A port nobody listens on now, on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def wx() -> AsyncIterator[WeComSandbox]:
+    # WeCom's EncodingAESKey is 43 letters and digits (the sandbox's default one has "+").
+    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def settings(wx: WeComSandbox, tmp_path: Path) -> Settings:
+    c = wx.config
+    s = Settings(
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        runtime="wecom",
+        wecom_corp_id=c.corp_id,
+        wecom_agent_id=c.agent_id,
+        wecom_secret=c.corp_secret,
+        wecom_token=c.token,
+        wecom_aes_key=c.encoding_aes_key,
+        wecom_api_base_url=wx.url,
+        web_listen="127.0.0.1",
+        wecom_port=free_port(),
+        pdf_copies=False,
+        _env_file=None,
+    )
+    initialise(s)
+    return s
+
+
+@pytest.fixture
+def uow_factory(settings: Settings) -> Iterator[UnitOfWorkFactory]:
+    factory = build_uow_factory(settings)
+    yield factory
+    factory.engine.dispose()
+
+
+@pytest.fixture
+async def bot(
+    wx: WeComSandbox, settings: Settings, uow_factory: UnitOfWorkFactory
+) -> AsyncIterator[WeComRuntime]:
+    runtime = make_runtime(settings, uow_factory)
+    assert isinstance(runtime, WeComRuntime)
+    wx.callback_url = f"http://127.0.0.1:{settings.wecom_port}/wecom"
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+def office_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> int:
+    """The office's person, linked by their WeCom UserID (as tests/e2e/officials.py `joined`
+    links a Telegram account), and their member in the sandbox."""
+    wx.add_user(OFFICE, "王主任")
+    with uow_factory() as uow:
+        person = uow.people.add(Person(name="王主任", unit_id="office"))
+        assert person.id is not None
+        uow.session.add(
+            MessengerAccount(
+                person_id=person.id, messenger="wecom", external_id=OFFICE, chat_id=OFFICE
+            )
+        )
+        uow.people.grant(person.id, Role.OFFICE.value, unit_id="office")
+        uow.commit()
+        return person.id
+
+
+def a_project(uow_factory: UnitOfWorkFactory) -> str:
+    with uow_factory() as uow:
+        investor = uow.people.add(Person(name="李明"))
+        uow.commit()
+        investor_id = investor.id or 0
+    return add_project(uow_factory, investor_id, "新材料产业园项目", 20000)
+
+
+def card_text(card: dict[str, Any]) -> str:
+    return f"{card['main_title']['title']}\n{card.get('sub_title_text', '')}"
+
+
+def labels(card: dict[str, Any]) -> dict[str, str]:
+    """A card's buttons: text → key."""
+    return {b["text"]: b.get("key", "") for b in card.get("button_list", [])}
+
+
+async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """The first truthy value of `check()`, polled."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() >= deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.02)
+
+
+def newest_card(wx: WeComSandbox, user: str, needle: str, after: int = 0) -> SentMessage | None:
+    for m in reversed(wx.messages(user)[after:]):
+        if m.msgtype == "template_card" and needle in card_text(m.body["template_card"]):
+            return m
+    return None
+
+
+async def test_the_office_confirms_a_project_on_a_template_card(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    office_joined(wx, uow_factory)
+    serial = a_project(uow_factory)
+    assert stage_of(uow_factory, serial) == "lead"
+
+    sent = await wx.send_text(OFFICE, f"/project {serial}")
+    assert sent.status == 200 and sent.answer == "", "answered at once, with an empty reply"
+    message = await until(lambda: newest_card(wx, OFFICE, serial))
+    card = message.body["template_card"]
+    assert card["card_type"] == "button_interaction"
+    buttons = labels(card)
+    assert CONFIRM in buttons, buttons
+    key = buttons[CONFIRM]
+    assert key and not key.startswith(MORE_PREFIX), "the key is the button's callback data"
+    task_id = card["task_id"]
+    shown_before = len(wx.messages(OFFICE))
+
+    pressed = await wx.press(OFFICE, task_id, key)
+    assert pressed.status == 200 and pressed.answer == ""
+    await until(lambda: stage_of(uow_factory, serial) == "confirmed")
+    view = await until(lambda: (v := wx.card(OFFICE, task_id)).updates and v)
+    assert [c.api for c in wx.calls("message/update_template_card")], "updated by the API"
+    updated = view.card
+    assert updated["task_id"] == task_id and serial in card_text(updated)
+    assert CONFIRM not in labels(updated), "the card in place shows the project at ②"
+    assert updated != card
+    assert bot.server is not None
+    await bot.server.drain()
+    assert not [m for m in wx.messages(OFFICE)[shown_before:] if m.msgtype == "template_card"], (
+        "the card pressed is updated in place, not sent anew"
+    )
+
+    # WeCom's retry of the same press (same CreateTime, TaskId, EventKey) is handled once.
+    shown, updates = len(wx.messages(OFFICE)), len(wx.updates())
+    again = await wx.replay(pressed)
+    assert again.status == 200
+    await bot.server.drain()
+    assert len(wx.messages(OFFICE)) == shown and len(wx.updates()) == updates
+    assert stage_of(uow_factory, serial) == "confirmed"
+
+
+async def test_the_outbox_sends_the_rows_of_wecom_accounts(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    person_id = office_joined(wx, uow_factory)
+    with uow_factory() as uow:
+        uow.outbox.enqueue(
+            OFFICE,
+            Reply("<b>催办</b>：请尽快评审").to_dict(),
+            person_id=person_id,
+            messenger="wecom",
+        )
+        uow.outbox.enqueue("123", Reply("for Telegram").to_dict(), messenger="telegram")
+        uow.commit()
+    bot.sender.wake()
+    await until(lambda: wx.messages(OFFICE))
+    [message] = wx.messages(OFFICE)
+    assert message.msgtype == "markdown" and message.content == "**催办**：请尽快评审"
+    assert bot.sender.messenger == "wecom"
+
+
+async def test_a_callback_with_a_wrong_signature_gets_403_and_changes_nothing(
+    wx: WeComSandbox,
+    bot: WeComRuntime,
+    uow_factory: UnitOfWorkFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    office_joined(wx, uow_factory)
+    serial = a_project(uow_factory)
+    plain = text_message(wx.config.corp_id, OFFICE, 1700000000, f"/project {serial}", "42", 1)
+    with caplog.at_level(logging.INFO):
+        forged = await wx.deliver(plain, userid=OFFICE, msg_signature="0" * 40)
+    assert forged.status == 403
+    assert forged.body not in caplog.text and serial not in caplog.text
+    assert "bad_signature" in caplog.text or "signature" in caplog.text
+    assert bot.server is not None
+    await bot.server.drain()
+    await asyncio.sleep(0.2)
+    assert wx.messages(OFFICE) == [], "nothing was handled, nothing answered"
+    assert stage_of(uow_factory, serial) == "lead"
+
+
+async def test_a_forged_press_by_a_member_who_is_not_the_office_changes_nothing(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    office_joined(wx, uow_factory)
+    serial = a_project(uow_factory)
+    await wx.send_text(OFFICE, f"/project {serial}")
+    message = await until(lambda: newest_card(wx, OFFICE, serial))
+    card = message.body["template_card"]
+    key = labels(card)[CONFIRM]
+    wx.add_user("Stranger", "陌生人")
+    forged = template_card_event(
+        wx.config.corp_id,
+        "Stranger",
+        1700000000,
+        key,
+        card["task_id"],
+        "button_interaction",
+        "forged-code",
+        wx.config.agent_id,
+    )
+    delivery = await wx.deliver(forged, userid="Stranger")
+    assert delivery.status == 200, "validly signed: answered, then refused by the handlers"
+    assert bot.server is not None
+    await bot.server.drain()
+    assert stage_of(uow_factory, serial) == "lead"
+    assert not wx.updates(), "the office's card is untouched"
