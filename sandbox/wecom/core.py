@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections import deque
 from dataclasses import dataclass
 
@@ -25,8 +26,13 @@ PER_MEMBER_HOUR = 1000
 
 
 def default_aes_key(seed: str) -> str:
-    """Return a 43-character EncodingAESKey derived from a seed (stable across runs)."""
-    return base64.b64encode(hashlib.sha256(seed.encode()).digest()).decode()[:43]
+    """Return a 43-character EncodingAESKey derived from a seed (stable across runs), made
+    of letters and digits only, as WeCom's admin console makes them."""
+    for n in itertools.count():
+        key = base64.b64encode(hashlib.sha256(f"{seed}:{n}".encode()).digest()).decode()[:43]
+        if key.isalnum():
+            return key
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
