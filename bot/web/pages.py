@@ -67,7 +67,14 @@ class Pages:
                 serve_page, self.services, inbound, request.path, use_case
             )
         except StorageUnavailable:
-            return web.Response(status=503, headers={"Retry-After": "1"})
+            return self.unavailable()
+
+    def unavailable(self) -> web.Response:
+        """The database is away: 503, in words the shell shows, and nothing was changed."""
+        message = self.services.renderer.message(None, "common#web_unavailable")
+        return web.json_response(
+            {"error": "unavailable", "message": message}, status=503, headers={"Retry-After": "1"}
+        )
 
     def html(self, answer: PageAnswer[Any], name: str, /, **params: Any) -> web.Response:
         """The page `web/<locale>/<name>.html` for the answer's value (as `value`, with the

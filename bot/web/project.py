@@ -80,7 +80,7 @@ def routes(app: Pages) -> Iterable[web.AbstractRouteDef]:
         try:
             pressed = await asyncio.to_thread(press_on_page, app.services, event)
         except StorageUnavailable:
-            return web.Response(status=503, headers={"Retry-After": "1"})
+            return app.unavailable()
         locale = pressed.locale or app.services.renderer.default_locale
         if not pressed.taken:
             text = "\n".join(r.text for r in pressed.outcome.replies)

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from bot.web.init_data import sign_fields
 from bot.web.server import INIT_DATA_HEADER, WebApp
 from handlers.context import Services
+from storage.errors import StorageUnavailable
 from storage.tables import AuditEntry
 from tests.conftest import Clock
 from tests.handlers.flows import official, project
@@ -152,3 +153,23 @@ async def test_the_shell_loads_telegrams_script_and_asks_with_the_header(
     assert response.status == 200
     assert '<script src="https://telegram.org/js/telegram-web-app.js">' in html
     assert '"X-Telegram-Init-Data": initData' in html
+
+
+async def test_with_the_database_away_a_page_and_a_press_say_so_and_change_nothing(
+    client: TestClient,  # type: ignore[type-arg]
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def away(*_: object) -> None:
+        raise StorageUnavailable("the database is away")
+
+    monkeypatch.setattr("bot.web.pages.serve_page", away)
+    monkeypatch.setattr("bot.web.project.press_on_page", away)
+    headers = {INIT_DATA_HEADER: init_data(clock, OFFICE)}
+    for response in (
+        await client.get("/web/board", headers=headers),
+        await client.post("/web/project/1/press", data={"data": "x"}, headers=headers),
+    ):
+        assert response.status == 503 and response.headers["Retry-After"] == "1"
+        body = await response.json()
+        assert body["message"] == "系统暂时繁忙，未作任何更改，请稍后再试。"
