@@ -28,7 +28,8 @@ from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
 from workflow.validity import lapsed_documents
 
-RUNTIMES = ("ptb", "aiogram")
+RUNTIMES = ("ptb", "aiogram")  # the demo's: Telegram's two libraries
+RUN_RUNTIMES = (*RUNTIMES, "wecom")
 
 app = typer.Typer(
     help="招商服务助手 — the investment-attraction and project-review bot.",
@@ -156,9 +157,9 @@ def projects_list(
         )
 
 
-def _runtime(name: str) -> str:
-    if name not in RUNTIMES:
-        raise CliError(f"unknown runtime {name!r}; one of: {', '.join(RUNTIMES)}", 2)
+def _runtime(name: str, allowed: tuple[str, ...] = RUNTIMES) -> str:
+    if name not in allowed:
+        raise CliError(f"unknown runtime {name!r}; one of: {', '.join(allowed)}", 2)
     return name
 
 
@@ -166,15 +167,25 @@ def _runtime(name: str) -> str:
 def run(
     runtime: Annotated[
         str | None,
-        typer.Option(help="ptb (python-telegram-bot) or aiogram; overrides ZHAOSHANG_RUNTIME."),
+        typer.Option(
+            help="ptb (python-telegram-bot), aiogram, or wecom (a WeCom self-built app); "
+            "overrides ZHAOSHANG_RUNTIME."
+        ),
     ] = None,
     database_url: DbOption = None,
 ) -> None:
-    """Start the bot: polling, or webhook when ZHAOSHANG_WEBHOOK_URL is set."""
+    """Start the bot: polling, or webhook when ZHAOSHANG_WEBHOOK_URL is set; on WeCom, its
+    callback server."""
     settings = _settings(database_url)
     if runtime:
-        settings.runtime = _runtime(runtime)  # type: ignore[assignment]
-    if settings.bot_token is None:
+        settings.runtime = _runtime(runtime, RUN_RUNTIMES)  # type: ignore[assignment]
+    if settings.runtime == "wecom":
+        from bot.wecom.runtime import settings_problem  # WeCom's adapter, only when it runs
+
+        problem = settings_problem(settings)
+        if problem:
+            raise CliError(problem, 2)
+    elif settings.bot_token is None:
         raise CliError(
             "ZHAOSHANG_BOT_TOKEN is not set: get a token from @BotFather, or try `zhaoshang demo`",
             2,

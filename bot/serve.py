@@ -32,7 +32,7 @@ async def _serve(settings: Settings) -> None:
     try:
         await runtime.start()
     except (DeliveryError, OSError) as exc:
-        raise StartupError(f"cannot reach the Bot API at {settings.api_base_url}: {exc}") from exc
+        raise StartupError(f"cannot reach {_api_of(settings)}: {exc}") from exc
     except Exception as exc:  # the runtime library's own errors (invalid token, network)
         raise StartupError(f"cannot start the bot: {type(exc).__name__}: {exc}") from exc
     web = await _start_web(settings, runtime)
@@ -48,6 +48,13 @@ async def _serve(settings: Settings) -> None:
             await web.stop()
         await runtime.stop()
         uow_factory.engine.dispose()
+
+
+def _api_of(settings: Settings) -> str:
+    """The messenger API the runtime starts against, for the operator."""
+    if settings.runtime == "wecom":
+        return f"WeCom's API at {settings.wecom_api_base_url}"
+    return f"the Bot API at {settings.api_base_url}"
 
 
 async def _start_web(settings: Settings, runtime: object) -> WebApp | None:

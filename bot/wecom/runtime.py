@@ -39,6 +39,12 @@ def missing_settings(settings: Settings) -> list[str]:
     return [f"ZHAOSHANG_{n.upper()}" for n in REQUIRED if getattr(settings, n) in (None, "")]
 
 
+def settings_problem(settings: Settings) -> str | None:
+    """What keeps the WeCom runtime from starting with these settings, in one line."""
+    missing = missing_settings(settings)
+    return f"{missing[0]} is not set (needed by the WeCom runtime)" if missing else None
+
+
 class WeComRuntime(CoreRuntime):
     """The bot as a WeCom self-built app: callbacks in on web_listen:`port`/wecom, the API
     out. `port` defaults to settings.wecom_port."""
@@ -46,9 +52,9 @@ class WeComRuntime(CoreRuntime):
     def __init__(
         self, settings: Settings, uow_factory: UnitOfWorkFactory, *, port: int | None = None
     ) -> None:
-        missing = missing_settings(settings)
-        if missing:
-            raise ValueError(f"{missing[0]} is not set (needed by the WeCom runtime)")
+        problem = settings_problem(settings)
+        if problem:
+            raise ValueError(problem)
         self.settings = settings
         self.uow_factory = uow_factory
         self.port = port if port is not None else settings.wecom_port

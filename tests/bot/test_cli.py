@@ -18,11 +18,12 @@ from workflow.policy_file import DEFAULT_POLICY_PATH
 
 
 def run(
-    *args: str, db: str | None = None, cwd: Path | None = None
+    *args: str, db: str | None = None, cwd: Path | None = None, extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHAOSHANG_")}
     if db:
         env["ZHAOSHANG_DATABASE_URL"] = db
+    env.update(extra or {})
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", *args],
         capture_output=True,
@@ -102,6 +103,34 @@ def test_an_unknown_command_or_option_is_a_usage_error_not_a_traceback(tmp_path:
 def test_an_unknown_runtime_is_one_clear_line(tmp_path: Path):
     out = run("demo", "--runtime", "telethon", "--database", str(tmp_path / "d.db"))
     assert out.returncode == 2 and out.stderr.startswith("error: unknown runtime 'telethon'")
+
+
+def test_run_on_wecom_needs_no_telegram_token_and_names_the_wecom_setting_missing(
+    tmp_path: Path,
+):
+    out = run("run", "--runtime", "wecom", db=f"sqlite:///{tmp_path / 'w.db'}")
+    assert out.returncode == 2, out.stderr
+    expected = "error: ZHAOSHANG_WECOM_CORP_ID is not set (needed by the WeCom runtime)"
+    assert out.stderr.strip() == expected
+    assert "BOT_TOKEN" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_run_on_wecom_with_the_api_unreachable_says_so_in_one_line_without_its_secrets(
+    tmp_path: Path,
+):
+    wecom = {
+        "ZHAOSHANG_WECOM_CORP_ID": "ww0123456789abcdef",
+        "ZHAOSHANG_WECOM_AGENT_ID": "1000002",
+        "ZHAOSHANG_WECOM_SECRET": "app-secret-never-logged",
+        "ZHAOSHANG_WECOM_TOKEN": "callback-token-never-logged",
+        "ZHAOSHANG_WECOM_AES_KEY": "a" * 43,
+        "ZHAOSHANG_WECOM_API_BASE_URL": "http://127.0.0.1:1",
+    }
+    out = run("run", "--runtime", "wecom", db=f"sqlite:///{tmp_path / 'w.db'}", extra=wecom)
+    assert out.returncode == 2, out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot reach WeCom's API at http://127.0.0.1:1")
+    assert "never-logged" not in out.stderr + out.stdout and "Traceback" not in out.stderr
 
 
 def test_init_records_the_start_once_and_the_office_may_set_the_first_report(tmp_path: Path):
