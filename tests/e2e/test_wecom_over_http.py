@@ -2,7 +2,8 @@
 127.0.0.1. The office asks for a project's card by a text message, gets it as a template card
 whose buttons' keys are the callback data, presses ✅ 确认入库: the project moves ① → ② and
 the card is updated in place (update_template_card). A callback with a wrong signature gets
-403 and changes nothing, and the log holds no part of its body."""
+403 and changes nothing, and the log holds no part of its body. An access token that WeCom
+expires mid-run loses no notification and no answer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.bootstrap import build_uow_factory, initialise
 from bot.runtimes import make_runtime
@@ -23,7 +25,7 @@ from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
 from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
-from storage.tables import MessengerAccount, Person
+from storage.tables import MessengerAccount, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
 from workflow.roles import Role
@@ -252,3 +254,49 @@ async def test_a_forged_press_by_a_member_who_is_not_the_office_changes_nothing(
     await bot.server.drain()
     assert stage_of(uow_factory, serial) == "lead"
     assert not wx.updates(), "the office's card is untouched"
+
+
+def notices(wx: WeComSandbox) -> list[str]:
+    """The notices the office was shown, in order."""
+    return [
+        m.content for m in wx.messages(OFFICE) if not m.dropped and m.content.startswith("通知 ")
+    ]
+
+
+def queue_notices(uow_factory: UnitOfWorkFactory, person_id: int, numbers: range) -> None:
+    with uow_factory() as uow:
+        for n in numbers:
+            uow.outbox.enqueue(
+                OFFICE, Reply(f"通知 {n}").to_dict(), person_id=person_id, messenger="wecom"
+            )
+        uow.commit()
+
+
+async def test_an_access_token_expired_mid_run_loses_no_notification_and_no_answer(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    office = office_joined(wx, uow_factory)
+    queue_notices(uow_factory, office, range(3))
+    bot.sender.wake()
+    await until(lambda: len(notices(wx)) >= 1, timeout=30)
+
+    wx.expire_tokens()  # WeCom revokes it early, as it may (42001 until gettoken again)
+    tokens = len(wx.calls("gettoken"))
+    queue_notices(uow_factory, office, range(3, 6))
+    bot.sender.wake()
+    await until(lambda: len(notices(wx)) >= 6, timeout=30)
+    assert notices(wx) == [f"通知 {n}" for n in range(6)], "each once, in order"
+    assert any(c.errcode == 42001 for c in wx.calls("message/send")), "the token did expire"
+    assert len(wx.calls("gettoken")) > tokens, "and a new one was fetched"
+
+    # A member's message after the expiry is answered too.
+    wx.expire_tokens()
+    shown = len(wx.messages(OFFICE))
+    await wx.send_text(OFFICE, "/help")
+    await until(lambda: len(wx.messages(OFFICE)) > shown)
+
+    def statuses() -> set[str]:
+        with uow_factory() as uow:
+            return {r.status for r in uow.session.exec(select(OutboxMessage))}
+
+    await until(lambda: statuses() == {"sent"})
