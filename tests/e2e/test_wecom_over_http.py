@@ -3,7 +3,8 @@
 whose buttons' keys are the callback data, presses ✅ 确认入库: the project moves ① → ② and
 the card is updated in place (update_template_card). A callback with a wrong signature gets
 403 and changes nothing, and the log holds no part of its body. An access token that WeCom
-expires mid-run loses no notification and no answer."""
+expires mid-run loses no notification and no answer. A member unit's reporter files the
+monthly report on template cards."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
 from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
-from storage.tables import MessengerAccount, OutboxMessage, Person
+from storage.tables import MessengerAccount, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
+from tests.e2e.test_service import _periods
 from workflow.roles import Role
 
 OFFICE = "WangZhuRen"
@@ -300,3 +302,87 @@ async def test_an_access_token_expired_mid_run_loses_no_notification_and_no_answ
             return {r.status for r in uow.session.exec(select(OutboxMessage))}
 
     await until(lambda: statuses() == {"sent"})
+
+
+REPORTER = "XiaoChen"
+
+
+class Member:
+    """A member of the WeCom sandbox who writes and presses as a person would: each step waits
+    for the bot's answer, and a press finds the newest card that offers the button."""
+
+    def __init__(self, wx: WeComSandbox, userid: str) -> None:
+        self.wx, self.userid = wx, userid
+
+    def _seen(self) -> int:
+        return len(self.wx.messages(self.userid)) + len(self.wx.updates())
+
+    async def _answered(self, seen: int) -> None:
+        await until(lambda: self._seen() > seen)
+
+    def _offering(self, label: str) -> tuple[str, str] | None:
+        for m in reversed(self.wx.messages(self.userid)):
+            if m.msgtype != "template_card":
+                continue
+            view = self.wx.card(self.userid, m.body["template_card"]["task_id"])
+            keys = labels(view.card)
+            if view.clickable and label in keys:
+                return view.task_id, keys[label]
+        return None
+
+    async def say(self, text: str) -> None:
+        seen = self._seen()
+        await self.wx.send_text(self.userid, text)
+        await self._answered(seen)
+
+    async def press(self, label: str) -> None:
+        task_id, key = await until(lambda: self._offering(label))
+        seen = self._seen()
+        await self.wx.press(self.userid, task_id, key)
+        await self._answered(seen)
+
+
+def reporter_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> Member:
+    """经信局's reporter (成员单位报送人), linked by their WeCom UserID."""
+    wx.add_user(REPORTER, "经信局小陈")
+    with uow_factory() as uow:
+        person = uow.people.add(Person(name="经信局小陈", unit_id="econ"))
+        assert person.id is not None
+        uow.session.add(
+            MessengerAccount(
+                person_id=person.id, messenger="wecom", external_id=REPORTER, chat_id=REPORTER
+            )
+        )
+        uow.people.grant(person.id, Role.UNIT_REPORTER.value, unit_id="econ")
+        uow.commit()
+    return Member(wx, REPORTER)
+
+
+async def test_a_unit_files_its_monthly_report_from_wecom(
+    wx: WeComSandbox, settings: Settings, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    initialise(settings, reporting_from=_periods()[0])  # reports asked from last month on
+    reporter = reporter_joined(wx, uow_factory)
+    await reporter.say("/report")
+    await reporter.press("有事项需报告")
+    for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
+        await reporter.say(answer)
+    await reporter.press("跳过")
+    await reporter.say("国土分局、规划分局")
+    await reporter.press("跳过")
+    await reporter.press("✅ 提交")
+    await until(
+        lambda: (
+            any("月报已报送" in m.content for m in wx.messages(REPORTER))
+            or any(u.card is not None and "月报已报送" in card_text(u.card) for u in wx.updates())
+        )
+    )
+    with uow_factory() as uow:
+        filed = [r for r in (uow.reports.get("econ", p) for p in _periods()) if r]
+        assert filed and filed[0].submitted_at is not None and not filed[0].nothing_to_report
+        rows = uow.session.exec(
+            select(MonthlyReportRow).where(MonthlyReportRow.report_id == filed[0].id)
+        ).all()
+        assert [(r.problem, r.departments) for r in rows] == [
+            ("用地报批进度滞后。", "国土分局、规划分局")
+        ]
