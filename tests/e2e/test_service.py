@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -57,13 +58,7 @@ async def test_a_unit_files_its_monthly_report_and_the_office_gets_the_aggregate
     reporter = await join(
         sb, 301, "经信局小陈", await invite(sb, admin, "成员单位报送人", "经信局")
     )
-    await reporter.say("/report")
-    await reporter.press("有事项需报告")
-    for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
-        await reporter.say(answer)
-    await reporter.press("跳过")
-    await reporter.say("国土分局、规划分局")
-    await reporter.press("跳过")
+    await fill_in_monthly_report(reporter)
     thanks = await reporter.press("✅ 提交")
     assert "月报已报送" in thanks["text"]
     with uow_factory() as uow:
@@ -85,6 +80,29 @@ async def test_a_unit_files_its_monthly_report_and_the_office_gets_the_aggregate
     assert {"汇总", "按项目", "按协调部门", "原始报表"} <= set(sheets)
     summary = "\n".join(str(c) for row in sheets["汇总"] for c in row if c is not None)
     assert "区环境保护局" in summary  # a unit that did not report is named
+
+
+class Reporter(Protocol):
+    """A person in a messenger's sandbox who writes and presses buttons."""
+
+    async def say(self, text: str) -> Any:
+        """Send a text and wait for the answer."""
+        ...
+
+    async def press(self, label: str) -> Any:
+        """Press the newest button with this label and wait for the answer."""
+        ...
+
+
+async def fill_in_monthly_report(reporter: Reporter) -> None:
+    """One matter to report (附件6), every question answered up to the submit button."""
+    await reporter.say("/report")
+    await reporter.press("有事项需报告")
+    for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
+        await reporter.say(answer)
+    await reporter.press("跳过")
+    await reporter.say("国土分局、规划分局")
+    await reporter.press("跳过")
 
 
 def _periods() -> list[str]:

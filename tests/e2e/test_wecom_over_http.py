@@ -29,7 +29,7 @@ from sandbox.wecom.callbacks import template_card_event, text_message
 from storage.tables import MessengerAccount, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
-from tests.e2e.test_service import _periods
+from tests.e2e.test_service import _periods, fill_in_monthly_report
 from workflow.roles import Role
 
 OFFICE = "WangZhuRen"
@@ -93,21 +93,29 @@ async def bot(
         await runtime.stop()
 
 
-def office_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> int:
-    """The office's person, linked by their WeCom UserID (as tests/e2e/officials.py `joined`
-    links a Telegram account), and their member in the sandbox."""
-    wx.add_user(OFFICE, "王主任")
+def joined(
+    wx: WeComSandbox, uow_factory: UnitOfWorkFactory, userid: str, name: str, role: Role, unit: str
+) -> int:
+    """A person holding `role` for `unit`, linked by their WeCom UserID (as
+    tests/e2e/officials.py `joined` links a Telegram account), and their member in the
+    sandbox."""
+    wx.add_user(userid, name)
     with uow_factory() as uow:
-        person = uow.people.add(Person(name="王主任", unit_id="office"))
+        person = uow.people.add(Person(name=name, unit_id=unit))
         assert person.id is not None
         uow.session.add(
             MessengerAccount(
-                person_id=person.id, messenger="wecom", external_id=OFFICE, chat_id=OFFICE
+                person_id=person.id, messenger="wecom", external_id=userid, chat_id=userid
             )
         )
-        uow.people.grant(person.id, Role.OFFICE.value, unit_id="office")
+        uow.people.grant(person.id, role.value, unit_id=unit)
         uow.commit()
         return person.id
+
+
+def office_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> int:
+    """The office's 王主任."""
+    return joined(wx, uow_factory, OFFICE, "王主任", Role.OFFICE, "office")
 
 
 def a_project(uow_factory: UnitOfWorkFactory) -> str:
@@ -343,18 +351,8 @@ class Member:
 
 
 def reporter_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> Member:
-    """经信局's reporter (成员单位报送人), linked by their WeCom UserID."""
-    wx.add_user(REPORTER, "经信局小陈")
-    with uow_factory() as uow:
-        person = uow.people.add(Person(name="经信局小陈", unit_id="econ"))
-        assert person.id is not None
-        uow.session.add(
-            MessengerAccount(
-                person_id=person.id, messenger="wecom", external_id=REPORTER, chat_id=REPORTER
-            )
-        )
-        uow.people.grant(person.id, Role.UNIT_REPORTER.value, unit_id="econ")
-        uow.commit()
+    """经信局's reporter (成员单位报送人)."""
+    joined(wx, uow_factory, REPORTER, "经信局小陈", Role.UNIT_REPORTER, "econ")
     return Member(wx, REPORTER)
 
 
@@ -363,13 +361,7 @@ async def test_a_unit_files_its_monthly_report_from_wecom(
 ) -> None:
     initialise(settings, reporting_from=_periods()[0])  # reports asked from last month on
     reporter = reporter_joined(wx, uow_factory)
-    await reporter.say("/report")
-    await reporter.press("有事项需报告")
-    for answer in ("1", "QX-2026-0001 新能源汽车电机壳体项目", "用地报批进度滞后。"):
-        await reporter.say(answer)
-    await reporter.press("跳过")
-    await reporter.say("国土分局、规划分局")
-    await reporter.press("跳过")
+    await fill_in_monthly_report(reporter)
     await reporter.press("✅ 提交")
     await until(
         lambda: (
