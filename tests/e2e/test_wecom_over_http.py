@@ -4,7 +4,8 @@ whose buttons' keys are the callback data, presses ✅ 确认入库: the project
 the card is updated in place (update_template_card). A callback with a wrong signature gets
 403 and changes nothing, and the log holds no part of its body. An access token that WeCom
 expires mid-run loses no notification and no answer. A member unit's reporter files the
-monthly report on template cards."""
+monthly report on template cards. An invitation's code written in WeCom binds the member to
+its role."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
 from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
-from storage.tables import MessengerAccount, MonthlyReportRow, OutboxMessage, Person
+from storage.tables import Invitation, MessengerAccount, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
 from tests.e2e.test_service import _periods, fill_in_monthly_report
@@ -378,3 +380,29 @@ async def test_a_unit_files_its_monthly_report_from_wecom(
         assert [(r.problem, r.departments) for r in rows] == [
             ("用地报批进度滞后。", "国土分局、规划分局")
         ]
+
+
+async def test_an_invitation_opened_from_wecom_by_its_code_gives_the_member_its_role(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    # The office's invitation link ends in ?start=inv_<code>; in WeCom the code is written.
+    with uow_factory() as uow:
+        uow.people.add_invitation(
+            Invitation(
+                code="WeComInvite01",
+                role=Role.UNIT_REPORTER.value,
+                unit_id="econ",
+                expires_at=datetime.now(UTC) + timedelta(days=7),
+            )
+        )
+        uow.commit()
+    wx.add_user("ZhangSan", "张三")
+    await Member(wx, "ZhangSan").say("/start inv_WeComInvite01")
+    await until(lambda: any("您已加入" in m.content for m in wx.messages("ZhangSan")))
+    with uow_factory() as uow:
+        account = uow.people.account("wecom", "ZhangSan")
+        assert account is not None and account.chat_id == "ZhangSan"
+        roles = {(r.role, r.unit_id) for r in uow.people.roles_of(account.person_id)}
+        assert roles == {(Role.UNIT_REPORTER.value, "econ")}
+        invitation = uow.people.invitation("WeComInvite01")
+        assert invitation is not None and invitation.used_by == account.person_id
