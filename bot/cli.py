@@ -179,13 +179,7 @@ def run(
     settings = _settings(database_url)
     if runtime:
         settings.runtime = _runtime(runtime, RUN_RUNTIMES)  # type: ignore[assignment]
-    if settings.runtime == "wecom":
-        from bot.wecom.runtime import settings_problem  # WeCom's adapter, only when it runs
-
-        problem = settings_problem(settings)
-        if problem:
-            raise CliError(problem, 2)
-    elif settings.bot_token is None:
+    if settings.runtime != "wecom" and settings.bot_token is None:  # WeCom's: serve() checks
         raise CliError(
             "ZHAOSHANG_BOT_TOKEN is not set: get a token from @BotFather, or try `zhaoshang demo`",
             2,

@@ -83,6 +83,12 @@ def serve(settings: Settings) -> None:
     """Run the bot until SIGINT or SIGTERM."""
     setup_logging(settings)
     try:
+        if settings.runtime == "wecom":  # its settings, before anything is migrated
+            from bot.wecom.runtime import settings_problem  # WeCom's adapter, when it runs
+
+            problem = settings_problem(settings)
+            if problem:
+                raise StartupError(problem)
         asyncio.run(_serve(settings))
     except StartupError as exc:  # its text may quote a library's error, URL and all
         raise StartupError(SecretFilter(secrets_of(settings)).redact(str(exc))) from None
