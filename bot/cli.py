@@ -20,6 +20,7 @@ from bot.bootstrap import build_uow_factory, initialise
 from bot.clock import utcnow
 from bot.documents_cli import documents_app
 from bot.logs import SecretFilter, secrets_of
+from bot.runtimes import settings_problem
 from bot.serve import StartupError, serve
 from bot.settings import Settings
 from storage.deployment import PERIOD
@@ -179,11 +180,9 @@ def run(
     settings = _settings(database_url)
     if runtime:
         settings.runtime = _runtime(runtime, RUN_RUNTIMES)  # type: ignore[assignment]
-    if settings.runtime != "wecom" and settings.bot_token is None:  # WeCom's: serve() checks
-        raise CliError(
-            "ZHAOSHANG_BOT_TOKEN is not set: get a token from @BotFather, or try `zhaoshang demo`",
-            2,
-        )
+    problem = settings_problem(settings)  # before anything is migrated
+    if problem:
+        raise CliError(problem, 2)
     serve(settings)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.bootstrap import build_uow_factory, initialise
 from bot.logs import SecretFilter, secrets_of, setup_logging
 from bot.messenger import DeliveryError
-from bot.runtimes import make_runtime
+from bot.runtimes import api_of, make_runtime
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ async def _serve(settings: Settings) -> None:
     try:
         await runtime.start()
     except (DeliveryError, OSError) as exc:
-        raise StartupError(f"cannot reach {_api_of(settings)}: {exc}") from exc
+        raise StartupError(f"cannot reach {api_of(settings)}: {exc}") from exc
     except Exception as exc:  # the runtime library's own errors (invalid token, network)
         raise StartupError(f"cannot start the bot: {type(exc).__name__}: {exc}") from exc
     web = await _start_web(settings, runtime)
@@ -48,13 +48,6 @@ async def _serve(settings: Settings) -> None:
             await web.stop()
         await runtime.stop()
         uow_factory.engine.dispose()
-
-
-def _api_of(settings: Settings) -> str:
-    """The messenger API the runtime starts against, for the operator."""
-    if settings.runtime == "wecom":
-        return f"WeCom's API at {settings.wecom_api_base_url}"
-    return f"the Bot API at {settings.api_base_url}"
 
 
 async def _start_web(settings: Settings, runtime: object) -> WebApp | None:
@@ -83,12 +76,6 @@ def serve(settings: Settings) -> None:
     """Run the bot until SIGINT or SIGTERM."""
     setup_logging(settings)
     try:
-        if settings.runtime == "wecom":  # its settings, before anything is migrated
-            from bot.wecom.runtime import settings_problem  # WeCom's adapter, when it runs
-
-            problem = settings_problem(settings)
-            if problem:
-                raise StartupError(problem)
         asyncio.run(_serve(settings))
     except StartupError as exc:  # its text may quote a library's error, URL and all
         raise StartupError(SecretFilter(secrets_of(settings)).redact(str(exc))) from None
