@@ -90,6 +90,7 @@ def build_services(
         timezone=ZoneInfo(settings.timezone),
         admins=frozenset(settings.admins),
         bot_username=bot_username,
+        messengers=settings.messengers(),
         files=FileStore(settings.files_dir),
         documents=WordTemplates(settings.documents_dir),
         routes=routes(),

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import html
-from dataclasses import replace
 from typing import Final, Protocol
 
 from bot.backup.make import BackupPlan
 from bot.bootstrap import build_services, pdf_converter
-from bot.leader.election import Leadership
-from bot.leader.work import LeaderWork
+from bot.leader.work import LeaderWork, Leading
 from bot.messenger import MessengerClient
 from bot.outbox.ratelimit import RateLimiter, SystemClock
 from bot.outbox.sender import OutboxSender
 from bot.respond import Responder
 from bot.settings import Settings
-from bot.stopping import finish_or_cancel
 from conversations.inbound import Inbound
 from handlers.dispatch import Dispatcher
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
 
-LEADER_RETRY_SECONDS: Final = 2.0  # how soon a standby takes over from a dead leader
 DEFAULT_MENU: Final = ("start", "help")
 
 
@@ -36,7 +32,11 @@ class DefaultMenuClient(MessengerClient, Protocol):
 
 
 class BotCore:
-    """The runtime-neutral bot: handle an event, reply, and (when elected) send and schedule."""
+    """The runtime-neutral bot: handle an event, reply, and (when elected) send and schedule.
+
+    `messenger`: the accounts this core replies to and the outbox rows its sender sends.
+    `leads`: whether it competes for leadership itself; a process running two messengers
+    has one LeaderWork for both cores (bot/both.py) and sets it to False."""
 
     def __init__(
         self,
@@ -46,12 +46,11 @@ class BotCore:
         bot_username: str,
         *,
         messenger: str = "telegram",
+        leads: bool = True,
     ) -> None:
         self.settings = settings
         self.client = client
-        # `messenger`: the accounts this core notifies and the outbox rows it sends.
-        services = build_services(settings, uow_factory, bot_username)
-        self.services = replace(services, messenger=messenger)
+        self.services = build_services(settings, uow_factory, bot_username)
         pdf = pdf_converter(settings)  # the same one build_services saw: one per process
         self.dispatcher = Dispatcher(self.services)
         self.responder = Responder(
@@ -65,19 +64,18 @@ class BotCore:
             messenger=messenger,
             pdf=pdf,
         )
-        self._work = LeaderWork(
+        self.work = LeaderWork(
             self.services,
-            self.sender,
+            [self.sender],
             settings.database_url,
             settings.timezone,
             settings.sweep_seconds,
             backup=backup_plan(settings),
         )
-        self._stop = asyncio.Event()
-        self._leader_task: asyncio.Task[None] | None = None
+        self._leading = Leading(settings.database_url, self.work) if leads else None
 
     async def start(self) -> None:
-        """Set the default menu and start competing for leadership."""
+        """Set the default menu and (when it leads itself) start competing for leadership."""
         renderer, locale = self.services.renderer, self.settings.default_locale
         await self.client.set_default_commands(
             [
@@ -85,21 +83,19 @@ class BotCore:
                 for c in DEFAULT_MENU
             ]
         )
-        leadership = Leadership(self.settings.database_url, retry_seconds=LEADER_RETRY_SECONDS)
-        self._leader_task = asyncio.create_task(
-            leadership.acquire_loop(self._work.elected, self._work.lost, self._stop)
-        )
+        if self._leading is not None:
+            self._leading.start()
 
     async def stop(self) -> None:
         """Stop leading (the sender finishes its pass first)."""
-        self._stop.set()
-        if self._leader_task is not None:
-            await finish_or_cancel(self._leader_task, "the leader's work")
+        if self._leading is not None:
+            await self._leading.stop()
 
     async def handle(self, event: Inbound, press_id: str | None) -> None:
-        """One inbound event: dispatch, reply, and let the sender see what was queued."""
+        """One inbound event: dispatch, reply, and let the senders see what was queued (a
+        notice may be for a person on the other messenger)."""
         await self.responder.handle(event, press_id)
-        self.sender.wake()
+        self.work.wake()
 
     async def account_blocked(self, messenger: str, user_id: str, blocked: bool) -> None:
         """A person blocked (or unblocked) the bot."""

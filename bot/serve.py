@@ -32,7 +32,7 @@ async def _serve(settings: Settings) -> None:
     try:
         await runtime.start()
     except (DeliveryError, OSError) as exc:
-        raise StartupError(f"cannot reach {api_of(settings)}: {exc}") from exc
+        raise StartupError(f"cannot reach {api_of(settings, runtime)}: {exc}") from exc
     except Exception as exc:  # the runtime library's own errors (invalid token, network)
         raise StartupError(f"cannot start the bot: {type(exc).__name__}: {exc}") from exc
     web = await _start_web(settings, runtime)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from workflow.policy_file import DEFAULT_POLICY_PATH
+
+WECOM_REQUIRED: Final = (
+    "wecom_corp_id",
+    "wecom_agent_id",
+    "wecom_secret",
+    "wecom_token",
+    "wecom_aes_key",
+)
+"""The settings the WeCom app needs; setting any of them runs WeCom."""
 
 
 class Settings(BaseSettings):
@@ -65,6 +74,16 @@ class Settings(BaseSettings):
     broadcast_per_second: int = Field(30, ge=1, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line
+
+    def messengers(self) -> tuple[str, ...]:
+        """The messengers this deployment runs, from the settings present: Telegram with a
+        bot token (and when nothing else is set, so its missing token is what gets named),
+        WeCom with any WeCom app setting; runtime "wecom" runs WeCom alone."""
+        wecom = self.runtime == "wecom" or any(
+            getattr(self, name) not in (None, "") for name in WECOM_REQUIRED
+        )
+        telegram = self.runtime != "wecom" and (self.bot_token is not None or not wecom)
+        return (("telegram",) if telegram else ()) + (("wecom",) if wecom else ())
 
     @field_validator("admins", mode="before")
     @classmethod

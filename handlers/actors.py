@@ -23,6 +23,9 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
     if person is None:
         locale = normalize_locale(event.language_code, default)
         return Actor(None, None, locale, [], False)
+    if person.last_messenger != event.messenger:  # written only when it changes
+        person.last_messenger = event.messenger
+        uow.session.add(person)
     if (
         account is not None
         and event.language_code

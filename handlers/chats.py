@@ -50,7 +50,7 @@ class Question:
 
 def private_link(services: Services) -> str | None:
     """The deep link that opens a private chat with the bot (Telegram only)."""
-    if services.messenger != "telegram" or not services.bot_username:
+    if "telegram" not in services.messengers or not services.bot_username:
         return None
     return f"https://t.me/{services.bot_username}?start={DEEP_LINK_PAYLOAD}"
 

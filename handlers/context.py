@@ -30,7 +30,9 @@ class Services:
     timezone: ZoneInfo
     admins: frozenset[str] = frozenset()
     bot_username: str = "zhaoshang_bot"
-    messenger: str = "telegram"
+    messengers: tuple[str, ...] = ("telegram",)
+    """The messengers this deployment runs (`Settings.messengers`): people are notified on
+    one of these, and only an account on one of them can be reached."""
     calendar: WorkCalendar = field(default_factory=StatutoryCalendar)
     routes: Routes = field(default_factory=Routes)
     """The composed routers: commands, buttons, forms, sweeps."""

@@ -25,6 +25,27 @@ def locale_of(person: Person | None, account: MessengerAccount | None, default: 
     return default
 
 
+def reachable_accounts(
+    services: Services, uow: UnitOfWork, person_id: int, person: Person | None = None
+) -> list[MessengerAccount]:
+    """The accounts a notification to this person goes to: on one messenger only, so a person
+    linked on both is told once. It is the messenger they wrote in last, when this deployment
+    runs it and they have not blocked the bot there; else the one they linked most recently
+    among those they can be reached on. Empty: no account on a messenger that runs."""
+    running = [a for a in uow.people.accounts_of(person_id) if a.messenger in services.messengers]
+    open_ = [a for a in running if a.blocked_at is None] or running
+    if not open_:
+        return []
+    person = person if person is not None else uow.people.get(person_id)
+    last = person.last_messenger if person is not None else None
+    chosen = (
+        last
+        if any(a.messenger == last for a in open_)
+        else max(open_, key=lambda a: (a.linked_at, a.id or 0)).messenger
+    )
+    return [a for a in open_ if a.messenger == chosen]
+
+
 def notify(
     services: Services,
     uow: UnitOfWork,
@@ -37,9 +58,7 @@ def notify(
     """Queue a notification to every linked account of a person; returns how many were queued."""
     person = uow.people.get(person_id)
     queued = 0
-    for acc in uow.people.accounts_of(person_id):
-        if acc.messenger != services.messenger:
-            continue
+    for acc in reachable_accounts(services, uow, person_id, person):
         reply = build(locale_of(person, acc, services.renderer.default_locale))
         key = None if dedupe_key is None else f"{dedupe_key}:{acc.id}"
         if (

@@ -26,14 +26,25 @@ UPDATE_TYPES: Final = ["message", "edited_message", "callback_query", "my_chat_m
 class TelegramRuntime(CoreRuntime, ABC):
     """A bot on one Telegram library: polling, or a webhook when one is set."""
 
-    def __init__(self, settings: Settings, uow_factory: UnitOfWorkFactory) -> None:
+    def __init__(
+        self, settings: Settings, uow_factory: UnitOfWorkFactory, *, leads: bool = True
+    ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
+        self.leads = leads  # False beside WeCom in one process: bot/both.py leads for both
         self.core: BotCore | None = None
         self.poller: Poller | None = None
         self._polling: asyncio.Task[None] | None = None
         self._stop_polling = asyncio.Event()
         self._webhook: WebhookServer | None = None
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect to the Bot API, then take updates (and compete to send, when it leads)."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Stop taking updates, stop the core, disconnect."""
 
     @abstractmethod
     async def take(self, raw: RawUpdate) -> None:
@@ -81,7 +92,9 @@ class TelegramRuntime(CoreRuntime, ABC):
 
     async def start_core(self, client: DefaultMenuClient, bot_username: str) -> BotCore:
         """Build the core around the connected client and start it."""
-        self.core = BotCore(self.settings, self.uow_factory, client, bot_username)
+        self.core = BotCore(
+            self.settings, self.uow_factory, client, bot_username, leads=self.leads
+        )
         await self.core.start()
         return self.core
 

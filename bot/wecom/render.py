@@ -405,7 +405,8 @@ def _title_and_body(text: str, body_limit: int) -> tuple[str, str, bool]:
         title = _clip(title_line, TITLE_LIMIT)
         rest = "\n".join(lines[first:]).strip("\n")
     rest = re.sub(r"\n{3,}", "\n\n", rest)
-    overflow = len(rest) > body_limit or len(title_line) > TITLE_LIMIT
+    # A cut title loses nothing: the body holds its whole line. Only a cut body does.
+    overflow = len(rest) > body_limit
     return title, _clip(rest, body_limit), overflow
 
 

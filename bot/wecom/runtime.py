@@ -14,7 +14,7 @@ from typing import Final
 import httpx
 
 from bot.core import BotCore, CoreRuntime
-from bot.settings import Settings
+from bot.settings import WECOM_REQUIRED, Settings
 from bot.wecom.api import WeComApi
 from bot.wecom.callback import CallbackServer
 from bot.wecom.client import MORE_PREFIX, WeComClient
@@ -25,18 +25,11 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT: Final = 10.0  # seconds of one API call
-REQUIRED: Final = (
-    "wecom_corp_id",
-    "wecom_agent_id",
-    "wecom_secret",
-    "wecom_token",
-    "wecom_aes_key",
-)
 
 
 def missing_settings(settings: Settings) -> list[str]:
     """The WeCom settings not set, by their environment names."""
-    return [f"ZHAOSHANG_{n.upper()}" for n in REQUIRED if getattr(settings, n) in (None, "")]
+    return [f"ZHAOSHANG_{n.upper()}" for n in WECOM_REQUIRED if getattr(settings, n) in (None, "")]
 
 
 def settings_problem(settings: Settings) -> str | None:
@@ -47,10 +40,17 @@ def settings_problem(settings: Settings) -> str | None:
 
 class WeComRuntime(CoreRuntime):
     """The bot as a WeCom self-built app: callbacks in on web_listen:`port`/wecom, the API
-    out. `port` defaults to settings.wecom_port."""
+    out. `port` defaults to settings.wecom_port. Beside Telegram in one process (bot/both.py)
+    it does not lead itself, and its texts name the Telegram bot (`bot_username`)."""
 
     def __init__(
-        self, settings: Settings, uow_factory: UnitOfWorkFactory, *, port: int | None = None
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        port: int | None = None,
+        leads: bool = True,
+        bot_username: str = "",
     ) -> None:
         problem = settings_problem(settings)
         if problem:
@@ -58,6 +58,8 @@ class WeComRuntime(CoreRuntime):
         self.settings = settings
         self.uow_factory = uow_factory
         self.port = port if port is not None else settings.wecom_port
+        self.leads = leads
+        self.bot_username = bot_username
         self.core: BotCore | None = None
         self.client: WeComClient | None = None
         self.server: CallbackServer | None = None
@@ -93,7 +95,12 @@ class WeComRuntime(CoreRuntime):
             await api.token()  # fails here when the corp id, the secret or the API is wrong
             self.client = WeComClient(api)
             self.core = BotCore(
-                s, self.uow_factory, self.client, bot_username="", messenger=MESSENGER
+                s,
+                self.uow_factory,
+                self.client,
+                self.bot_username,
+                messenger=MESSENGER,
+                leads=self.leads,
             )
             await self.core.start()
             self.server = CallbackServer(crypto, self.take, agent_id=s.wecom_agent_id)

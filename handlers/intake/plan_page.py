@@ -167,9 +167,14 @@ def submit(s: Services, uow: UnitOfWork, actor: Actor) -> PlanPage:
     outcome = forms.feed_draft(
         s, uow, actor, row.chat_id, d.form, at_summary, Command("submit"), row.subject, row
     )
+    # The chat the draft was opened in: Telegram's, or WeCom's for a person on both.
+    messenger = next(
+        (a.messenger for a in uow.people.accounts_of(actor.person_id) if a.chat_id == row.chat_id),
+        "telegram",
+    )
     for reply in outcome.replies:
         uow.outbox.enqueue(
-            row.chat_id, reply.to_dict(), person_id=actor.person_id, messenger=s.messenger
+            row.chat_id, reply.to_dict(), person_id=actor.person_id, messenger=messenger
         )
     uow.session.flush()
     return PlanPage(

@@ -15,7 +15,7 @@ from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers.buttons import REMINDER_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.notify import Build, notify
+from handlers.notify import Build, notify, reachable_accounts
 from handlers.review.cards import card_notice, reviewer_card
 from handlers.review.holders import acts_for, card_holders
 from handlers.review.levels import CITY, DISTRICT, level_of
@@ -80,7 +80,7 @@ def urge(s: Services, uow: UnitOfWork, actor: Actor, opinions: Iterable[ReviewOp
                 rounds[op.round_id] = uow.reviews.round(op.round_id)
         person = uow.people.get(pid)
         name = person.name if person is not None else str(pid)
-        if not any(a.messenger == s.messenger for a in uow.people.accounts_of(pid)):
+        if not reachable_accounts(s, uow, pid):
             unreachable.append(name)
             continue
         build = _one_card(s, uow, ops[0], rounds) if len(ops) == 1 else _list(s, uow, ops, rounds)

@@ -223,6 +223,20 @@ class PeopleRepository:
         """An invitation by its code."""
         return self.session.exec(select(Invitation).where(Invitation.code == code)).first()
 
+    def invitation_for(self, messenger: str, external_id: str, now: datetime) -> Invitation | None:
+        """The newest invitation bound to this account (by WeCom UserID) and still open."""
+        stmt = (
+            select(Invitation)
+            .where(
+                Invitation.messenger == messenger,
+                Invitation.external_id == external_id,
+                col(Invitation.used_at).is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(col(Invitation.id).desc())
+        )
+        return self.session.exec(stmt).first()
+
     def use_invitation(
         self, invitation: Invitation, person_id: int, now: datetime | None = None
     ) -> None:

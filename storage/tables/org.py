@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,6 +34,8 @@ class Person(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=10)
     from_roster: bool = False
     consent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The messenger this person wrote in last: notifications go there, when it runs.
+    last_messenger: str | None = Field(default=None, max_length=20)
     created_at: datetime = Field(default=None, sa_column=stamped_column())
 
 
@@ -81,8 +84,17 @@ class Appointment(SQLModel, table=True):
     position_id: str = Field(max_length=40, index=True)
 
 
+ACCOUNT_LINK: Final = "account_link"
+"""The role of an invitation that links a person's other messenger account (关联账号)."""
+
+
 class Invitation(SQLModel, table=True):
-    """A single-use invitation link binding whoever opens it to a role and unit."""
+    """A single-use invitation link binding whoever opens it to a role and unit.
+
+    With `messenger` and `external_id` (an invitation by WeCom UserID), only that account
+    may take it, and it is taken at the account's first contact, with no link to open. With
+    `person_id` and the role ACCOUNT_LINK, it links the opener's account to that person
+    (their other messenger, 关联账号) and grants nothing."""
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
@@ -96,3 +108,5 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_by: int | None = Field(default=None, foreign_key="person.id")
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    messenger: str | None = Field(default=None, max_length=20)
+    external_id: str | None = Field(default=None, max_length=64)
