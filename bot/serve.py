@@ -40,7 +40,8 @@ async def _serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    logging.getLogger(__name__).info("zhaoshang is running (%s)", settings.runtime)
+    running = [m if m == "wecom" else f"{m} on {settings.runtime}" for m in settings.messengers()]
+    logging.getLogger(__name__).info("zhaoshang is running (%s)", ", ".join(running))
     try:
         await stop.wait()
     finally:
