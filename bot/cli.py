@@ -29,8 +29,8 @@ from workflow.pipeline import Stage
 from workflow.policy_file import PolicyFileError, load_policy
 from workflow.validity import lapsed_documents
 
-RUNTIMES = ("ptb", "aiogram")  # the demo's: Telegram's two libraries
-RUN_RUNTIMES = (*RUNTIMES, "wecom")
+RUNTIMES = ("ptb", "aiogram")  # Telegram's two libraries
+RUN_RUNTIMES = (*RUNTIMES, "wecom")  # what run and the demo take
 
 app = typer.Typer(
     help="招商服务助手 — the investment-attraction and project-review bot.",
@@ -226,26 +226,25 @@ def demo(
     database: Annotated[Path, typer.Option(help="Where the demo leaves its database.")] = Path(
         "zhaoshang-demo.db"
     ),
-    runtime: Annotated[str, typer.Option(help="ptb (python-telegram-bot) or aiogram.")] = "ptb",
+    runtime: Annotated[
+        str,
+        typer.Option(help="ptb (python-telegram-bot) or aiogram; wecom: a review on WeCom."),
+    ] = "ptb",
     web: Annotated[bool, typer.Option(help="Then serve the Mini App until Ctrl-C.")] = False,
     web_port: Annotated[int, typer.Option(help="The Mini App's port (--web).")] = 8080,
 ) -> None:
-    """Play an investor's whole plan form against a local Telegram sandbox and print it."""
-    # Only the demo loads the sandbox (a stand-in Bot API server), so only it imports it.
-    from bot.demo import footer as demo_footer
-    from bot.demo import main as demo_main
-    from bot.demo import main_web
-
-    runtime = _runtime(runtime)
+    """Play an investor's whole plan form against a local Telegram sandbox and print it; with
+    --runtime wecom, a review round against a local WeCom sandbox."""
+    runtime = _runtime(runtime, RUN_RUNTIMES)
+    if web and runtime == "wecom":
+        raise CliError("--web serves Telegram's Mini App: it does not go with --runtime wecom", 2)
+    # Only the demo loads the sandboxes (stand-ins for the messengers' servers), so only it
+    # imports them.
+    from bot.demos import play
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    if web:
-        main_web(database, runtime, web_port, typer.echo)
-        return
-    transcript = demo_main(database, runtime)
-    typer.echo(transcript)
-    typer.echo("\n" + demo_footer(database))
+    play(database, runtime, web_port if web else None, typer.echo)
 
 
 def main() -> None:

@@ -24,17 +24,25 @@ from bot.demo_wecom_transcript import Log
 from bot.settings import Settings
 from bot.wecom.runtime import WeComRuntime
 from sandbox.wecom import AppConfig, WeComSandbox
-from storage.uow import UnitOfWorkFactory
+from workflow.policy import Policy
 from workflow.policy_file import load_policy
+from workflow.roles import Role
 
-SETTLE_TIMEOUT: Final = 30.0  # seconds an action's answers and notifications may take
+SETTLE_TIMEOUT: Final = 30.0  # seconds the outbox may take to send what it holds
+# The office's progress card is shown anew after every third reviewer: more often, and the
+# office would get more than WeCom's 30 messages a minute to one member (the client waits).
+OFFICE_SEES_EVERY: Final = 3
 NOT_IN: Final = "🟢 不属于"  # a prohibited category the dimension confirms (001 六)
 AGREE: Final = "✅ 同意"
 CONDITIONAL: Final = "☑️ 有条件同意"
 DISAGREE: Final = "❌ 不同意"
 SUBMIT: Final = "✅ 提交"
-MORE: Final = "更多"
-# The opinions given with reasons, by (dimension, unit): the rest agree.
+MORE: Final = "更多"  # the button of a card with more than 6 (bot/wecom/render.py)
+START_REVIEW: Final = "⚖️ 发起评审"
+CONCLUDE: Final = "✅ 通过"  # the 组长's conclusion, asked again on the card (✅ 确认)
+CONFIRM: Final = "✅ 确认"
+# The opinions given with reasons, by (dimension, unit): the rest agree. A 不同意 where the
+# policy lets the round pass all the same (a dimension without a veto, "flag": 000 一(二)2).
 WRITTEN: Final[dict[tuple[str, str], tuple[str, str, str]]] = {
     ("environment", "environment"): (
         CONDITIONAL,
@@ -57,7 +65,8 @@ def free_port() -> int:
 
 
 def wecom_settings(wx: WeComSandbox, database: Path, port: int) -> Settings:
-    """The demo bot's settings: the sandbox's app and address, the demo's database."""
+    """The demo bot's settings: the sandbox's app and address, the demo's database, the
+    callback server on 127.0.0.1:`port`."""
     c = wx.config
     return Settings(
         database_url=f"sqlite:///{database}",
@@ -70,12 +79,15 @@ def wecom_settings(wx: WeComSandbox, database: Path, port: int) -> Settings:
         wecom_api_base_url=wx.url,
         web_listen="127.0.0.1",
         wecom_port=port,
+        # The 评审意见表 in Word only: its PDF copy takes LibreOffice seconds, and a machine
+        # without LibreOffice would print another transcript.
+        pdf_copies=False,
     )
 
 
-class Member:
-    """A member of the sandbox who writes and presses as a person would, and whose every
-    action waits until the bot has answered it and sent what it queued."""
+class WeComUser:
+    """A member of the sandbox who writes and presses as a person would: each action waits
+    until the bot has handled and answered it (`everyone` waits for every notice too)."""
 
     def __init__(self, wx: WeComSandbox, bot: WeComRuntime, log: Log, userid: str) -> None:
         self.wx, self.bot, self.log, self.userid = wx, bot, log, userid
@@ -142,38 +154,58 @@ class Member:
             await self.bot.sender.drain(timeout=SETTLE_TIMEOUT)
 
 
+def written(policy: Policy) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """The opinions with reasons that still let the round pass under this policy: a 不同意
+    only on a dimension without a veto, where the policy flags it rather than failing."""
+    flags = policy.review_rules.non_veto_disagreement != "fail"
+    return {
+        (dim, unit): given
+        for (dim, unit), given in WRITTEN.items()
+        if given[0] != DISAGREE or (flags and not policy.dimension(dim).veto)
+    }
+
+
 async def play_round(
-    wx: WeComSandbox, bot: WeComRuntime, log: Log, serial: str, cast: list[people.Member]
+    wx: WeComSandbox,
+    bot: WeComRuntime,
+    log: Log,
+    policy: Policy,
+    serial: str,
+    cast: list[people.Member],
 ) -> None:
-    """The office opens the round; every reviewer gives their opinions; the 组长 concludes."""
-    policy = bot.core.services.policy if bot.core is not None else None
-    assert policy is not None
-    office = Member(wx, bot, log, people.OFFICE.userid)
+    """The office opens the round on the project's card; each reviewer confirms the
+    prohibited categories and gives their opinion on each of their cards; the 组长
+    concludes."""
+    office = WeComUser(wx, bot, log, people.OFFICE.userid)
     await office.say(f"/project {serial}")
-    await office.press("⚖️ 发起评审", serial)
+    await office.press(START_REVIEW, serial)
+    await office.everyone()  # every reviewer has their cards before anyone answers
     site_unit = policy.site_unit(people.SITE)
-    for reviewer in (m for m in cast if m.role is people.Role.REVIEWER):
-        member = Member(wx, bot, log, reviewer.userid)
+    reasons = written(policy)
+    reviewers = [m for m in cast if m.role is Role.REVIEWER]
+    for n, reviewer in enumerate(reviewers, 1):
+        user = WeComUser(wx, bot, log, reviewer.userid)
         for dim in policy.review_dimensions:
             if reviewer.unit not in dim.units_for(site_unit):
                 continue
-            title = f"项目评审 · {dim.name}"
+            card = f"项目评审 · {dim.name}"
             for _ in policy.confirmations(dim.id):
-                await member.press(NOT_IN, title)
-            written = WRITTEN.get((dim.id, reviewer.unit))
-            if written is None:
-                await member.press(AGREE, title)
+                await user.press(NOT_IN, card)
+            given = reasons.get((dim.id, reviewer.unit))
+            if given is None:
+                await user.press(AGREE, card)
                 continue
-            label, opinion, suggestion = written
-            await member.press(label, title)
-            await member.say(opinion)
-            await member.say(suggestion)
-            await member.press(SUBMIT)
-        await member.everyone()  # the office's progress card, once for each reviewer
-    chair = Member(wx, bot, log, people.CHAIR.userid)
-    await chair.press("✅ 通过", serial)
-    await chair.press("✅ 确认", serial)
-    await chair.everyone()
+            label, opinion, suggestion = given
+            await user.press(label, card)
+            await user.say(opinion)
+            await user.say(suggestion)
+            await user.press(SUBMIT)
+        if n % OFFICE_SEES_EVERY == 0 or n == len(reviewers):
+            await user.everyone()  # the office's progress card, as it changes
+    chair = WeComUser(wx, bot, log, people.CHAIR.userid)
+    await chair.press(CONCLUDE, serial)
+    await chair.press(CONFIRM, serial)
+    await chair.everyone()  # the result and the 评审意见表, to the office too
 
 
 async def run_wecom_demo(database: Path) -> str:
@@ -183,21 +215,24 @@ async def run_wecom_demo(database: Path) -> str:
         settings = wecom_settings(wx, database, port)
         initialise(settings)
         policy = load_policy(settings.policy_file)
-        uow_factory: UnitOfWorkFactory = build_uow_factory(settings)
+        uow_factory = build_uow_factory(settings)
         cast = people.cast(policy)
-        for member in cast:
-            wx.add_user(member.userid, member.name)
-        ids = {m.userid: people.join(uow_factory, m) for m in cast}
-        now = utcnow().astimezone(ZoneInfo(settings.timezone))
-        serial = people.add_project(uow_factory, policy, ids[people.OFFICE.userid], now)
-        bot = WeComRuntime(settings, uow_factory, port=port)
-        wx.callback_url = f"http://127.0.0.1:{port}/wecom"
-        log = Log(wx, {m.userid: m.label(policy) for m in cast})
-        await bot.start()
         try:
-            await play_round(wx, bot, log, serial, cast)
+            ids = {}
+            for member in cast:
+                wx.add_user(member.userid, member.name)
+                ids[member.userid] = people.join(uow_factory, member)
+            today = utcnow().astimezone(ZoneInfo(settings.timezone))
+            serial = people.add_project(uow_factory, policy, ids[people.OFFICE.userid], today)
+            log = Log(wx, {m.userid: m.label(policy) for m in cast})
+            bot = WeComRuntime(settings, uow_factory, port=port)
+            wx.callback_url = f"http://127.0.0.1:{port}/wecom"
+            await bot.start()
+            try:
+                await play_round(wx, bot, log, policy, serial, cast)
+            finally:
+                await bot.stop()
         finally:
-            await bot.stop()
             uow_factory.engine.dispose()
         return log.render()
 

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from sqlmodel import select
 
+from bot.demo_plan import INVESTOR, TYPED
 from handlers.intake.plans import findings_json, plan_figures
 from storage.tables import MessengerAccount, Person, Project
 from storage.uow import UnitOfWorkFactory
@@ -20,7 +21,6 @@ from workflow.roles import Role
 from workflow.screening import screen
 
 SITE: Final = "smart_park"  # 清新智能制造产业园: its 管委会 reviews 建设规划 too
-INVESTOR: Final = "李明"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +102,7 @@ def plan(year: int) -> dict[str, Any]:
     """The investor's plan as the form stores it (figures in 亩, 万元 and 亿元); building in
     the two years after `year`."""
     return {
-        "name": "年产30万套新能源汽车电机壳体项目",
-        "content": "新建标准厂房及配套设施，引进压铸、机加工自动化生产线，生产新能源汽车电机壳体。",
-        "investor": "广东华锐精密科技股份有限公司",
+        **{k: TYPED[k] for k in ("name", "content", "investor", "products", "project_lead")},
         "sector": "equipment",
         "investor_category": "listed",
         "site": SITE,
@@ -127,7 +125,6 @@ def plan(year: int) -> dict[str, Any]:
         ],
         "transformer_kva": "8000",
         "jobs": 600,
-        "products": "新能源汽车电机壳体、减速器壳体",
         "annual_output_value": "8.5",
         "annual_tax": "4200",
         "automation_rate": "75",
@@ -145,8 +142,8 @@ def plan(year: int) -> dict[str, Any]:
         "planning_eia": "yes",
         "environment_negative_list": "no",
         "work_safety": "yes",
-        "contact_name": INVESTOR,
-        "contact_phone": "0763-5812345",
+        "contact_name": INVESTOR["name"],
+        "contact_phone": TYPED["contact_phone"],
     }
 
 
@@ -158,7 +155,7 @@ def add_project(
     answers = plan(now.year)
     findings = findings_json(screen(plan_figures(answers), policy))
     with uow_factory() as uow:
-        investor = uow.people.add(Person(name=INVESTOR, company=answers["investor"]))
+        investor = uow.people.add(Person(name=INVESTOR["name"], company=INVESTOR["company"]))
         uow.session.flush()
         serial = uow.projects.next_serial(policy.serial_prefix, now.year)
         project = uow.projects.add(

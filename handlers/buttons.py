@@ -47,9 +47,11 @@ INVITE_BUTTONS: Final = ButtonSchema(
         "r": ButtonAction((INDEX,), frozenset({Role.ADMIN, Role.OFFICE})),
         "u": ButtonAction((INDEX, INDEX), frozenset({Role.ADMIN, Role.OFFICE})),
         "d": ButtonAction((INDEX, INDEX, INDEX), frozenset({Role.ADMIN, Role.OFFICE})),
+        "w": ButtonAction((ID,), frozenset({Role.ADMIN, Role.OFFICE})),
     },
 )
-"""Making an invitation: role, unit, dimension (indexes into the lists shown)."""
+"""Making an invitation: role, unit, dimension (indexes into the lists shown); then, where
+WeCom runs, sending it to a member by their UserID (the invitation's id)."""
 
 PIPELINE_BUTTONS: Final = ButtonSchema(
     "pr",

@@ -19,17 +19,18 @@ from handlers.actors import link_person
 from handlers.buttons import DELEGATE_BUTTONS, INVITE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import Refused
+from handlers.intake.by_account import ask_wecom_invitee, link_account
 from handlers.intake.delegate_invitation import accept_delegate
 from handlers.intake.help import help_reply, say, unit_name
+from handlers.intake.invite_links import invite_link, wecom_code
 from handlers.notify import message, notify
-from storage.tables import Invitation
+from storage.tables import ACCOUNT_LINK, Invitation
 from storage.uow import UnitOfWork
 from workflow.policy import ReviewDimension
 from workflow.roles import Role
 
 T = TypeVar("T")
 
-INVITE_PREFIX: Final = "inv_"
 INVITE_DAYS: Final = 7
 INVITABLE: Final = (
     Role.OFFICE,
@@ -113,6 +114,8 @@ def invite_step(
     """Role, then unit, then (for a reviewer) the dimension; then the link."""
     if not actor.has(Role.ADMIN, Role.OFFICE):
         raise Refused("common#not_allowed", audit_action="refused:invite")
+    if data.action == "w":
+        return ask_wecom_invitee(s, uow, actor, event, data.arg_int(0))
     role = _pick(INVITABLE, data.arg_int(0))
     if role not in invitable_by(actor):
         raise Refused("common#not_allowed", audit_action="refused:invite_role")
@@ -156,7 +159,12 @@ def invite_step(
     if data.action == "d":
         dimension = _pick(_dimensions_for(s, role, unit), data.arg_int(2)).id
     inv = create_invitation(s, uow, actor, role, unit, dimension)
-    link = invite_link(s, inv)
+    code = wecom_code(s, inv)
+    by_account = (
+        ((Button(_label(s, actor, "btn_invite_wecom"), INVITE_BUTTONS.encode("w", inv.id)),),)
+        if code
+        else ()
+    )
     return Outcome(
         [
             Reply(
@@ -166,18 +174,19 @@ def invite_step(
                     role=role.value,
                     unit=s.policy.unit(unit).name,
                     dimension=s.policy.dimension(dimension).name if dimension else None,
-                    link=link,
+                    link=invite_link(s, inv),
+                    code=code,
                     expires=inv.expires_at,
                 ),
+                by_account,
                 edit=True,
             )
         ]
     )
 
 
-def invite_link(s: Services, inv: Invitation) -> str:
-    """The link that opens an invitation in the bot."""
-    return f"https://t.me/{s.bot_username}?start={INVITE_PREFIX}{inv.code}"
+def _label(s: Services, actor: Actor, name: str) -> str:
+    return s.renderer.message(actor.locale, f"onboarding#{name}")
 
 
 def create_invitation(
@@ -224,6 +233,13 @@ def accept_invitation(
         raise Refused("onboarding#invite_used", audit_action="refused:invite_reused")
     if inv.expires_at <= s.clock():
         raise Refused("onboarding#invite_expired", audit_action="refused:invite_expired")
+    if inv.external_id is not None and (inv.messenger, inv.external_id) != (
+        event.messenger,
+        event.user_id,
+    ):
+        raise Refused("onboarding#invite_not_yours", audit_action="refused:invite_not_yours")
+    if inv.role == ACCOUNT_LINK:
+        return link_account(s, uow, actor, event, inv)
     person = actor.person
     if person is None:
         roster = uow.people.get(inv.person_id) if inv.person_id else None

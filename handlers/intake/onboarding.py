@@ -11,8 +11,10 @@ from conversations.replies import Outcome, Reply
 from handlers import forms
 from handlers.actors import link_person
 from handlers.context import Actor, Services
+from handlers.intake.by_account import pending_for
 from handlers.intake.help import help_reply, say
-from handlers.intake.invitations import INVITE_PREFIX, accept_invitation
+from handlers.intake.invitations import accept_invitation
+from handlers.intake.invite_links import INVITE_PREFIX
 from storage.uow import UnitOfWork
 from workflow.roles import Role
 
@@ -22,6 +24,9 @@ def start(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome
     payload = event.args.strip() if event.command == "start" else ""
     if payload.startswith(INVITE_PREFIX):
         return accept_invitation(s, uow, actor, event, payload.removeprefix(INVITE_PREFIX))
+    pending = pending_for(s, uow, event) if actor.person is None else None
+    if pending is not None:  # invited by their WeCom UserID: their first message takes it
+        return accept_invitation(s, uow, actor, event, pending.code)
     if actor.roles and actor.person is not None:
         return Outcome(
             [

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from conversations.forms.plan import PLAN_FORM, plan_options
-from conversations.forms.registration import REGISTRATION_FORM, WORK_PHONE_FORM
+from conversations.forms.registration import (
+    REGISTRATION_FORM,
+    WECOM_INVITEE_FORM,
+    WORK_PHONE_FORM,
+)
 from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS, PLAN_BUTTONS, SERVICES_BUTTONS
 from handlers.context import Services
 from handlers.intake.application_form import ROLES as APPLICATION_ROLES
 from handlers.intake.application_form import application_command
+from handlers.intake.by_account import finish_wecom_invitee, link_command
 from handlers.intake.help import help_command, lang, set_lang, whoami
 from handlers.intake.invitations import invite, invite_step
 from handlers.intake.onboarding import finish_registration, finish_work_phone, start
@@ -32,6 +37,7 @@ def router() -> Router:
             command("whoami", whoami),
             command("lang", lang),
             command("invite", invite, roles={Role.ADMIN, Role.OFFICE}),
+            command("link", link_command, menu=False),
             command("new", new_plan, roles={Role.INVESTOR}),
             command("my", my_projects, roles={Role.INVESTOR}),
             command("services", services_command, needs_registration=False),
@@ -46,6 +52,11 @@ def router() -> Router:
         forms=(
             FormDefinition(REGISTRATION_FORM, finish_registration),
             FormDefinition(WORK_PHONE_FORM, finish_work_phone, roles=OFFICIAL_ROLES),
+            FormDefinition(
+                WECOM_INVITEE_FORM,
+                finish_wecom_invitee,
+                roles=frozenset({Role.ADMIN, Role.OFFICE}),
+            ),
             FormDefinition(
                 PLAN_FORM,
                 submit_plan,

@@ -13,7 +13,8 @@ from conversations.replies import Button, Outcome, Reply, keyboard
 from handlers.buttons import DELEGATE_BUTTONS
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused
-from handlers.intake.invitations import create_invitation, invite_link
+from handlers.intake.invitations import create_invitation
+from handlers.intake.invite_links import invite_link, wecom_code
 from handlers.notify import message, notify
 from handlers.review.cards import card_build
 from handlers.review.delegated import delegated_cards, send_open_cards
@@ -291,6 +292,7 @@ def _invitation(s: Services, uow: UnitOfWork, actor: Actor, row: PersonRole) -> 
         reviewer=_name(uow, row.person_id),
         unit=s.policy.unit(unit).name,
         link=invite_link(s, inv),
+        code=wecom_code(s, inv),
         expires=inv.expires_at,
     )
     back = Button(_label(s, actor, "btn_back"), DELEGATE_BUTTONS.encode("c", row.id))

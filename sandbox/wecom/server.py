@@ -211,6 +211,13 @@ class WeComSandbox:
         """Press a button of a card the member received (a template_card_event)."""
         return await self._people.press(userid, task_id, key)
 
+    async def press_twice(
+        self, userid: str, task_id: str, key: str, gap: float = 1.0
+    ) -> tuple[Delivery, Delivery]:
+        """Press a button twice, `gap` seconds apart, before the app's answer changes the card
+        (a double tap): two distinct template_card_events, each with its own ResponseCode."""
+        return await self._people.press_twice(userid, task_id, key, gap)
+
     async def enter(self, userid: str) -> Delivery:
         """Open the app (an enter_agent event, the first contact)."""
         return await self._people.enter(userid)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from typing import Any
 
 import aiohttp
 
 from sandbox.wecom import callbacks
 from sandbox.wecom.core import Core
 from sandbox.wecom.errors import WeComSandboxError
-from sandbox.wecom.state import Attempt, Delivery, Media, Member, ResponseCode
+from sandbox.wecom.state import Attempt, CardView, Delivery, Media, Member, ResponseCode
 from sandbox.wecom.transcript import describe_card
 from sandbox.wecom.validate import menu_keys
 
@@ -107,6 +108,22 @@ class UserSide:
 
     async def press(self, userid: str, task_id: str, key: str) -> Delivery:
         """Press a button of a card the member received (a template_card_event)."""
+        member, view = self._pressable(userid, task_id, key)
+        return await self._press(member, task_id, view.card, key)
+
+    async def press_twice(
+        self, userid: str, task_id: str, key: str, gap: float = 1.0
+    ) -> tuple[Delivery, Delivery]:
+        """Press a button twice, `gap` seconds apart (the sandbox's clock moves on), before the
+        app's answer to the first changes the card: two template_card_events, each with its
+        CreateTime and its own ResponseCode."""
+        member, view = self._pressable(userid, task_id, key)
+        card = view.card  # as the member saw it when they tapped
+        first = await self._press(member, task_id, card, key)
+        self._core.clock.advance(gap)
+        return first, await self._press(member, task_id, card, key)
+
+    def _pressable(self, userid: str, task_id: str, key: str) -> tuple[Member, CardView]:
         member = self._member(userid)
         view = self._core.state.cards.get((member.userid.lower(), task_id))
         if view is None:
@@ -115,6 +132,11 @@ class UserSide:
             raise WeComSandboxError(f"the card {task_id!r} shows 「{view.replace_name}」 now")
         if key not in view.button_keys():
             raise WeComSandboxError(f"the card {task_id!r} has no button with key {key!r}")
+        return member, view
+
+    async def _press(
+        self, member: Member, task_id: str, card: dict[str, Any], key: str
+    ) -> Delivery:
         code = self._core.ids.response_code()
         self._core.state.response_codes[code] = ResponseCode(
             code, task_id, [member.userid], self._core.now()
@@ -126,15 +148,15 @@ class UserSide:
             self._now(),
             key,
             task_id,
-            str(view.card.get("card_type")),
+            str(card.get("card_type")),
             code,
             config.agent_id,
         )
         label = next(
-            (b.get("text") for b in view.card.get("button_list", []) if b.get("key") == key), key
+            (b.get("text") for b in card.get("button_list", []) if b.get("key") == key), key
         )
         self._core.log(
-            member.userid, "user", "press", f"presses [{label}] on {describe_card(view.card)}"
+            member.userid, "user", "press", f"presses [{label}] on {describe_card(card)}"
         )
         return await self.deliver(plain, userid=member.userid, kind="template_card_event")
 

@@ -1,6 +1,14 @@
 """Every table, imported so that SQLModel.metadata knows them all."""
 
-from storage.tables.org import Appointment, Invitation, MessengerAccount, Person, PersonRole, Unit
+from storage.tables.org import (
+    ACCOUNT_LINK,
+    Appointment,
+    Invitation,
+    MessengerAccount,
+    Person,
+    PersonRole,
+    Unit,
+)
 from storage.tables.projects import (
     AdmissionExceptionRequest,
     FormDraft,
@@ -39,6 +47,7 @@ from storage.tables.system import (
 )
 
 __all__ = [
+    "ACCOUNT_LINK",
     "AdmissionExceptionRequest",
     "Agreement",
     "Appointment",

@@ -11,39 +11,42 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from bot.bootstrap import build_uow_factory, initialise
-from bot.runtimes import make_runtime
 from bot.settings import Settings
 from bot.wecom.client import MORE_PREFIX
 from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
-from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
+from sandbox.wecom import AppConfig, WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
-from storage.tables import Invitation, MessengerAccount, MonthlyReportRow, OutboxMessage, Person
+from storage.tables import Invitation, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
 from tests.e2e.test_service import _periods, fill_in_monthly_report
+from tests.e2e.wecom_support import (
+    AES_KEY,
+    OFFICE,
+    Member,
+    card_text,
+    free_port,
+    joined,
+    labels,
+    newest_card,
+    running,
+    until,
+    wecom_settings,
+)
 from workflow.roles import Role
 
-OFFICE = "WangZhuRen"
-AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"  # the key of WeCom's published sample
+__all__ = ["AES_KEY", "free_port", "until"]  # tests/e2e/test_wecom_client.py imports them here
+
 CONFIRM = "✅ 确认入库"
-
-
-def free_port() -> int:
-    """A port nobody listens on now, on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -55,21 +58,7 @@ async def wx() -> AsyncIterator[WeComSandbox]:
 
 @pytest.fixture
 def settings(wx: WeComSandbox, tmp_path: Path) -> Settings:
-    c = wx.config
-    s = Settings(
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        runtime="wecom",
-        wecom_corp_id=c.corp_id,
-        wecom_agent_id=c.agent_id,
-        wecom_secret=c.corp_secret,
-        wecom_token=c.token,
-        wecom_aes_key=c.encoding_aes_key,
-        wecom_api_base_url=wx.url,
-        web_listen="127.0.0.1",
-        wecom_port=free_port(),
-        pdf_copies=False,
-        _env_file=None,
-    )
+    s = wecom_settings(wx, tmp_path)
     initialise(s)
     return s
 
@@ -85,34 +74,8 @@ def uow_factory(settings: Settings) -> Iterator[UnitOfWorkFactory]:
 async def bot(
     wx: WeComSandbox, settings: Settings, uow_factory: UnitOfWorkFactory
 ) -> AsyncIterator[WeComRuntime]:
-    runtime = make_runtime(settings, uow_factory)
-    assert isinstance(runtime, WeComRuntime)
-    wx.callback_url = f"http://127.0.0.1:{settings.wecom_port}/wecom"
-    await runtime.start()
-    try:
+    async with running(wx, settings, uow_factory) as runtime:
         yield runtime
-    finally:
-        await runtime.stop()
-
-
-def joined(
-    wx: WeComSandbox, uow_factory: UnitOfWorkFactory, userid: str, name: str, role: Role, unit: str
-) -> int:
-    """A person holding `role` for `unit`, linked by their WeCom UserID (as
-    tests/e2e/officials.py `joined` links a Telegram account), and their member in the
-    sandbox."""
-    wx.add_user(userid, name)
-    with uow_factory() as uow:
-        person = uow.people.add(Person(name=name, unit_id=unit))
-        assert person.id is not None
-        uow.session.add(
-            MessengerAccount(
-                person_id=person.id, messenger="wecom", external_id=userid, chat_id=userid
-            )
-        )
-        uow.people.grant(person.id, role.value, unit_id=unit)
-        uow.commit()
-        return person.id
 
 
 def office_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> int:
@@ -126,34 +89,6 @@ def a_project(uow_factory: UnitOfWorkFactory) -> str:
         uow.commit()
         investor_id = investor.id or 0
     return add_project(uow_factory, investor_id, "新材料产业园项目", 20000)
-
-
-def card_text(card: dict[str, Any]) -> str:
-    return f"{card['main_title']['title']}\n{card.get('sub_title_text', '')}"
-
-
-def labels(card: dict[str, Any]) -> dict[str, str]:
-    """A card's buttons: text → key."""
-    return {b["text"]: b.get("key", "") for b in card.get("button_list", [])}
-
-
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """The first truthy value of `check()`, polled."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() >= deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.02)
-
-
-def newest_card(wx: WeComSandbox, user: str, needle: str, after: int = 0) -> SentMessage | None:
-    for m in reversed(wx.messages(user)[after:]):
-        if m.msgtype == "template_card" and needle in card_text(m.body["template_card"]):
-            return m
-    return None
 
 
 async def test_the_office_confirms_a_project_on_a_template_card(
@@ -315,41 +250,6 @@ async def test_an_access_token_expired_mid_run_loses_no_notification_and_no_answ
 
 
 REPORTER = "XiaoChen"
-
-
-class Member:
-    """A member of the WeCom sandbox who writes and presses as a person would: each step waits
-    for the bot's answer, and a press finds the newest card that offers the button."""
-
-    def __init__(self, wx: WeComSandbox, userid: str) -> None:
-        self.wx, self.userid = wx, userid
-
-    def _seen(self) -> int:
-        return len(self.wx.messages(self.userid)) + len(self.wx.updates())
-
-    async def _answered(self, seen: int) -> None:
-        await until(lambda: self._seen() > seen)
-
-    def _offering(self, label: str) -> tuple[str, str] | None:
-        for m in reversed(self.wx.messages(self.userid)):
-            if m.msgtype != "template_card":
-                continue
-            view = self.wx.card(self.userid, m.body["template_card"]["task_id"])
-            keys = labels(view.card)
-            if view.clickable and label in keys:
-                return view.task_id, keys[label]
-        return None
-
-    async def say(self, text: str) -> None:
-        seen = self._seen()
-        await self.wx.send_text(self.userid, text)
-        await self._answered(seen)
-
-    async def press(self, label: str) -> None:
-        task_id, key = await until(lambda: self._offering(label))
-        seen = self._seen()
-        await self.wx.press(self.userid, task_id, key)
-        await self._answered(seen)
 
 
 def reporter_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> Member:
