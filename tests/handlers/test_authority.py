@@ -83,6 +83,7 @@ ROWS: tuple[Row, ...] = (
     cmd("help", frozenset(COLUMNS)),
     cmd("whoami", REGISTERED),
     cmd("lang", REGISTERED),
+    cmd("link", REGISTERED),
     cmd("continue", REGISTERED),
     cmd("cancel", REGISTERED),
     cmd("my", one("investor", "other_investor")),
@@ -115,6 +116,7 @@ ROWS: tuple[Row, ...] = (
     btn("iv:r", one("admin"), str(INVITABLE.index(Role.ADMIN))),
     btn("iv:u", one("office", "admin"), "1", "0"),
     btn("iv:d", one("office", "admin"), "1", "0", "0"),
+    btn("iv:w", one("office", "admin"), "1"),
     # A/B 岗: the office for any unit, a unit's head for their own (park_committee here, so
     # not reviewer_x's 发改局); 发改丑 is reviewer_x's colleague at 发改局
     btn("dg:start", one("office", "unit_head")),
