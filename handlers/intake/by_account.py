@@ -109,7 +109,7 @@ def link_command(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> 
                 actor,
                 "onboarding#link_code",
                 link=invite_link(s, inv) if "telegram" in others else None,
-                code=wecom_code(s, inv),
+                code=wecom_code(s, inv) if "wecom" in others else None,
                 expires=inv.expires_at,
             )
         ]

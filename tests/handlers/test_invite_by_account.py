@@ -101,6 +101,7 @@ def test_link_joins_a_persons_wecom_account_to_their_telegram_one(both: Services
     admin = person(d, "900", "管理员")
     admin.says("/start")
     text = admin.says("/link")[0].text
+    assert "https://t.me/" not in text, "from Telegram, only what to send in WeCom is shown"
     code = next(w for w in text.split() if w.startswith("inv_"))
     linked = in_wecom(d, "WangAdmin", f"/start {code}")
     assert "账号已关联" in linked[0]
