@@ -57,6 +57,7 @@ def start_review(
     deadline = s.calendar.add_working_days(s.today(), days)
     rnd = uow.reviews.open_round(project.id or 0, deadline, actor.person_id, level.name)
     site_unit = s.policy.site_unit(project.site)
+    opened: list[ReviewOpinion] = []
     for dim in s.policy.review_dimensions:
         if level is CITY:
             pairs = [city_assignment(uow, dim)]
@@ -64,16 +65,20 @@ def start_review(
             # Every unit the documents name gives its own opinion (000 一(二)1, 附件5).
             pairs = [(u, find_reviewer(uow, u, dim.id)) for u in dim.units_for(site_unit)]
         for unit_id, reviewer in pairs:
-            op = uow.reviews.add_opinion(
-                ReviewOpinion(
-                    round_id=rnd.id or 0,
-                    dimension_id=dim.id,
-                    unit_id=unit_id,
-                    reviewer_id=reviewer,
+            opened.append(
+                uow.reviews.add_opinion(
+                    ReviewOpinion(
+                        round_id=rnd.id or 0,
+                        dimension_id=dim.id,
+                        unit_id=unit_id,
+                        reviewer_id=reviewer,
+                    )
                 )
             )
-            if reviewer is not None:
-                send_cards(s, uow, op)  # the reviewer, and their A/B 岗 if one is named
+    # Cards go out once every opinion exists: a card names the other units of its dimension.
+    for op in opened:
+        if op.reviewer_id is not None:
+            send_cards(s, uow, op)  # the reviewer, and their A/B 岗 if one is named
     uow.audit(
         "open_review",
         "review_round",

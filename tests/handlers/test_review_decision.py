@@ -4,15 +4,15 @@ the joint meeting, the city by amount, signing — and every refusal the documen
 from __future__ import annotations
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
-from conversations.replies import Reply
 from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.sweeps import run_all
 from storage.tables import AuditEntry, OutboxMessage
 from tests.handlers.conftest import Clock, Person, person
 from tests.handlers.flows import (
+    cards_for,
     conclude,
     give_opinions,
     official,
@@ -36,6 +36,26 @@ def reviewers(services: Services, dispatcher: Dispatcher) -> dict[str, Person]:
     return review_team(services, dispatcher)
 
 
+def test_each_first_card_of_a_shared_dimension_names_every_unit_reviewing_it(
+    services: Services, office, reviewers
+):
+    """000 一(二)1(3), 附件5: 建设规划 is reviewed by 规划局, 住建局 and the site's unit together;
+    each of them sees the others on the very first card."""
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    office.press("⚖️ 发起评审")
+    planning = services.policy.dimension("planning")
+    names = [
+        services.policy.unit(u).name
+        for u in planning.units_for(services.policy.site_unit("smart_park"))
+    ]
+    assert len(names) == 3
+    for key, who in reviewers.items():
+        if key.startswith("planning"):
+            (card,) = cards_for(services, who.user_id)
+            assert "本维度共同评审：" + "、".join(names) in card.text
+
+
 def stage(s: Services, pid: int) -> str:
     with s.uow() as uow:
         return project_of(uow, pid).stage
@@ -55,7 +75,7 @@ def test_a_review_round_goes_to_each_dimension_and_the_office_sees_progress(
             {c.chat_id for c in cards if (c.payload.get("card") or "").startswith("rv:")}
         ) == len(reviewers)
     env = reviewers["environment"]
-    env.seen += _cards_for(services, env.user_id)
+    env.seen += cards_for(services, env.user_id)
     env.press("✅ 同意")
     assert "您的意见：同意" in env.text
     with services.uow() as uow:
@@ -71,7 +91,7 @@ def test_a_reviewer_cannot_vote_on_another_units_dimension(services: Services, o
     project(services, "QX-2026-0001", 20000)
     office.says("/project QX-2026-0001")
     office.press("⚖️ 发起评审")
-    env_card = _cards_for(services, reviewers["environment"].user_id)[0]
+    env_card = cards_for(services, reviewers["environment"].user_id)[0]
     data = next(
         b.data for row in env_card.buttons for b in row if (b.data or "").startswith("rv:ok:")
     )
@@ -81,17 +101,6 @@ def test_a_reviewer_cannot_vote_on_another_units_dimension(services: Services, o
     with services.uow() as uow:
         refused = uow.session.exec(select(AuditEntry).where(AuditEntry.allowed == False)).all()  # noqa: E712
         assert [a.action for a in refused] == ["refused:review_dimension"]
-
-
-def _cards_for(s: Services, chat: str) -> list[Reply]:
-    """What the outbox holds for a chat, as the person will see it."""
-    with s.uow() as uow:
-        rows = uow.session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat)
-            .order_by(col(OutboxMessage.id))
-        )
-        return [Reply.from_dict(m.payload) for m in rows]
 
 
 def _files_for(s: Services, chat: str) -> list[int]:
@@ -151,7 +160,7 @@ def test_no_agreement_before_the_city_filing(services: Services, office, reviewe
     office.says("/project QX-2026-0001")
     assert any("登记签约" in b.text for row in office.seen[-1].buttons for b in row)
     city_user = person(office.dispatcher, "700", "市办刘")
-    city_user.seen += _cards_for(services, "700")
+    city_user.seen += cards_for(services, "700")
     assert _files_for(services, "700")  # the 备案表 goes with it
     city_user.confirms("✅ 确认收到备案")
     assert stage(services, pid) == "cleared"
@@ -203,16 +212,16 @@ def test_reviewers_are_reminded_the_day_before_and_heads_told_when_overdue(
     run_all(services)
     run_all(services)
     reminders = [
-        r for r in _cards_for(services, reviewers["environment"].user_id) if "评审提醒" in r.text
+        r for r in cards_for(services, reviewers["environment"].user_id) if "评审提醒" in r.text
     ]
     assert len(reminders) == 1 and reminders[0].buttons  # the vote buttons come along
     clock.advance(days=4)  # Tuesday 1 December: the first working day past the deadline
     run_all(services)
     run_all(services)
-    assert len([r for r in _cards_for(services, "600") if "评审逾期" in r.text]) == 1
-    assert len([r for r in _cards_for(services, "800") if "评审逾期" in r.text]) == 1
+    assert len([r for r in cards_for(services, "600") if "评审逾期" in r.text]) == 1
+    assert len([r for r in cards_for(services, "800") if "评审逾期" in r.text]) == 1
     assert not [
-        r for r in _cards_for(services, reviewers["land_use"].user_id) if "评审提醒" in r.text
+        r for r in cards_for(services, reviewers["land_use"].user_id) if "评审提醒" in r.text
     ]
 
 
@@ -224,14 +233,14 @@ def test_a_dimension_is_transferred_to_a_colleague_of_the_same_unit(
     office.says("/project QX-2026-0001")
     office.press("⚖️ 发起评审")
     env = reviewers["environment"]
-    env.seen += _cards_for(services, env.user_id)
+    env.seen += cards_for(services, env.user_id)
     env.press("↪️ 转交")
     assert "已转交给 环保局李科长" in env.press("环保局李科长")[0].text
     # The card whose 转交 was pressed loses its buttons and says to whom it went.
-    former = _cards_for(services, env.user_id)[-1]
+    former = cards_for(services, env.user_id)[-1]
     assert former.buttons == () and "已转交 环保局李科长 办理" in former.text
     colleague = person(dispatcher, "1100", "环保局李科长")
-    colleague.seen += _cards_for(services, "1100")
+    colleague.seen += cards_for(services, "1100")
     colleague.press("☑️ 有条件同意")
     colleague.says("须按规划环评要求落实污染防治措施。")
     colleague.press("跳过")
@@ -249,7 +258,7 @@ def test_a_units_delegate_may_act_for_its_reviewer(
     project(services, "QX-2026-0001", 20000)
     office.says("/project QX-2026-0001")
     office.press("⚖️ 发起评审")
-    card = _cards_for(services, reviewers["environment"].user_id)[0]
+    card = cards_for(services, reviewers["environment"].user_id)[0]
     delegate = person(dispatcher, "1101", "环保局B岗")
     replies = delegate.press("✅ 同意", card)
     assert "本单位意见：同意</b>（由 环保局B岗 代为填报）" in replies[0].text
@@ -273,7 +282,7 @@ def test_the_office_returns_a_plan_and_the_investor_resubmits_with_history_kept(
     office.press("↩️ 退回补充")
     office.says("请补充近三年财务报表。")
     office.press("✅ 提交")
-    investor.seen += _cards_for(services, "101")
+    investor.seen += cards_for(services, "101")
     assert "请补充近三年财务报表" in investor.seen[-1].text
     summary = investor.press("✏️ 修改并重新提交")
     assert "请核对投资项目计划书" in summary[-1].text
@@ -308,12 +317,12 @@ def test_the_city_returns_a_project_with_a_comment(
         send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), p)
         uow.commit()
     deputy = person(dispatcher, "701", "市常务副组长")
-    deputy.seen += _cards_for(services, "701")
+    deputy.seen += cards_for(services, "701")
     deputy.confirms("↩️ 退回")
     deputy.says("请补充项目投资协议书（草案）中的退出机制条款。")
     deputy.press("✅ 提交")
     assert stage(services, pid) == "decision"
-    assert any("退出机制" in r.text for r in _cards_for(services, "800"))
+    assert any("退出机制" in r.text for r in cards_for(services, "800"))
 
 
 def test_the_city_may_recall_a_project_for_its_own_review(
@@ -329,10 +338,10 @@ def test_the_city_may_recall_a_project_for_its_own_review(
         send_to_city(services, uow, Actor(clerk, None, "zh-Hans"), project_of(uow, pid))
         uow.commit()
     city = person(dispatcher, "700", "市办刘")
-    city.seen += _cards_for(services, "700")
+    city.seen += cards_for(services, "700")
     city.press("🔁 收回评审")
     assert stage(services, pid) == "review"
-    assert any("收回" in r.text for r in _cards_for(services, "800"))
+    assert any("收回" in r.text for r in cards_for(services, "800"))
     with services.uow() as uow:
         assert uow.projects.history(pid)[-1].transition == "city_recall"
     # The recall opens the city's own round at once; the district opens none of its own
