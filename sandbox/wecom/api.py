@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from sandbox.wecom import errors, messages, validate
+from sandbox.wecom import contacts, errors, messages, validate
 from sandbox.wecom.core import Core
 from sandbox.wecom.errors import ApiError
 from sandbox.wecom.state import CallRecord
@@ -18,7 +18,8 @@ Handler = Callable[[web.Request, Any], Awaitable[dict[str, Any] | web.StreamResp
 
 
 class ServerApi:
-    """Answers gettoken, message/send, media/upload, media/get, update_template_card, menu."""
+    """Answers gettoken, message/send, media/upload, media/get, update_template_card, menu,
+    user/get."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -32,6 +33,7 @@ class ServerApi:
             ("POST", "media/upload", self._upload, True),
             ("GET", "media/get", self._media_get, True),
             ("POST", "menu/create", self._menu, True),
+            ("GET", "user/get", self._user_get, True),
         ]
         for method, api, handler, needs_token in routes:
             app.router.add_route(method, f"/cgi-bin/{api}", self._wrap(api, handler, needs_token))
@@ -46,7 +48,8 @@ class ServerApi:
                 body = await self._body(request, api)
                 if needs_token:
                     self._core.check_token(query.get("access_token"))
-                injected = self._core.faults.take(api, messages.recipients(body))
+                named = messages.recipients(body) or [u for u in [query.get("userid")] if u]
+                injected = self._core.faults.take(api, named)
                 if injected is not None:
                     raise ApiError(injected, "injected by the test")
                 result = await handler(request, body)
@@ -132,6 +135,9 @@ class ServerApi:
             content_type=media.content_type or "application/octet-stream",
             headers={"Content-disposition": disposition},
         )
+
+    async def _user_get(self, request: web.Request, body: Any) -> dict[str, Any]:
+        return contacts.get_member(self._core, request.query.get("userid"))
 
     async def _menu(self, request: web.Request, body: Any) -> dict[str, Any]:
         agent = request.query.get("agentid")

@@ -8,6 +8,7 @@ from sandbox.errors import SandboxError
 
 SYSTEM_BUSY = -1
 INVALID_SECRET = 40001
+INVALID_USERID = 40003
 INVALID_MEDIA_TYPE = 40004
 INVALID_TYPE = 40005
 INVALID_FILE_SIZE = 40006
@@ -32,6 +33,7 @@ MISSING_ACCESS_TOKEN = 41001
 MISSING_CORPID = 41002
 MISSING_SECRET = 41004
 MISSING_MEDIA_ID = 41006
+MISSING_USERID = 41009
 MISSING_AGENTID = 41011
 ACCESS_TOKEN_EXPIRED = 42001
 EMPTY_MEDIA = 44001
@@ -40,13 +42,16 @@ MEDIA_TOO_LARGE = 45001
 CONTENT_TOO_LONG = 45002
 FREQUENCY_LIMIT = 45009
 CONCURRENCY_LIMIT = 45033
+API_FORBIDDEN = 48002  # "API接口无权限调用": the app lacks the API's permission
 NO_PRIVILEGE = 60011
+USERID_NOT_FOUND = 60111
 ALL_INVALID = 81013
 
 ERRMSG: dict[int, str] = {
     0: "ok",
     SYSTEM_BUSY: "system busy",
     INVALID_SECRET: "invalid credential, access_token is invalid or not latest",
+    INVALID_USERID: "invalid userid",
     INVALID_MEDIA_TYPE: "invalid media type",
     INVALID_TYPE: "invalid type",
     INVALID_FILE_SIZE: "invalid file size",
@@ -71,6 +76,7 @@ ERRMSG: dict[int, str] = {
     MISSING_CORPID: "corpid missing",
     MISSING_SECRET: "corpsecret missing",
     MISSING_MEDIA_ID: "media_id missing",
+    MISSING_USERID: "userid missing",
     MISSING_AGENTID: "agentid missing",
     ACCESS_TOKEN_EXPIRED: "access_token expired",
     EMPTY_MEDIA: "empty media data",
@@ -79,7 +85,9 @@ ERRMSG: dict[int, str] = {
     CONTENT_TOO_LONG: "content size out of limit",
     FREQUENCY_LIMIT: "api freq out of limit",
     CONCURRENCY_LIMIT: "api concurrent out of limit",
+    API_FORBIDDEN: "api forbidden",
     NO_PRIVILEGE: "no privilege to access/modify contact/party/agent",
+    USERID_NOT_FOUND: "userid not found",
     ALL_INVALID: "user & party & tag all invalid",
 }
 

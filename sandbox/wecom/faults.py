@@ -14,7 +14,9 @@ INJECTABLE = frozenset(
         errors.INVALID_SECRET,
         errors.FREQUENCY_LIMIT,
         errors.CONCURRENCY_LIMIT,
+        errors.API_FORBIDDEN,
         errors.NO_PRIVILEGE,
+        errors.USERID_NOT_FOUND,
         errors.ALL_INVALID,
     }
 )

@@ -175,7 +175,8 @@ class WeComSandbox:
         userid: str | None = None,
         times: int | None = 1,
     ) -> ErrcodeRule:
-        """Answer an errcode (45009, 45033, -1, 40014, 42001, 60011, 81013, 40001) to calls."""
+        """Answer an errcode (45009, 45033, -1, 40014, 42001, 60011, 81013, 40001, 48002,
+        60111) to calls of `api` (all when None) for `userid` (touser, or user/get's userid)."""
         return self._core.faults.add(ErrcodeRule(errcode, api, userid, times))
 
     def clear_faults(self) -> None:
@@ -185,7 +186,8 @@ class WeComSandbox:
     # Members and what they do.
 
     def add_user(self, userid: str, name: str = "", *, visible: bool = True) -> Member:
-        """Add a member (UserID compared without case); visible means in the app's range."""
+        """Add a member (UserID compared without case) with their name (读取成员's `name`, the
+        UserID when none is given); visible means in the app's range."""
         member = Member(userid, name or userid, visible)
         self._core.state.members[userid.lower()] = member
         return member
