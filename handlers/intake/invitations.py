@@ -21,6 +21,7 @@ from handlers.context import Actor, Services
 from handlers.errors import Refused
 from handlers.intake.by_account import ask_wecom_invitee, link_account
 from handlers.intake.delegate_invitation import accept_delegate
+from handlers.intake.granting import take_invitation
 from handlers.intake.help import help_reply, say, unit_name
 from handlers.intake.invite_links import invite_link, wecom_code
 from handlers.notify import message, notify
@@ -233,9 +234,10 @@ def accept_invitation(
         raise Refused("onboarding#invite_used", audit_action="refused:invite_reused")
     if inv.expires_at <= s.clock():
         raise Refused("onboarding#invite_expired", audit_action="refused:invite_expired")
-    if inv.external_id is not None and (inv.messenger, inv.external_id) != (
+    # Bound to a WeCom UserID, which WeCom matches in any case (the office may type "zhangsan").
+    if inv.external_id is not None and (inv.messenger, inv.external_id.lower()) != (
         event.messenger,
-        event.user_id,
+        event.user_id.lower(),
     ):
         raise Refused("onboarding#invite_not_yours", audit_action="refused:invite_not_yours")
     if inv.role == ACCOUNT_LINK:
@@ -249,22 +251,7 @@ def accept_invitation(
         uow.session.add(person)
     if inv.delegate_of is not None and inv.unit_id is not None:
         return accept_delegate(s, uow, actor, event, inv)
-    uow.people.grant(
-        actor.person_id,
-        inv.role,
-        unit_id=inv.unit_id,
-        dimension_id=inv.dimension_id,
-        granted_by=inv.created_by,
-    )
-    uow.people.use_invitation(inv, actor.person_id, s.clock())
-    uow.audit(
-        "accept_invitation",
-        "person",
-        actor.person_id,
-        actor_id=actor.person_id,
-        to_value=inv.role,
-        note=inv.unit_id,
-    )
+    take_invitation(s, uow, inv, actor.person_id, actor.person_id)
     actor.role_rows = list(uow.people.roles_of(actor.person_id))
     if inv.created_by:
         notify(

@@ -6,9 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from storage.tables import Appointment, Invitation, MessengerAccount, Person, PersonRole
+from storage.repositories.merging import merge_person, records_of
+from storage.tables import (
+    ACCOUNT_LINK,
+    Appointment,
+    Invitation,
+    MessengerAccount,
+    Person,
+    PersonRole,
+)
 from storage.types import Clock
 
 # Built once: every message runs it, and building a statement costs more than running it.
@@ -59,11 +67,17 @@ class PeopleRepository:
         account, person, _ = rows[0]
         return account, person, [role for _, _, role in rows if role is not None]
 
-    def account(self, messenger: str, external_id: str) -> MessengerAccount | None:
-        """A messenger account by its external id."""
-        stmt = select(MessengerAccount).where(
-            MessengerAccount.messenger == messenger, MessengerAccount.external_id == external_id
+    def account(
+        self, messenger: str, external_id: str, *, any_case: bool = False
+    ) -> MessengerAccount | None:
+        """A messenger account by its external id; `any_case` for an id typed by a person
+        (WeCom's UserIDs are not case-sensitive), off the hot path: it reads no index."""
+        same = (
+            func.lower(MessengerAccount.external_id) == external_id.lower()
+            if any_case
+            else MessengerAccount.external_id == external_id
         )
+        stmt = select(MessengerAccount).where(MessengerAccount.messenger == messenger, same)
         return self.session.exec(stmt).first()
 
     def accounts_of(self, person_id: int) -> Sequence[MessengerAccount]:
@@ -224,18 +238,47 @@ class PeopleRepository:
         return self.session.exec(select(Invitation).where(Invitation.code == code)).first()
 
     def invitation_for(self, messenger: str, external_id: str, now: datetime) -> Invitation | None:
-        """The newest invitation bound to this account (by WeCom UserID) and still open."""
+        """The newest invitation bound to this account (by WeCom UserID, in any case, as
+        WeCom matches them) and still open."""
         stmt = (
             select(Invitation)
             .where(
                 Invitation.messenger == messenger,
-                Invitation.external_id == external_id,
+                func.lower(Invitation.external_id) == external_id.lower(),
                 col(Invitation.used_at).is_(None),
                 Invitation.expires_at > now,
             )
             .order_by(col(Invitation.id).desc())
         )
         return self.session.exec(stmt).first()
+
+    def invitee(self, messenger: str, external_id: str) -> Person | None:
+        """The person an earlier invitation to this account (by WeCom UserID) was made for,
+        while no account is theirs yet: inviting the account again invites the same person."""
+        linked = select(MessengerAccount.id).where(MessengerAccount.person_id == Person.id)
+        stmt = (
+            select(Person)
+            .join(Invitation, col(Invitation.person_id) == Person.id)
+            .where(
+                Invitation.messenger == messenger,
+                func.lower(Invitation.external_id) == external_id.lower(),
+                Invitation.role != ACCOUNT_LINK,
+                ~linked.exists(),
+            )
+            .order_by(col(Invitation.id).desc())
+        )
+        return self.session.exec(stmt).first()
+
+    def records(self, person: Person) -> list[str]:
+        """What names this person beyond what a provisional person (an unregistered
+        visitor) leaves behind; empty for a provisional person."""
+        return records_of(self.session, person)
+
+    def merge(self, provisional: Person, into: Person) -> None:
+        """Fold a provisional person into the person they are: their accounts, drafts,
+        queued notifications, link invitations and audit rows now name `into`, and the
+        provisional person is gone."""
+        merge_person(self.session, provisional, into)
 
     def use_invitation(
         self, invitation: Invitation, person_id: int, now: datetime | None = None

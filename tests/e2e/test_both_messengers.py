@@ -7,53 +7,26 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.bootstrap import build_uow_factory
 from bot.both import BothRuntime
-from bot.runtimes import make_runtime
 from bot.settings import Settings
 from conversations.replies import Reply
 from handlers.notify import notify
 from sandbox import SandboxServer
-from sandbox.wecom import AppConfig, WeComSandbox
+from sandbox.wecom import WeComSandbox
 from storage.tables import Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.conftest import subprocess_env
-from tests.e2e.processes import Process, free_port
+from tests.e2e.processes import Process
+from tests.e2e.wecom_support import telegram_texts, wecom_texts, with_wecom
 
-AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"  # WeCom's published sample key
 TELEGRAM_ID, WECOM_ID = 7001, "ZhangSan"
 CLI = [sys.executable, "-c", "from bot.cli import main; main()"]
-
-
-@pytest.fixture
-async def wx() -> AsyncIterator[WeComSandbox]:
-    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sandbox:
-        yield sandbox
-
-
-def with_wecom(settings: Settings, wx: WeComSandbox) -> Settings:
-    """The Telegram settings, and the WeCom app's beside them."""
-    c = wx.config
-    port = free_port()
-    wx.callback_url = f"http://127.0.0.1:{port}/wecom"
-    return settings.model_copy(
-        update={
-            "wecom_corp_id": c.corp_id,
-            "wecom_agent_id": c.agent_id,
-            "wecom_secret": SecretStr(c.corp_secret),
-            "wecom_token": SecretStr(c.token),
-            "wecom_aes_key": SecretStr(c.encoding_aes_key),
-            "wecom_api_base_url": wx.url,
-            "wecom_port": port,
-        }
-    )
 
 
 async def until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -64,31 +37,6 @@ async def until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
             return value
         await asyncio.sleep(0.05)
     raise AssertionError("timed out")
-
-
-def telegram_texts(sandbox: SandboxServer, chat: int) -> list[str]:
-    return [e.text or "" for e in sandbox.transcript(chat) if e.sender == "bot"]
-
-
-def wecom_texts(wx: WeComSandbox, userid: str) -> list[str]:
-    return [m.content or "" for m in wx.messages(userid)]
-
-
-@pytest.fixture
-async def both(
-    sandbox: SandboxServer, wx: WeComSandbox, settings: Settings
-) -> AsyncIterator[tuple[BothRuntime, UnitOfWorkFactory]]:
-    s = with_wecom(settings, wx)
-    assert s.messengers() == ("telegram", "wecom")
-    uow_factory = build_uow_factory(s)
-    runtime = make_runtime(s, uow_factory)
-    assert isinstance(runtime, BothRuntime)
-    await runtime.start()
-    try:
-        yield runtime, uow_factory
-    finally:
-        await runtime.stop()
-        uow_factory.engine.dispose()
 
 
 async def test_one_process_answers_each_messenger_in_its_own(
