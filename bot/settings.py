@@ -88,11 +88,21 @@ class Settings(BaseSettings):
     @field_validator("admins", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        """Telegram ids, and WeCom UserIDs as "wecom:UserID" (kept in lower case, as WeCom
+        matches them)."""
         if isinstance(value, int):
-            return [str(value)]
-        return value
+            value = str(value)
+        parts = value.replace(";", ",").split(",") if isinstance(value, str) else value
+        if not isinstance(parts, list):
+            return value
+        out = []
+        for part in (str(p).strip() for p in parts):
+            head, sep, userid = part.partition(":")
+            if sep and head.lower() == "wecom":
+                part = f"wecom:{userid.strip().lower()}" if userid.strip() else ""
+            if part:
+                out.append(part)
+        return out
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -14,7 +14,13 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
     """Who acted: the linked person and their roles, or an unregistered visitor."""
     account, person, roles = uow.people.actor(event.messenger, event.user_id)
     default = services.renderer.default_locale
-    is_admin = event.user_id in services.admins
+    is_admin = admin_key(event.messenger, event.user_id) in services.admins
+    if not is_admin and person is not None and event.messenger != "telegram" and services.admins:
+        # Named by their Telegram id, an administrator is one on WeCom too once linked (/link).
+        is_admin = any(
+            admin_key(a.messenger, a.external_id) in services.admins
+            for a in uow.people.accounts_of(person.id or 0)
+        )
     if person is None and is_admin:
         # Administrators named in the settings exist from their first message on.
         person = link_person(uow, event)
@@ -34,6 +40,13 @@ def resolve_actor(services: Services, uow: UnitOfWork, event: Inbound) -> Actor:
         account.language_code = event.language_code
         uow.session.add(account)
     return Actor(person, account, locale_of(person, account, default), roles, is_admin)
+
+
+def admin_key(messenger: str, user_id: str) -> str:
+    """How `Services.admins` names an account: a Telegram id as it is, a WeCom UserID as
+    "wecom:" and the UserID in lower case (WeCom's UserIDs are not case-sensitive). A WeCom
+    UserID of digits is thus never taken for the Telegram id it spells."""
+    return user_id if messenger == "telegram" else f"{messenger}:{user_id.lower()}"
 
 
 def link_person(

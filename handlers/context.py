@@ -29,6 +29,8 @@ class Services:
     clock: Callable[[], datetime]
     timezone: ZoneInfo
     admins: frozenset[str] = frozenset()
+    """The administrators named in the settings, each as `handlers.actors.admin_key` names an
+    account: Telegram ids, and "wecom:" UserIDs."""
     bot_username: str = "zhaoshang_bot"
     messengers: tuple[str, ...] = ("telegram",)
     """The messengers this deployment runs (`Settings.messengers`): people are notified on
