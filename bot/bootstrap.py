@@ -32,11 +32,11 @@ from workflow.policy_file import load_policy
 log = logging.getLogger(__name__)
 
 MENU = (
-    *("assessment", "forum", "visit", "meeting", "agenda", "start", "help", "whoami", "lang"),
-    *("invite", "delegate", "pipeline", "new", "continue", "cancel", "my", "project", "report"),
-    *("find", "export", "urge"),
+    *("pipeline", "urge", "meeting", "agenda", "export", "invite", "delegate", "assessment"),
+    *("forum", "visit", "start", "help", "menu", "whoami", "lang", "new", "continue", "cancel"),
+    *("my", "project", "report", "find"),
 )
-"""The order of the command menu and of /help."""
+"""The order of the command menu and of /help: the office's daily work first."""
 
 
 def routes() -> Routes:

@@ -20,7 +20,9 @@ from handlers.dispatch import Dispatcher
 from handlers.undeliverable import report_undeliverable
 from storage.uow import UnitOfWorkFactory
 
-DEFAULT_MENU: Final = ("start", "help")
+DEFAULT_MENU: Final = ("menu", "start", "help")
+"""The menu of people the bot does not know yet (Telegram), and WeCom's app menu for every
+member: 功能菜单 opens each person's own commands (handlers/intake/help.py)."""
 
 
 class DefaultMenuClient(MessengerClient, Protocol):

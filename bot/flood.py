@@ -157,7 +157,7 @@ async def slow_down(
     short toast on every dropped press (a press is always answered, or its button keeps
     spinning). A group is never told: the bot does not chatter in a group's conversation."""
     locale = normalize_locale(event.language_code, renderer.default_locale)
-    if press_id is not None:
+    if press_id is not None and client.toasts:  # as messages, a flood's toasts would flood too
         with contextlib.suppress(DeliveryError):
             toast = renderer.message(locale, "common#slow_down_toast")
             await client.answer_press(press_id, toast, False)

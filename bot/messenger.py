@@ -44,7 +44,12 @@ class FileTooLarge(DeliveryError):
 
 
 class MessengerClient(Protocol):
-    """What the delivery code needs from a messenger runtime (python-telegram-bot, aiogram)."""
+    """What the delivery code needs from a messenger runtime (python-telegram-bot, aiogram,
+    WeCom)."""
+
+    toasts: bool
+    """Whether a press's answer shows over the chat (Telegram's toast and alert). Without them
+    (WeCom) the answer goes as a message, and only when nothing else the press shows says it."""
 
     async def send_text(self, chat_id: str, html: str, buttons: Keyboard) -> str:
         """Send an HTML message; returns the new message id."""
@@ -74,7 +79,8 @@ class MessengerClient(Protocol):
         ...
 
     async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
-        """Answer a button press (every press must be answered)."""
+        """Answer a button press (every press must be answered): a toast, or with `alert` a
+        notice that stays until it is read; without `toasts`, a message with `text`."""
         ...
 
     async def download_file(self, file_id: str, max_bytes: int) -> bytes:

@@ -18,7 +18,9 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import html
 import logging
+import re
 import time
 import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -179,8 +181,11 @@ class Responder:
         return await work
 
     async def _answer(self, press_id: str, outcome: Outcome) -> None:
+        text = outcome.toast
+        if not self.client.toasts and text and _said(text, outcome):
+            text = None  # a message with what the chat shows anyway would only repeat it
         try:
-            await self.client.answer_press(press_id, outcome.toast, outcome.alert)
+            await self.client.answer_press(press_id, text, outcome.alert)
         except DeliveryError as exc:
             log.info("could not answer a press: %s", exc)
 
@@ -211,3 +216,16 @@ class Responder:
                     await self.client.set_menu_button(event.chat_id, button.text, button.web_app)
             except DeliveryError as exc:
                 log.info("menu not set for %s: %s", event.chat_id, exc)
+
+
+def _said(toast: str, outcome: Outcome) -> bool:
+    """Whether a press's replies already say its toast: a refusal's alert is its reply's first
+    line, and a press answered with a card (a recorded opinion's, say) shows its result there.
+    An alert says what must be read, so it counts as said only when a reply holds its words."""
+    if not outcome.alert:
+        return bool(outcome.replies)
+    return any(toast in _plain(r.text) for r in outcome.replies)
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

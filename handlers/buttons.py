@@ -219,7 +219,11 @@ SERVICES_BUTTONS: Final = ButtonSchema(
 PROGRESS_REPORT_BUTTONS: Final = ButtonSchema("pg", {"send": ButtonAction((), _OFFICE)})
 """/progress: send the signed projects' progress report to the city office (001 八)."""
 
+MENU_BUTTONS: Final = ButtonSchema("mn", {"run": ButtonAction((TOKEN,), EVERYONE)})
+"""/menu: one of the person's commands, run as if typed (so checked as the command is)."""
+
 ALL: Final = (
+    MENU_BUTTONS,
     PLAN_BUTTONS,
     LANGUAGE_BUTTONS,
     INVITE_BUTTONS,

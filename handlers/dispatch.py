@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from conversations.callbacks import EVERYONE, CallbackDataError, decode
 from conversations.inbound import Inbound
-from conversations.inputs import FORM_COMMANDS, ButtonInput, Command, TextInput
+from conversations.inputs import ButtonInput, Command, TextInput
 from conversations.replies import Outcome, Reply
 from conversations.views import FORM_BUTTONS
 from handlers import chats, forms
 from handlers.actors import resolve_actor
+from handlers.commands import run_command
 from handlers.confirm import confirmed_press
 from handlers.context import Actor, Services
 from handlers.errors import HandlerError, Refused, audit_refusal
@@ -134,26 +135,7 @@ class Dispatcher:
         return Outcome([Reply(s.renderer.message(actor.locale, "common#unknown_text"))])
 
     def _command(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-        s = self.services
-        name = event.command or ""
-        if actor.person is not None and name in FORM_COMMANDS:
-            draft = uow.drafts.active(actor.person_id, event.chat_id)
-            if draft is not None:
-                return forms.feed(
-                    s,
-                    uow,
-                    actor,
-                    draft,
-                    Command(name, event.args or None),
-                )
-        spec = s.routes.commands.get(name)
-        if spec is None:
-            raise HandlerError("common#unknown_command", command=name)
-        if spec.needs_registration and not actor.roles:
-            return s.routes.commands["start"].handler(s, uow, actor, event)
-        if spec.roles is not None and not (spec.roles & actor.roles):
-            raise Refused("common#not_allowed", audit_action=f"refused:/{name}")
-        return spec.handler(s, uow, actor, event)
+        return run_command(self.services, uow, actor, event)
 
     def _button(self, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
         """A press: read through its prefix's schema, check the action's roles, then route."""

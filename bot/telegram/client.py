@@ -62,6 +62,7 @@ class TelegramClient(ABC):
     the Bot API does, so an adapter adds only what differs."""
 
     types: ClassVar[BotApiTypes]
+    toasts = True
 
     def __init__(self, bot: Any) -> None:
         self.bot = bot

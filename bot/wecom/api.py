@@ -1,5 +1,6 @@
 """WeCom's server API (企业微信 服务端API) for a self-built app (自建应用): the access token
-(获取access_token), 发送应用消息, 上传临时素材, 获取临时素材, 更新模版卡片消息 and 创建菜单.
+(获取access_token), 发送应用消息, 上传临时素材, 获取临时素材, 更新模版卡片消息, 创建菜单 and
+读取成员.
 (Longer than 300 lines: one method per API, beside the token's cache and retry they share.)
 
 Every call answers JSON with an `errcode`; a non-zero one becomes the port's neutral error
@@ -22,7 +23,7 @@ from typing import Any, Final
 import httpx
 
 from bot.messenger import DeliveryError, FileTooLarge, Unreachable
-from bot.wecom.errors import TOKEN_ERRCODES, error_for, transient
+from bot.wecom.errors import NOT_VISIBLE, TOKEN_ERRCODES, error_for, transient
 
 DEFAULT_BASE_URL: Final = "https://qyapi.weixin.qq.com"
 # Refresh this long before `expires_in` runs out (7200 s as WeCom issues them).
@@ -47,6 +48,15 @@ class SendResult:
 
     msgid: str
     response_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What 读取成员 answered of a member: their UserID and their name ("" when WeCom gave
+    none)."""
+
+    userid: str
+    name: str = ""
 
 
 class WeComApi:
@@ -128,7 +138,7 @@ class WeComApi:
         body = await self._call("message/send", "POST", json_body=payload)
         invalid = {u for u in str(body.get("invaliduser") or "").split("|") if u}
         if to_user.lower() in {u.lower() for u in invalid}:
-            raise Unreachable("message/send: invaliduser")
+            raise Unreachable(f"{NOT_VISIBLE}: message/send: invaliduser")
         code = body.get("response_code")
         return SendResult(msgid=str(body.get("msgid") or ""), response_code=code or None)
 
@@ -213,6 +223,17 @@ class WeComApi:
         buttons, each with up to 5 sub_button)."""
         await self._call(
             "menu/create", "POST", params={"agentid": str(self.agent_id)}, json_body=dict(menu)
+        )
+
+    async def get_member(self, userid: str) -> Member:
+        """读取成员 (user/get): a member's name. A self-built app reads only the members in its
+        visible range: Unreachable for one outside it (60011) or unknown (60111, 40003),
+        ConfigError when the app may not call the API (48002)."""
+        body = await self._call("user/get", "GET", params={"userid": userid})
+        name = body.get("name")
+        return Member(
+            userid=str(body.get("userid") or userid),
+            name=name.strip() if isinstance(name, str) else "",
         )
 
     # -- transport -------------------------------------------------------------------------

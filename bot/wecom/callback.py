@@ -10,11 +10,15 @@ verification) and POSTs (接收消息与事件, encrypted XML) on one path.
   with the body; a body that cannot be read gets 400.
 
 A callback handled in its task and failing there is only logged: WeCom was already answered,
-and a retry of one that was handled is ignored by the processed-update record anyway."""
+and a retry of one that was handled is ignored by the processed-update record anyway. One the
+database could not take (StorageUnavailable: nothing of it was kept) is tried again in its task,
+with backoff, until the database is back: WeCom, answered, never sends it again. A stop gives
+up on those still waiting (logged), as the Telegram poller leaves its for the next process."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Final
@@ -26,11 +30,14 @@ from bot.listening import Listening
 from bot.stopping import finish_or_cancel
 from bot.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.wecom.inbound import Callback, WeComCallbackError, read_callback
+from storage.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 PATH: Final = "/wecom"
 SHUTDOWN_GRACE: Final = 10.0  # seconds the requests under way get on a stop
+FIRST_RETRY: Final = 0.5  # seconds before a callback the database could not take is tried again
+LAST_RETRY: Final = 30.0  # the longest wait between two tries
 MAX_BODY: Final = 256 * 1024  # bytes: a callback is a small XML document
 FORBIDDEN_REASONS: Final = frozenset({"bad_signature", "wrong_corp_id"})
 
@@ -60,6 +67,8 @@ class CallbackServer:
         self.agent_id = agent_id
         self._listening = Listening(SHUTDOWN_GRACE)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+        self.retries = 0  # tries again of callbacks the database could not take
 
     def app(self) -> web.Application:
         """The aiohttp application with GET and POST on PATH."""
@@ -73,8 +82,10 @@ class CallbackServer:
         await self._listening.start(self.app(), host, port)
 
     async def stop(self) -> None:
-        """Stop listening, then let the callbacks under way finish (or cancel them)."""
+        """Stop listening, then let the callbacks under way finish (or cancel them); those
+        waiting for the database give up."""
         await self._listening.stop()
+        self._stopping.set()
         await self.drain()
 
     async def drain(self) -> None:
@@ -122,7 +133,25 @@ class CallbackServer:
         return web.Response(text="")
 
     async def _handle(self, callback: Callback) -> None:
-        try:
-            await self.handler(callback)
-        except Exception:
-            log.exception("a WeCom callback (%s) failed", callback.msg_type)
+        wait = FIRST_RETRY
+        while True:
+            try:
+                await self.handler(callback)
+                return
+            except StorageUnavailable as exc:
+                if self._stopping.is_set():
+                    log.warning(
+                        "a WeCom callback (%s) is lost in the stop: %s", callback.msg_type, exc
+                    )
+                    return
+                log.warning(
+                    "a WeCom callback (%s) waits for the database: %s", callback.msg_type, exc
+                )
+                self.retries += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), wait)
+                wait = min(wait * 2, LAST_RETRY)
+            except Exception:
+                # A fault in handling is not undone by trying again: the callback is done with.
+                log.exception("a WeCom callback (%s) failed", callback.msg_type)
+                return

@@ -13,9 +13,10 @@ Other messages (text, markdown, files) cannot be edited at all in WeCom: Message
 
 The codes are kept in this process only: after a restart every older card is sent anew.
 
-WeCom has no toast for a press, no "typing…" and no per-chat command menu: a press is
-answered only when its answer is an alert (as a short text message), `typing` does nothing,
-and the per-app menu (创建菜单) is set from the default commands, once for everyone.
+WeCom has no toast for a press, no "typing…" and no per-chat command menu: a press's answer
+comes as a text message when nothing else shows it (bot/respond.py), `typing` does nothing,
+and the per-app menu (创建菜单) is set from the default commands, once for everyone; its
+功能菜单 (/menu) shows each member their own commands as a card.
 
 WeCom drops, without an errcode, messages past 30 a minute or 1000 an hour to one member
 (每应用对同一个成员不可超过30次/分钟，1000次/小时): the client counts them and raises RetryLater
@@ -86,22 +87,25 @@ class _UserWindow:
 
     sent: deque[float] = field(default_factory=deque)
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more message may go (0: now)."""
+    def wait(self, now: float, count: int = 1) -> float:
+        """Seconds until `count` more messages may go (0: now)."""
         longest = max(seconds for seconds, _ in USER_LIMITS)
         while self.sent and now - self.sent[0] >= longest:
             self.sent.popleft()
         wait = 0.0
         for seconds, limit in USER_LIMITS:
             recent = [t for t in self.sent if now - t < seconds]
-            if len(recent) >= limit:
-                wait = max(wait, recent[-limit] + seconds - now)
+            over = len(recent) + min(count, limit) - limit
+            if over > 0:  # the `over` oldest of the window must have left it
+                wait = max(wait, recent[over - 1] + seconds - now)
         return wait
 
 
 class WeComClient:
     """MessengerClient on one WeCom app. `clock` is wall seconds (time.time by default), the
     clock of the response codes' 72 hours and of the per-member limits."""
+
+    toasts = False  # a press is answered only by what is sent to the member
 
     def __init__(
         self,
@@ -148,6 +152,9 @@ class WeComClient:
         task_id = new_task_id()
         card = self._card(html, buttons, task_id)
         if card.overflow:  # the whole text first: the card shows only its start
+            # Room for the text and its card, or neither goes: a RetryLater between the two
+            # would have the text sent again with the card when the outbox retries.
+            self._room(chat_id, len(messages(html)) + 1)
             await self._send_messages(chat_id, html)
         await self._send_card(chat_id, card, html, buttons)
         return task_id
@@ -200,9 +207,10 @@ class WeComClient:
         return await self._send_media(chat_id, document, buttons, "image")
 
     async def answer_press(self, press_id: str, text: str | None, alert: bool) -> None:
-        """WeCom has no toast: an alert's text is sent to the member (`press_id` is their
-        UserID) as a text message; any other answer is dropped."""
-        if alert and text:
+        """WeCom has no toast: the answer's text, when there is one, is sent to the member
+        (`press_id` is their UserID) as a text message (bot/respond.py sends it only when
+        nothing else the press shows says it)."""
+        if text:
             await self._send(press_id, {"msgtype": "text", "text": {"content": plain_text(text)}})
 
     async def download_file(self, file_id: str, max_bytes: int) -> bytes:
@@ -326,12 +334,15 @@ class WeComClient:
 
     async def _pace(self, chat_id: str) -> None:
         """Count a call to a member, RetryLater when it would pass WeCom's per-member limits."""
+        self._room(chat_id, 1)
+        self._windows[chat_id.lower()].sent.append(self.clock())
+
+    def _room(self, chat_id: str, count: int) -> None:
+        """RetryLater unless `count` messages may go to a member now."""
         window = self._windows.setdefault(chat_id.lower(), _UserWindow())
-        now = self.clock()
-        wait = window.wait(now)
+        wait = window.wait(self.clock(), count)
         if wait > 0:
             raise RetryLater(wait, f"WeCom's limit of messages to one member: {wait:.0f} s")
-        window.sent.append(now)
 
 
 def _has_buttons(buttons: Keyboard) -> bool:

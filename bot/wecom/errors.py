@@ -30,7 +30,13 @@ class Meaning:
     kind: Kind
     description: str
     seconds: float = 0.0
+    reason: str = ""  # for UNREACHABLE: why, in the words delivery.j2 tells the office
 
+
+NOT_VISIBLE: Final = "not in the app's visible range"
+"""An unreachable member's reason: outside the app's 可见范围 (or the app may not reach them)."""
+NO_SUCH_MEMBER: Final = "no such member"
+"""An unreachable member's reason: no member has that UserID (mistyped, or left the corp)."""
 
 # From WeCom's 全局错误码 (developer.work.weixin.qq.com/document/path/90313). Codes not listed
 # become a plain WeComError with their errcode and errmsg.
@@ -49,12 +55,12 @@ ERRCODES: Final[dict[int, Meaning]] = {
     40014: Meaning(Kind.TOKEN, "不合法的access_token"),
     42001: Meaning(Kind.TOKEN, "access_token已过期"),
     # The recipient: not a member, deleted, or outside the app's visible range (可见范围).
-    40003: Meaning(Kind.UNREACHABLE, "无效的UserID"),
-    46004: Meaning(Kind.UNREACHABLE, "指定的用户不存在"),
-    60011: Meaning(Kind.UNREACHABLE, "指定的成员/部门/标签参数无权限"),
-    60021: Meaning(Kind.UNREACHABLE, "userid不在应用可见范围内"),
-    60111: Meaning(Kind.UNREACHABLE, "UserID不存在"),
-    81013: Meaning(Kind.UNREACHABLE, "UserID、部门ID、标签ID全部非法或无权限"),
+    40003: Meaning(Kind.UNREACHABLE, "无效的UserID", reason=NO_SUCH_MEMBER),
+    46004: Meaning(Kind.UNREACHABLE, "指定的用户不存在", reason=NO_SUCH_MEMBER),
+    60011: Meaning(Kind.UNREACHABLE, "指定的成员/部门/标签参数无权限", reason=NOT_VISIBLE),
+    60021: Meaning(Kind.UNREACHABLE, "userid不在应用可见范围内", reason=NOT_VISIBLE),
+    60111: Meaning(Kind.UNREACHABLE, "UserID不存在", reason=NO_SUCH_MEMBER),
+    81013: Meaning(Kind.UNREACHABLE, "UserID、部门ID、标签ID全部非法或无权限", reason=NOT_VISIBLE),
     # The app's own settings: no retry helps until an administrator fixes them.
     40013: Meaning(Kind.CONFIG, "不合法的CorpID"),
     40056: Meaning(Kind.CONFIG, "不合法的agentid"),
@@ -103,7 +109,7 @@ def error_for(errcode: int, errmsg: str, api: str) -> DeliveryError:
     if meaning.kind is Kind.RETRY_LATER:
         return RetryLater(meaning.seconds, text)
     if meaning.kind is Kind.UNREACHABLE:
-        return Unreachable(text)
+        return Unreachable(f"{meaning.reason}: {text}")
     if meaning.kind is Kind.TOKEN:
         return TokenRejected(errcode, errmsg, api)
     return ConfigError(errcode, errmsg, api)

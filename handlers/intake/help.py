@@ -1,11 +1,15 @@
-"""What a person can do and who they are: /help, /whoami, /lang."""
+"""What a person can do and who they are: /help, /menu, /whoami, /lang."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from conversations.callbacks import CallbackData
 from conversations.inbound import Inbound
 from conversations.replies import Button, Outcome, Reply, keyboard
-from handlers.buttons import LANGUAGE_BUTTONS
+from conversations.views import plain
+from handlers.buttons import LANGUAGE_BUTTONS, MENU_BUTTONS
+from handlers.commands import run_command
 from handlers.context import Actor, Services
 from storage.uow import UnitOfWork
 
@@ -27,6 +31,35 @@ def help_reply(s: Services, actor: Actor) -> Reply:
         s.renderer.message(
             actor.locale, "help", commands=[c.name for c in specs], registered=bool(actor.roles)
         )
+    )
+
+
+def command_menu(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
+    """功能菜单: the commands open to this person, one button each (WeCom's app menu is one for
+    every member of the app: its 功能菜单 entry is this, the per-person menu)."""
+    specs = s.routes.commands_for(actor.roles, bool(actor.roles))
+    specs.sort(key=lambda c: c.roles is None)  # each role's own work first, then everyone's
+    if not actor.roles:  # a visitor registers first
+        specs = [s.routes.commands["start"], *specs]
+    buttons = [
+        Button(
+            plain(s.renderer.message(actor.locale, "commands#label", command=c.name)),
+            MENU_BUTTONS.encode("run", c.name),
+        )
+        for c in specs
+        if c.name != "menu"
+    ]
+    text = s.renderer.message(actor.locale, "commands#menu", registered=bool(actor.roles))
+    return Outcome([Reply(text, keyboard(buttons, per_row=3))])
+
+
+def run_from_menu(
+    s: Services, uow: UnitOfWork, actor: Actor, event: Inbound, data: CallbackData
+) -> Outcome:
+    """A command pressed on the 功能菜单: run as if typed, with nothing after it."""
+    name = data.arg_str(0)
+    return run_command(
+        s, uow, actor, replace(event, command=name, args="", text=f"/{name}", callback_data=None)
     )
 
 

@@ -8,12 +8,25 @@ from conversations.forms.registration import (
     WECOM_INVITEE_FORM,
     WORK_PHONE_FORM,
 )
-from handlers.buttons import INVITE_BUTTONS, LANGUAGE_BUTTONS, PLAN_BUTTONS, SERVICES_BUTTONS
+from handlers.buttons import (
+    INVITE_BUTTONS,
+    LANGUAGE_BUTTONS,
+    MENU_BUTTONS,
+    PLAN_BUTTONS,
+    SERVICES_BUTTONS,
+)
 from handlers.context import Services
 from handlers.intake.application_form import ROLES as APPLICATION_ROLES
 from handlers.intake.application_form import application_command
 from handlers.intake.by_account import finish_wecom_invitee, link_command
-from handlers.intake.help import help_command, lang, set_lang, whoami
+from handlers.intake.help import (
+    command_menu,
+    help_command,
+    lang,
+    run_from_menu,
+    set_lang,
+    whoami,
+)
 from handlers.intake.invitations import invite, invite_step
 from handlers.intake.onboarding import finish_registration, finish_work_phone, start
 from handlers.intake.plan import my_projects, new_plan, plan_choice, submit_plan
@@ -34,6 +47,7 @@ def router() -> Router:
         commands=(
             command("start", start, menu=False, needs_registration=False),
             command("help", help_command, needs_registration=False),
+            command("menu", command_menu, needs_registration=False),
             command("whoami", whoami),
             command("lang", lang),
             command("invite", invite, roles={Role.ADMIN, Role.OFFICE}),
@@ -44,6 +58,7 @@ def router() -> Router:
             command("application", application_command, roles=APPLICATION_ROLES),
         ),
         buttons=(
+            ButtonSpec(MENU_BUTTONS, run_from_menu),
             ButtonSpec(LANGUAGE_BUTTONS, set_lang),
             ButtonSpec(INVITE_BUTTONS, invite_step),
             ButtonSpec(PLAN_BUTTONS, plan_choice),

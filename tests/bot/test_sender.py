@@ -49,6 +49,8 @@ class Call:
 class FakeMessenger:
     """A recording MessengerClient that fails the calls it is told to fail."""
 
+    toasts = True
+
     def __init__(self, clock: FakeClock | SystemClock) -> None:
         self.clock = clock
         self.calls: list[Call] = []

@@ -11,11 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.bootstrap import build_uow_factory, initialise
+from bot.both import BothRuntime
 from bot.runtimes import Runtime, make_runtime
 from bot.settings import Settings
 from sandbox import SandboxServer
+from sandbox.wecom import AppConfig, WeComSandbox
 from storage.uow import UnitOfWorkFactory
 from tests.conftest import _fresh_postgres
+from tests.e2e.wecom_support import AES_KEY, running_both
 
 TOKEN = "123456:E2E-zhaoshang"
 OFFICE_ID = 900
@@ -60,6 +63,24 @@ def pg_url() -> Iterator[str]:
 async def sandbox() -> AsyncIterator[SandboxServer]:
     async with SandboxServer(TOKEN) as sb:
         yield sb
+
+
+@pytest.fixture
+async def wx() -> AsyncIterator[WeComSandbox]:
+    """The WeCom sandbox (its EncodingAESKey 43 letters and digits, as WeCom's are; the
+    sandbox's default one has "+")."""
+    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sb:
+        yield sb
+
+
+@pytest.fixture
+async def both(
+    sandbox: SandboxServer, wx: WeComSandbox, settings: Settings
+) -> AsyncIterator[tuple[BothRuntime, UnitOfWorkFactory]]:
+    """The bot on both messengers, Telegram's library once for each runtime, with its units
+    of work."""
+    async with running_both(settings, wx) as running:
+        yield running
 
 
 @pytest.fixture(params=RUNTIMES)

@@ -24,6 +24,7 @@ from bot.wecom.crypto import WeComCrypto
 from bot.wecom.inbound import Callback
 from conversations.replies import Button, Document, Keyboard
 from sandbox.wecom import AppConfig, WeComSandbox
+from storage.errors import StorageUnavailable
 from tests.e2e.test_wecom_over_http import AES_KEY, free_port, until
 
 USER = "ZhangSan"
@@ -181,8 +182,10 @@ async def test_documents_are_uploaded_then_sent_with_their_caption(
 async def test_presses_downloads_and_menus(
     wx: WeComSandbox, client: WeComClient, received: list[Callback]
 ) -> None:
-    await client.answer_press(USER, "已记录", False)  # WeCom has no toast
+    await client.answer_press(USER, None, False)  # nothing to say: nothing sent
     assert wx.messages(USER) == []
+    await client.answer_press(USER, "已催办 1 人。", False)  # WeCom has no toast: a message
+    assert wx.last_message(USER).content == "已催办 1 人。"
     await client.answer_press(USER, "<b>没有权限</b>", True)
     assert wx.last_message(USER).content == "没有权限"
     await client.typing(USER)
@@ -232,3 +235,60 @@ async def test_the_per_member_limit_is_kept_before_wecom_drops(
     clock.now += seconds
     await client.send_text(USER, "再一条", ())
     assert wx.last_message(USER).content == "再一条"
+
+
+async def test_a_long_card_near_the_limit_waits_whole_and_is_not_sent_twice(
+    wx: WeComSandbox, client: WeComClient, clock: Clock
+) -> None:
+    """A card too long for its body goes as the whole text, then the card: both or neither,
+    so the outbox's retry after the limit sends the text once."""
+    seconds, limit = USER_LIMITS[0]
+    for i in range(limit - 1):
+        await client.send_text(USER, f"第{i}条", ())
+    long = "评审进度\n" + "各单位意见已汇总，请查看。" * 120
+    with pytest.raises(RetryLater):
+        await client.send_text(USER, long, KEYS)
+    assert len(wx.messages(USER)) == limit - 1, "nothing of it went"
+    clock.now += seconds
+    await client.send_text(USER, long, KEYS)
+    sent = wx.messages(USER)[limit - 1 :]
+    assert [m.msgtype for m in sent][-1] == "template_card"
+    assert len([m for m in sent if m.msgtype != "template_card"]) == len(sent) - 1 >= 1
+
+
+async def test_a_callback_the_database_could_not_take_is_tried_until_it_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WeCom was answered at once and never sends the callback again: one the database could
+    not take (nothing of it kept) is tried again in its task until the database is back; a
+    stop gives up on one still waiting."""
+    monkeypatch.setattr("bot.wecom.callback.FIRST_RETRY", 0.01)
+    outage = {"left": 3}
+    taken: list[str] = []
+
+    async def take(callback: Callback) -> None:
+        if outage["left"]:
+            outage["left"] -= 1
+            raise StorageUnavailable("the database is restarting")
+        taken.append(callback.get("Content"))
+
+    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sandbox:
+        sandbox.add_user(USER, "张三")
+        c = sandbox.config
+        server = CallbackServer(
+            WeComCrypto(c.token, c.encoding_aes_key, c.corp_id), take, agent_id=c.agent_id
+        )
+        port = free_port()
+        await server.start("127.0.0.1", port)
+        sandbox.callback_url = f"http://127.0.0.1:{port}{PATH}"
+        try:
+            sent = await sandbox.send_text(USER, "月报已报送")
+            assert sent.status == 200 and sent.answer == "", "answered before it is handled"
+            await until(lambda: taken)
+            assert taken == ["月报已报送"] and server.retries == 3
+            outage["left"] = 10**6  # the database goes away for good
+            await sandbox.send_text(USER, "再发一条")
+            await until(lambda: server.retries > 3)
+        finally:
+            await server.stop()  # does not wait for a database that is not coming back
+    assert taken == ["月报已报送"]

@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.bootstrap import build_uow_factory, initialise
+from bot.bootstrap import initialise
 from bot.settings import Settings
 from bot.wecom.client import MORE_PREFIX
 from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
-from sandbox.wecom import AppConfig, WeComSandbox
+from sandbox.wecom import WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
 from storage.tables import Invitation, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
 from tests.e2e.test_service import _periods, fill_in_monthly_report
-from tests.e2e.wecom_support import (
+from tests.e2e.wecom_support import (  # the fixtures: the bot on WeCom alone
     AES_KEY,
     OFFICE,
     Member,
@@ -38,44 +36,18 @@ from tests.e2e.wecom_support import (
     joined,
     labels,
     newest_card,
-    running,
     until,
-    wecom_settings,
+    wecom_only_bot,
+    wecom_only_settings,
+    wecom_only_uow_factory,
 )
 from workflow.roles import Role
 
-__all__ = ["AES_KEY", "free_port", "until"]  # tests/e2e/test_wecom_client.py imports them here
+# tests/e2e/test_wecom_client.py imports the first three here; the rest are fixtures.
+__all__ = ["AES_KEY", "free_port", "until", "wecom_only_bot", "wecom_only_settings"]
+__all__ += ["wecom_only_uow_factory"]
 
 CONFIRM = "✅ 确认入库"
-
-
-@pytest.fixture
-async def wx() -> AsyncIterator[WeComSandbox]:
-    # WeCom's EncodingAESKey is 43 letters and digits (the sandbox's default one has "+").
-    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def settings(wx: WeComSandbox, tmp_path: Path) -> Settings:
-    s = wecom_settings(wx, tmp_path)
-    initialise(s)
-    return s
-
-
-@pytest.fixture
-def uow_factory(settings: Settings) -> Iterator[UnitOfWorkFactory]:
-    factory = build_uow_factory(settings)
-    yield factory
-    factory.engine.dispose()
-
-
-@pytest.fixture
-async def bot(
-    wx: WeComSandbox, settings: Settings, uow_factory: UnitOfWorkFactory
-) -> AsyncIterator[WeComRuntime]:
-    async with running(wx, settings, uow_factory) as runtime:
-        yield runtime
 
 
 def office_joined(wx: WeComSandbox, uow_factory: UnitOfWorkFactory) -> int:
@@ -201,6 +173,9 @@ async def test_a_forged_press_by_a_member_who_is_not_the_office_changes_nothing(
     await bot.server.drain()
     assert stage_of(uow_factory, serial) == "lead"
     assert not wx.updates(), "the office's card is untouched"
+    # Told once: Telegram's alert and its message are one message on WeCom, not two.
+    (refusal,) = [m.content for m in wx.messages("Stranger")]
+    assert "您没有权限进行此操作" in refusal, refusal
 
 
 def notices(wx: WeComSandbox) -> list[str]:
@@ -306,3 +281,37 @@ async def test_an_invitation_opened_from_wecom_by_its_code_gives_the_member_its_
         assert roles == {(Role.UNIT_REPORTER.value, "econ")}
         invitation = uow.people.invitation("WeComInvite01")
         assert invitation is not None and invitation.used_by == account.person_id
+
+
+async def test_the_app_menu_s_function_menu_shows_each_member_their_own_commands(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    """WeCom's app menu is one for every member: its 功能菜单 opens the member's own commands
+    as a card, and a command pressed there answers as the command typed."""
+    menu = await until(wx.menu)
+    assert [(b["name"], b["key"]) for b in menu["button"]] == [
+        ("功能菜单", "menu"),
+        ("开始使用", "start"),
+        ("命令帮助", "help"),
+    ]
+    office_joined(wx, uow_factory)
+    await wx.click(OFFICE, "menu")
+    card = (await until(lambda: newest_card(wx, OFFICE, "功能菜单"))).body["template_card"]
+    buttons = labels(card)
+    assert list(buttons)[:2] == ["项目信息库", "全部催办"], "the office's daily work first"
+    assert "更多" in buttons, "the rest behind 更多: a card holds six buttons"
+    shown = len(wx.messages(OFFICE))
+    await wx.press(OFFICE, card["task_id"], buttons["项目信息库"])
+    library = await until(lambda: wx.messages(OFFICE)[shown:])
+    typed = len(wx.messages(OFFICE))
+    await wx.send_text(OFFICE, "/pipeline")
+    again = await until(lambda: wx.messages(OFFICE)[typed:])
+    assert [m.content or card_text(m.card) for m in library] == [
+        m.content or card_text(m.card) for m in again
+    ]
+
+    wx.add_user("Investor9", "李投资")
+    await wx.click("Investor9", "menu")
+    visitor = labels((await until(lambda: newest_card(wx, "Investor9", "功能菜单"))).card)
+    assert next(iter(visitor)) == "开始使用", "a visitor registers first"
+    assert "项目信息库" not in visitor

@@ -26,7 +26,7 @@ from bot.bootstrap import build_uow_factory
 from bot.settings import Settings
 from bot.wecom.runtime import WeComRuntime
 from documents.word import docx_text
-from sandbox.wecom import AppConfig, SentMessage, WeComSandbox
+from sandbox.wecom import SentMessage, WeComSandbox
 from sandbox.wecom.state import RESPONSE_CODE_LIFETIME
 from storage.tables import AuditEntry, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
@@ -34,7 +34,6 @@ from tests.conftest import TEST_NOW, Clock
 from tests.e2e.test_review_and_decision import POLICY, UNITS, add_project, stage_of
 from tests.e2e.test_service import fill_in_monthly_report
 from tests.e2e.wecom_support import (
-    AES_KEY,
     OFFICE,
     Member,
     WallClock,
@@ -58,13 +57,6 @@ DIMENSION = {reviewer_key(d.id, u, d.lead_unit): d for d, u in UNITS}
 VETO = "environment"  # 环境影响: a veto dimension (000 一(二)1)
 LATE = ("land_use", "technology", "investor_strength")  # answer in round 2 after 催办
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def wx() -> AsyncIterator[WeComSandbox]:
-    # WeCom's EncodingAESKey is 43 letters and digits (the sandbox's default one has "+").
-    async with WeComSandbox(AppConfig(encoding_aes_key=AES_KEY)) as sandbox:
-        yield sandbox
 
 
 @pytest.fixture
@@ -332,10 +324,12 @@ async def test_a_round_everyone_agrees_on_passes_after_urging_each_late_reviewer
     assert urged(wx) == dict.fromkeys(REVIEWERS, 0)
 
     # 🔔 催办全部 on the progress card: each reviewer who has not answered gets one message.
-    # (WeCom has no toast: the office's "已催办 3 人" is not shown.)
-    pressed = await office.press("🔔 催办全部", serial, pending, answer=False)
+    # WeCom has no toast: what Telegram shows over the chat, "已催办 3 人", comes as a message.
+    shown = len(wx.messages(OFFICE))
+    pressed = await office.press("🔔 催办全部", serial, pending)
     await settle(bot)
     assert urged(wx) == {k: int(k in LATE) for k in REVIEWERS}
+    assert [m.content for m in wx.messages(OFFICE)[shown:]] == [f"已催办 {len(LATE)} 人。"]
 
     # The press gave that card a new code: the next opinion updates it in place again.
     cards, updates = len(progress_cards(wx, serial)), len(wx.card(OFFICE, pressed).updates)
@@ -372,9 +366,11 @@ async def test_a_round_everyone_agrees_on_passes_after_urging_each_late_reviewer
     # An hour later the last one is urged again, and answers on that 催办's card.
     clock.advance(hours=1)
     minutes_later(wx, wall)
-    await office.press("🔔 催办全部", serial, answer=False)
+    shown = len(wx.messages(OFFICE))
+    await office.press("🔔 催办全部", serial)
     await settle(bot)
     assert urged(wx) == {k: int(k in LATE) + (k == LATE[2]) for k in REVIEWERS}
+    assert [m.content for m in wx.messages(OFFICE)[shown:]] == ["已催办 1 人。"]
     minutes_later(wx, wall)
     await answer(reviewers[LATE[2]], LATE[2], serial)
     await settle(bot)
@@ -452,6 +448,10 @@ async def test_a_reviewer_outside_the_app_s_visible_range_is_undeliverable_and_t
     await until(lambda: any("无法送达" in m.content for m in wx.messages(OFFICE)), timeout=15)
     [notice] = [m.content for m in wx.messages(OFFICE) if "无法送达" in m.content]
     assert "1 条通知无法送达" in notice and "黄志明（国土分局）" in notice, notice
+    # Told why in words, not WeCom's errcode, and what the administrator can do about it.
+    assert "黄志明（国土分局）：不在企业微信应用的可见范围内" in notice, notice
+    assert "errcode" not in notice and "invaliduser" not in notice, notice
+    assert "加入本应用的可见范围" in notice, notice
     assert not [m for m in wx.messages(land) if not m.dropped]
     with uow_factory() as uow:
         rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == land)).all()

@@ -7,14 +7,20 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pydantic import SecretStr
+
+from bot.bootstrap import build_uow_factory, initialise
+from bot.both import BothRuntime
 from bot.runtimes import make_runtime
 from bot.settings import Settings
 from bot.wecom.runtime import WeComRuntime
+from sandbox import SandboxServer
 from sandbox.wecom import CardView, SentMessage, WeComSandbox
 from storage.db import make_engine, migrate
 from storage.deployment import record_deployment_start
@@ -53,6 +59,54 @@ def wecom_settings(wx: WeComSandbox, tmp_path: Path) -> Settings:
         pdf_copies=False,
         _env_file=None,
     )
+
+
+def with_wecom(settings: Settings, wx: WeComSandbox) -> Settings:
+    """Telegram's settings (tests/e2e/conftest.py), and the WeCom app's beside them: both
+    messengers in one process, as `zhaoshang run` starts them when both are set."""
+    c = wx.config
+    port = free_port()
+    wx.callback_url = f"http://127.0.0.1:{port}/wecom"
+    return settings.model_copy(
+        update={
+            "wecom_corp_id": c.corp_id,
+            "wecom_agent_id": c.agent_id,
+            "wecom_secret": SecretStr(c.corp_secret),
+            "wecom_token": SecretStr(c.token),
+            "wecom_aes_key": SecretStr(c.encoding_aes_key),
+            "wecom_api_base_url": wx.url,
+            "wecom_port": port,
+        }
+    )
+
+
+@asynccontextmanager
+async def running_both(
+    settings: Settings, wx: WeComSandbox
+) -> AsyncIterator[tuple[BothRuntime, UnitOfWorkFactory]]:
+    """The real runtime of both messengers on Telegram's settings and the WeCom sandbox,
+    stopped after, with its units of work."""
+    s = with_wecom(settings, wx)
+    assert s.messengers() == ("telegram", "wecom")
+    uow_factory = build_uow_factory(s)
+    runtime = make_runtime(s, uow_factory)
+    assert isinstance(runtime, BothRuntime)
+    await runtime.start()
+    try:
+        yield runtime, uow_factory
+    finally:
+        await runtime.stop()
+        uow_factory.engine.dispose()
+
+
+def telegram_texts(sandbox: SandboxServer, chat: int) -> list[str]:
+    """What the bot sent a Telegram chat, oldest first."""
+    return [e.text or "" for e in sandbox.transcript(chat) if e.sender == "bot"]
+
+
+def wecom_texts(wx: WeComSandbox, userid: str) -> list[str]:
+    """What the app sent a WeCom member, oldest first."""
+    return [m.content or "" for m in wx.messages(userid)]
 
 
 def initialise_at(settings: Settings, clock: Clock, reporting_from: str | None = None) -> None:
@@ -199,14 +253,41 @@ class Member:
         await self.wx.send_text(self.userid, text)
         await self.answered(seen)
 
-    async def press(self, label: str, *needles: str, answer: bool = True) -> str:
-        """Press the button on the newest card offering it; wait for the answer, unless the
-        press has none to show (WeCom has no toast: only an alert comes as a message).
-        Returns the card's task_id."""
+    async def press(self, label: str, *needles: str) -> str:
+        """Press the button on the newest card offering it and wait for the answer (on WeCom a
+        toast comes as a message too). Returns the card's task_id."""
         task_id, key = await until(lambda: self.offering(label, *needles))
         seen = self.seen()
         delivery = await self.wx.press(self.userid, task_id, key)
         assert delivery.status == 200 and delivery.answer == "", "answered at once, empty"
-        if answer:
-            await self.answered(seen)
+        await self.answered(seen)
         return str(task_id)
+
+
+# The bot on WeCom alone, for a module that imports these three (they stand for the e2e
+# conftest's Telegram `settings`, `uow_factory` and `bot` there).
+
+
+@pytest.fixture(name="settings")
+def wecom_only_settings(wx: WeComSandbox, tmp_path: Path) -> Settings:
+    """Settings of the bot on WeCom alone, against the sandbox, initialised."""
+    s = wecom_settings(wx, tmp_path)
+    initialise(s)
+    return s
+
+
+@pytest.fixture(name="uow_factory")
+def wecom_only_uow_factory(settings: Settings) -> Iterator[UnitOfWorkFactory]:
+    """Its units of work."""
+    factory = build_uow_factory(settings)
+    yield factory
+    factory.engine.dispose()
+
+
+@pytest.fixture(name="bot")
+async def wecom_only_bot(
+    wx: WeComSandbox, settings: Settings, uow_factory: UnitOfWorkFactory
+) -> AsyncIterator[WeComRuntime]:
+    """The real WeCom runtime on them, started and stopped."""
+    async with running(wx, settings, uow_factory) as runtime:
+        yield runtime

@@ -81,6 +81,7 @@ ROWS: tuple[Row, ...] = (
     # Commands
     cmd("start", frozenset(COLUMNS)),
     cmd("help", frozenset(COLUMNS)),
+    cmd("menu", frozenset(COLUMNS)),
     cmd("whoami", REGISTERED),
     cmd("lang", REGISTERED),
     cmd("link", REGISTERED),
@@ -111,6 +112,14 @@ ROWS: tuple[Row, ...] = (
     btn("pj:restart", one("investor", "other_investor")),
     btn("pj:fix", one("investor"), id_of("returned")),
     btn("lg:set", REGISTERED, "en"),
+    # 功能菜单: a command pressed is checked as the command typed
+    btn("mn:run", frozenset(COLUMNS), "help"),
+    Row(  # as /pipeline typed: the unregistered are asked to register
+        "mn:run",
+        btn("mn:run", frozenset(), "pipeline").payload,
+        one("office", "leader"),
+        UNREGISTERED,
+    ),
     # Invitations: the office never makes an administrator
     btn("iv:r", one("office", "admin"), "1"),
     btn("iv:r", one("admin"), str(INVITABLE.index(Role.ADMIN))),

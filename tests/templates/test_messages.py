@@ -324,6 +324,8 @@ SAMPLES: dict[str, dict[str, object]] = {
     "stages#name": {"stage": "city"},
     "stages#next_step": {"stage": "decision"},
     "commands#describe": {"command": "new"},
+    "commands#label": {"command": "new"},
+    "commands#menu": {"registered": True},
     "findings#icon": {"status": "warn"},
     "findings#sentence": {"f": FINDINGS[0]},
     "findings#line": {"f": FINDINGS[1]},
@@ -358,6 +360,31 @@ SAMPLES: dict[str, dict[str, object]] = {
     "onboarding#invite_accepted_notice": {"name": "钟雪军", "role": "reviewer"},
     "onboarding#invite_wecom_sent": {"name": "张三", "userid": "ZhangSan", "role": "reviewer"},
     "onboarding#invite_wecom_granted": {"name": "张三", "userid": "ZhangSan", "role": "reviewer"},
+    "onboarding#invite_wecom_joined": {
+        "userid": "ZhangSan",
+        "name": "张三",
+        "role": "reviewer",
+        "unit": "区环境保护局",
+        "dimension": "环境影响",
+    },
+    "onboarding#invite_wecom_pending": {
+        "name": "张三",
+        "userid": "ZhangSan",
+        "role": "reviewer",
+        "expires": NOW,
+        "unit": "区环境保护局",
+        "dimension": "环境影响",
+        "inviter": "王主任",
+    },
+    "onboarding#invite_wecom_pending_other": {
+        "name": "张三",
+        "userid": "ZhangSan",
+        "role": "reviewer",
+        "expires": NOW,
+        "asked_role": "unit_reporter",
+        "unit": "区环境保护局",
+        "asked_unit": "区发展和改革局",
+    },
     "onboarding#invite_wecom_notice": {
         "name": "张三",
         "inviter": "王主任",
@@ -392,6 +419,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "site": "太和镇",
     },
     "delivery#card_transferred": {"name": "环保局李科长"},
+    "delivery#why": {"error": "not in the app's visible range: message/send: invaliduser"},
     "city#card_returned": {"comment": "请补充退出机制条款"},
     "delivery#undeliverable": {
         "items": [
@@ -400,7 +428,13 @@ SAMPLES: dict[str, dict[str, object]] = {
                 "unit": "经信局",
                 "error": "Forbidden: bot was blocked by the user",
                 "text": "<b>请报送月报</b>",
-            }
+            },
+            {
+                "name": "钱七",
+                "unit": "环保局",
+                "error": "no such member: message/send: errcode 60111 (UserID不存在)",
+                "text": "请评审",
+            },
         ]
     },
     "help": {"commands": ["new", "my"], "registered": True},
