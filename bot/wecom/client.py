@@ -124,19 +124,21 @@ class WeComClient:
 
     # -- what the runtime tells the client ------------------------------------------------
 
-    def pressed(self, task_id: str | None, response_code: str | None) -> None:
+    def pressed(self, user_id: str, task_id: str | None, response_code: str | None) -> None:
         """A member pressed a button of card `task_id`: its ResponseCode is the card's new
-        code (the press's code replaces the send's, and is valid once for 72 hours)."""
+        code (the press's code replaces the send's, and is valid once for 72 hours). Only the
+        card's own member's press counts: another's event naming it changes nothing."""
         if task_id is None or not response_code:
             return
-        shown = self.cards.get(task_id)
+        shown = self._own(user_id, task_id)
         if shown is not None:
             shown.response_code, shown.code_at = response_code, self.clock()
 
     async def show_more(self, chat_id: str, key: str) -> str | None:
         """The "更多" button of a card pressed (its key starts with MORE_PREFIX): the buttons
-        that did not fit, as a new card; its task_id, None when the card is unknown."""
-        shown = self.cards.get(key.removeprefix(MORE_PREFIX))
+        that did not fit, as a new card; its task_id, None when the card is unknown or is
+        another member's (its title and buttons are theirs)."""
+        shown = self._own(chat_id, key.removeprefix(MORE_PREFIX))
         if shown is None or not shown.hidden:
             return None
         rows = tuple((b,) for b in shown.hidden)
@@ -243,6 +245,11 @@ class WeComClient:
             log.warning("the WeCom app menu was not set: %s", exc)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _own(self, user_id: str, task_id: str) -> ShownCard | None:
+        """The card `task_id` if this process sent it to `user_id` (UserIDs in any case)."""
+        shown = self.cards.get(task_id)
+        return shown if shown is not None and shown.user_id.lower() == user_id.lower() else None
 
     def _card(self, html: str, buttons: Keyboard, task_id: str) -> Card:
         return render_card(

@@ -249,7 +249,7 @@ class WeComRuntime(CoreRuntime):
         if event is None:
             return
         inbound = event.inbound
-        client.pressed(event.task_id, event.response_code)
+        client.pressed(inbound.user_id, event.task_id, event.response_code)
         data = inbound.callback_data
         if data is not None and data.startswith(MORE_PREFIX):
             await client.show_more(inbound.chat_id, data)

@@ -113,7 +113,8 @@ async def test_a_card_is_updated_once_per_response_code(
     assert press.status == 200 and press.answer == ""
     await until(lambda: received)
     assert received[-1].get("EventKey") == "undo:1" and received[-1].get("TaskId") == task_id
-    client.pressed(task_id, received[-1].get("ResponseCode"))
+    client.pressed(USER, task_id, received[-1].get("ResponseCode"))
+    client.pressed("Stranger", task_id, "a-code-of-another-member")  # not their card: ignored
     await client.edit_buttons(USER, task_id, ())
     assert wx.card(USER, task_id).replace_name == RETIRED_TEXT
     assert len(wx.updates()) == 2 and not [
@@ -162,6 +163,9 @@ async def test_more_than_six_buttons_put_the_rest_behind_more(
     ]
     assert wx.card(USER, more).card["main_title"]["title"] == "很多按钮"
     assert await client.show_more(USER, MORE_PREFIX + "unknown") is None
+    shown = len(wx.messages("Stranger"))
+    assert await client.show_more("Stranger", keys[5]) is None, "another member's card"
+    assert len(wx.messages("Stranger")) == shown
 
 
 async def test_documents_are_uploaded_then_sent_with_their_caption(
