@@ -3,6 +3,7 @@ office's progress card."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -231,9 +232,16 @@ def progress_card(s: Services, uow: UnitOfWork, rnd: ReviewRound, locale: str) -
         buttons.append(
             Button(_label(s, locale, "btn_urge_all"), PROGRESS_BUTTONS.encode("urge", rnd.id))
         )
+        # A dimension several units review names the unit too: two buttons never read alike.
+        shared = Counter(r["dimension"] for r in rows)
         buttons += [
             Button(
-                s.renderer.message(locale, "review#btn_urge_one", dimension=r["dimension"]),
+                s.renderer.message(
+                    locale,
+                    "review#btn_urge_one",
+                    dimension=r["dimension"],
+                    unit=r["unit"] if shared[r["dimension"]] > 1 else None,
+                ),
                 PROGRESS_BUTTONS.encode("u1", r["id"]),
             )
             for r in pending

@@ -56,6 +56,19 @@ def test_each_first_card_of_a_shared_dimension_names_every_unit_reviewing_it(
             assert "本维度共同评审：" + "、".join(names) in card.text
 
 
+def test_no_two_urge_buttons_on_the_progress_card_read_alike(
+    services: Services, office, reviewers
+):
+    """建设规划 has three units: each of its 催办 buttons names its unit."""
+    project(services, "QX-2026-0001", 20000)
+    office.says("/project QX-2026-0001")
+    (card, *_) = office.press("⚖️ 发起评审")
+    labels = [b.text for row in card.buttons for b in row]
+    assert len(labels) == len(set(labels)), labels
+    assert "🔔 环境影响" in labels, "a dimension of one unit is named alone"
+    assert {"🔔 建设规划·规划分局", "🔔 建设规划·住建局"} <= set(labels), labels
+
+
 def stage(s: Services, pid: int) -> str:
     with s.uow() as uow:
         return project_of(uow, pid).stage
