@@ -43,6 +43,7 @@ from bot.wecom.render import (
     new_task_id,
     plain_text,
     render_card,
+    shown_buttons,
     utf8_len,
 )
 from conversations.replies import Button, Document, Keyboard
@@ -353,7 +354,7 @@ class WeComClient:
 
 
 def _has_buttons(buttons: Keyboard) -> bool:
-    return any(b.data or b.url or b.web_app for row in buttons for b in row)
+    return any(shown_buttons(row) for row in buttons)
 
 
 def _clip_bytes(text: str, limit: int) -> str:

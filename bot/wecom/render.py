@@ -416,14 +416,20 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _flat(buttons: Keyboard) -> list[Button]:
-    return [b for row in buttons for b in row if b.data or b.url or b.web_app]
+    return [b for row in buttons for b in shown_buttons(row)]
+
+
+def shown_buttons(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons a WeCom card can offer: callback data and links. A Mini App button
+    (`web_app`) is not one: the Mini App signs in with Telegram's initData, which a page opened
+    from WeCom does not have, so it would open on a refusal."""
+    return [b for b in buttons if b.data or b.url]
 
 
 def _button(b: Button) -> dict[str, Any]:
     text = _clip(plain_text(b.text), BUTTON_TEXT_LIMIT)
-    link = b.url or b.web_app
-    if b.data is None and link:
-        return {"type": 1, "text": text, "url": link}
+    if b.data is None and b.url:
+        return {"type": 1, "text": text, "url": b.url}
     key = b.data or ""
     if utf8_len(key) > KEY_LIMIT:
         raise ValueError(f"a button's key is at most {KEY_LIMIT} bytes")

@@ -190,14 +190,13 @@ def test_every_buttons_key_is_its_callback_data() -> None:
     assert [b["key"] for b in card["button_list"]] == [b.data for b in buttons]
 
 
-def test_a_web_app_button_is_a_url_button() -> None:
-    card = render(
-        Reply("标题", buttons=((Button("📊 看板", web_app="https://mini.example.cn/board"),),))
-    ).card
+def test_a_mini_app_button_is_not_offered_in_wecom() -> None:
+    """The Mini App signs in with Telegram's initData: opened from WeCom it would refuse."""
+    board = Button("📊 看板", web_app="https://mini.example.cn/board")
+    card = render(Reply("标题", buttons=((board, Button("✅ 确认", data="ok:1")),))).card
     assert card is not None
-    assert card["button_list"] == [
-        {"type": 1, "text": "📊 看板", "url": "https://mini.example.cn/board"}
-    ]
+    assert card["button_list"] == [{"type": 0, "text": "✅ 确认", "key": "ok:1"}]
+    assert render(Reply("标题", buttons=((board,),))).card is None, "no buttons: no card"
 
 
 def test_button_text_is_plain_and_within_ten_characters() -> None:
