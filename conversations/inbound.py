@@ -48,6 +48,7 @@ class Inbound:
     edited: bool = False  # an edit of a message sent earlier (handlers/chats.py)
     other: str | None = None  # a kind of message not read: "sticker", "location", "voice", …
     addressed: bool = False  # the message replies to the bot or mentions it (counts in groups)
+    entered: bool = False  # the person opened the app (WeCom's enter_agent): a /start unasked
 
     @property
     def private(self) -> bool:

@@ -10,9 +10,10 @@ callback of a self-built app comes from a member in the app's private chat, so `
   voice, video, location, link): one that comes is read as an image is, with its FileName if
   it has one. Every other kind (voice, video, location, link, …) is `other=<MsgType>`.
 - Events (事件格式), named in lower case as WeCom's app callbacks spell them:
-  - `enter_agent` (进入应用) is the command "start";
-  - `click` (点击菜单拉取消息) is a command: the app menu is the per-role command menu, each
-    button's `key` a command name ("report", or "/report args"). A key that is no command is
+  - `enter_agent` (进入应用, every time the member opens the app) is the command "start",
+    marked `entered` (the handlers greet only someone they do not know yet);
+  - `click` (点击菜单拉取消息) is a command: each of the app menu's buttons has a command
+    name as its `key` ("report", or "/report args"). A key that is no command is
     `other="click"`, so a misconfigured menu gets the bot's "not read" line and nothing else;
   - `template_card_event` (模板卡片事件, a button of a `button_interaction` card) and
     `template_card_menu_event` (the card's top-right menu) are a press: `callback_data` is the
@@ -179,7 +180,8 @@ def update_id(callback: Callback) -> str:
 def _event(callback: Callback, base: dict[str, Any], agent: str | None) -> WeComEvent | None:
     event = callback.event
     if event == "enter_agent":
-        return WeComEvent(Inbound(**base, text="/start", command="start"), event, agent)
+        opened = Inbound(**base, text="/start", command="start", entered=True)
+        return WeComEvent(opened, event, agent)
     if event == "click":
         return WeComEvent(_menu(base, callback.get("EventKey")), event, agent)
     if event in CARD_EVENTS:

@@ -20,7 +20,11 @@ from workflow.roles import Role
 
 
 def start(s: Services, uow: UnitOfWork, actor: Actor, event: Inbound) -> Outcome:
-    """Welcome; a deep link may carry an invitation; a newcomer registers as an investor."""
+    """Welcome; a deep link may carry an invitation; a newcomer registers as an investor.
+    Opening the app (WeCom's enter_agent, every time a member enters it) greets only someone
+    the bot does not know yet: an official opens it many times a day."""
+    if event.entered and actor.person is not None:
+        return Outcome()
     payload = event.args.strip() if event.command == "start" else ""
     if payload.startswith(INVITE_PREFIX):
         return accept_invitation(s, uow, actor, event, payload.removeprefix(INVITE_PREFIX))

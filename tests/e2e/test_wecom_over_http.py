@@ -315,3 +315,24 @@ async def test_the_app_menu_s_function_menu_shows_each_member_their_own_commands
     visitor = labels((await until(lambda: newest_card(wx, "Investor9", "功能菜单"))).card)
     assert next(iter(visitor)) == "开始使用", "a visitor registers first"
     assert "项目信息库" not in visitor
+
+
+async def test_opening_the_app_greets_only_a_member_the_bot_does_not_know_yet(
+    wx: WeComSandbox, bot: WeComRuntime, uow_factory: UnitOfWorkFactory
+) -> None:
+    """WeCom sends enter_agent every time a member opens the app: the first time is a
+    welcome; an official opening it again, many times a day, is not greeted again."""
+    wx.add_user("Visitor1", "陈先生")
+    assert bot.server is not None
+    await wx.enter("Visitor1")
+    await bot.server.drain()
+    assert "欢迎使用" in wx.messages("Visitor1")[0].content
+    office_joined(wx, uow_factory)
+    for member in ("Visitor1", OFFICE):
+        wx.advance(5)  # a later entry (one in the same second is WeCom's retry of the first)
+        shown = len(wx.messages(member))
+        await wx.enter(member)
+        await bot.server.drain()
+        assert len(wx.messages(member)) == shown, f"{member} was greeted again"
+    await wx.send_text(OFFICE, "/start")  # typed, it answers as before
+    await until(lambda: any("欢迎回来" in m.content for m in wx.messages(OFFICE)))

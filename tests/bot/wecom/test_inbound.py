@@ -232,6 +232,7 @@ def test_entering_the_app_is_start() -> None:
     parsed = parse_callback(ENTER_AGENT)
     assert parsed is not None and parsed.kind == "enter_agent"
     assert parsed.inbound.command == "start" and parsed.inbound.args == ""
+    assert parsed.inbound.entered, "opened, not typed: a known member is not greeted again"
     assert parsed.inbound.user_id == parsed.inbound.chat_id == "FromUser"
     assert parsed.inbound.update_id == "FromUser:1408091189:enter_agent"
 
