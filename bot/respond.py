@@ -134,17 +134,24 @@ class Responder:
         if not done:
             with contextlib.suppress(DeliveryError):
                 await self.client.typing(event.chat_id)
-        content = await task
+        try:
+            content = await task
+        except FileTooLarge:
+            # The messenger told no size (WeCom's callbacks never do) and the file proved
+            # larger than the limit: the form refuses it as too large, not as "not received"
+            # (which would have the person send the same file again, in vain).
+            return replace(event, file=replace(f, size=DOWNLOAD_LIMIT + 1))
         return event if content is None else replace(event, file=f.received(content))
 
     async def _download(self, file_id: str) -> bytes | None:
-        """A file's bytes, with a few quick retries on network errors and 429s; None if not."""
+        """A file's bytes, with a few quick retries on network errors and 429s; None if not.
+        FileTooLarge, not retried, when the file is over the limit."""
         for attempt in range(DOWNLOAD_ATTEMPTS):
             try:
                 return await self.client.download_file(file_id, DOWNLOAD_LIMIT)
             except FileTooLarge:
                 log.info("a file over %d bytes was not downloaded", DOWNLOAD_LIMIT)
-                return None
+                raise
             except (Transient, RetryLater) as exc:
                 wait = min(exc.seconds, 5.0) if isinstance(exc, RetryLater) else 0.5 * 2**attempt
                 name = type(exc).__name__

@@ -43,6 +43,18 @@ def image_message(
     return _xml([*fields, ("AgentID", agent)])
 
 
+def file_message(
+    corp_id: str, userid: str, at: int, media_id: str, file_name: str, msgid: str, agent: int
+) -> str:
+    """Return a file message: MediaId, FileName, MsgId, AgentID. WeCom's 消息格式 page for an
+    app lists no file message (text, image, voice, video, location, link); this is the shape
+    integrations report receiving when a member sends a file: the image message's fields,
+    PicUrl replaced by the file's FileName. It tells no size."""
+    fields = _head(corp_id, userid, at, "file")
+    fields += [("MediaId", media_id), ("FileName", file_name), ("MsgId", int(msgid))]
+    return _xml([*fields, ("AgentID", agent)])
+
+
 def event(corp_id: str, userid: str, at: int, name: str, key: str, agent: int) -> str:
     """Return an event with an EventKey: enter_agent (key empty) or click (菜单的key)."""
     fields = _head(corp_id, userid, at, "event")

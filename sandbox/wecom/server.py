@@ -209,6 +209,17 @@ class WeComSandbox:
         """Send a picture to the app: stored as media (media/get serves it), then posted."""
         return await self._people.send_image(userid, content, filename)
 
+    async def send_file(
+        self,
+        userid: str,
+        filename: str,
+        content: bytes,
+        content_type: str = "application/octet-stream",
+    ) -> Delivery:
+        """Send a file to the app: stored as media (media/get serves it), then posted as a
+        file message with its MediaId and FileName."""
+        return await self._people.send_file(userid, filename, content, content_type)
+
     async def press(self, userid: str, task_id: str, key: str) -> Delivery:
         """Press a button of a card the member received (a template_card_event)."""
         return await self._people.press(userid, task_id, key)

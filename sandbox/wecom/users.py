@@ -21,7 +21,7 @@ CALLBACK_RETRIES = 3
 
 
 class UserSide:
-    """Members' actions: texts, images, button presses, entering the app, menu clicks."""
+    """Members' actions: texts, images, files, button presses, entering the app, menu clicks."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -82,6 +82,34 @@ class UserSide:
         )
         self._core.log(member.userid, "user", "image", f"[image] {filename}")
         return await self.deliver(plain, userid=member.userid, kind="image")
+
+    async def send_file(
+        self,
+        userid: str,
+        filename: str,
+        content: bytes,
+        content_type: str = "application/octet-stream",
+    ) -> Delivery:
+        """Send a file to the app: stored as media (media/get serves it with `content_type`),
+        then posted as a file message with its MediaId and FileName (no size: WeCom's
+        callback tells none)."""
+        member = self._member(userid)
+        config = self._core.config
+        media_id = self._core.ids.media_id()
+        self._core.state.media[media_id] = Media(
+            media_id, "file", filename, content_type, content, self._core.now()
+        )
+        plain = callbacks.file_message(
+            config.corp_id,
+            member.userid,
+            self._now(),
+            media_id,
+            filename,
+            self._core.ids.inbound_msgid(),
+            config.agent_id,
+        )
+        self._core.log(member.userid, "user", "file", f"[file] {filename}")
+        return await self.deliver(plain, userid=member.userid, kind="file")
 
     async def enter(self, userid: str) -> Delivery:
         """Open the app (an enter_agent event, the first contact)."""
