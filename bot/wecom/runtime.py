@@ -237,7 +237,8 @@ class WeComRuntime(CoreRuntime):
 
     async def take(self, callback: Callback) -> None:
         """One verified callback, handled: a member joining or leaving the app's visible range,
-        a "更多" press (the card's other buttons), or an event for the core."""
+        a "更多" press (the card's other buttons; one this process cannot show is the core's
+        stale button), or an event for the core."""
         core, client = self.core, self.client
         if core is None or client is None:
             return
@@ -251,9 +252,11 @@ class WeComRuntime(CoreRuntime):
         inbound = event.inbound
         client.pressed(inbound.user_id, event.task_id, event.response_code)
         data = inbound.callback_data
-        if data is not None and data.startswith(MORE_PREFIX):
-            await client.show_more(inbound.chat_id, data)
+        more = data is not None and data.startswith(MORE_PREFIX)
+        if more and await client.show_more(inbound.chat_id, data or "") is not None:
             return
+        # A 更多 this process cannot show (a card shown before a restart, or someone else's)
+        # goes on to the core, which refuses it as a stale button, says so, and audits it.
         if self.names is not None and not inbound.display_name:
             name = await self.names.name_of(inbound.user_id)
             if name:

@@ -23,7 +23,7 @@ from bot.wecom.runtime import WeComRuntime
 from conversations.replies import Reply
 from sandbox.wecom import WeComSandbox
 from sandbox.wecom.callbacks import template_card_event, text_message
-from storage.tables import Invitation, MonthlyReportRow, OutboxMessage, Person
+from storage.tables import AuditEntry, Invitation, MonthlyReportRow, OutboxMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.test_review_and_decision import add_project, stage_of
 from tests.e2e.test_service import _periods, fill_in_monthly_report
@@ -309,6 +309,30 @@ async def test_the_app_menu_s_function_menu_shows_each_member_their_own_commands
     assert [m.content or card_text(m.card) for m in library] == [
         m.content or card_text(m.card) for m in again
     ]
+
+    # 更多 shows the rest to the card's own member; anyone else's 更多 on it is a stale
+    # button to them (told, audited), and shows them nothing of the card.
+    shown = len(wx.messages(OFFICE))
+    await wx.press(OFFICE, card["task_id"], buttons["更多"])
+    rest = await until(lambda: newest_card(wx, OFFICE, "功能菜单", after=shown))
+    assert "年度考核" in labels(rest.card), labels(rest.card)
+    wx.add_user("Stranger", "陌生人")
+    forged = template_card_event(
+        wx.config.corp_id,
+        "Stranger",
+        1700000000,
+        buttons["更多"],
+        card["task_id"],
+        "button_interaction",
+        "forged-code",
+        wx.config.agent_id,
+    )
+    assert (await wx.deliver(forged, userid="Stranger")).status == 200
+    told = await until(lambda: wx.messages("Stranger"))
+    assert [m.content for m in told] == ["这个按钮已失效，请使用最新的消息。"]
+    with uow_factory() as uow:
+        refused = [a.action for a in uow.session.exec(select(AuditEntry))]
+        assert refused == ["refused:bad_callback"], "the forged 更多 is audited"
 
     wx.add_user("Investor9", "李投资")
     await wx.click("Investor9", "menu")
