@@ -58,16 +58,21 @@ class UserSide:
         self._core.log(member.userid, "user", "text", text)
         return await self.deliver(plain, userid=member.userid, kind="text")
 
+    def _stored(self, kind: str, filename: str, content_type: str, content: bytes) -> str:
+        """Keep what a member sends as media (media/get serves it); its new media_id."""
+        media_id = self._core.ids.media_id()
+        self._core.state.media[media_id] = Media(
+            media_id, kind, filename, content_type, content, self._core.now()
+        )
+        return media_id
+
     async def send_image(
         self, userid: str, content: bytes, filename: str = "photo.png"
     ) -> Delivery:
         """Send a picture to the app: stored as media (media/get serves it), then posted."""
         member = self._member(userid)
         config = self._core.config
-        media_id = self._core.ids.media_id()
-        self._core.state.media[media_id] = Media(
-            media_id, "image", filename, "image/png", content, self._core.now()
-        )
+        media_id = self._stored("image", filename, "image/png", content)
         pic_url = "https://wework.qpic.cn/sandbox/" + base64.urlsafe_b64encode(
             media_id.encode()
         ).decode().rstrip("=")
@@ -95,10 +100,7 @@ class UserSide:
         callback tells none)."""
         member = self._member(userid)
         config = self._core.config
-        media_id = self._core.ids.media_id()
-        self._core.state.media[media_id] = Media(
-            media_id, "file", filename, content_type, content, self._core.now()
-        )
+        media_id = self._stored("file", filename, content_type, content)
         plain = callbacks.file_message(
             config.corp_id,
             member.userid,
