@@ -18,9 +18,7 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-import html
 import logging
-import re
 import time
 import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -38,7 +36,7 @@ from bot.messenger import (
 from bot.outbox.delivery import PdfMaker, deliver
 from conversations.files import MAX_FILE_SIZE, file_type
 from conversations.inbound import Inbound
-from conversations.replies import Outcome, Reply
+from conversations.replies import Outcome, Reply, plain_words
 from handlers.dispatch import Dispatcher
 from storage.errors import StorageUnavailable
 from storage.uow import UnitOfWorkFactory, writer_lock
@@ -231,8 +229,4 @@ def _said(toast: str, outcome: Outcome) -> bool:
     An alert says what must be read, so it counts as said only when a reply holds its words."""
     if not outcome.alert:
         return bool(outcome.replies)
-    return any(toast in _plain(r.text) for r in outcome.replies)
-
-
-def _plain(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return any(toast in plain_words(r.text) for r in outcome.replies)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -121,3 +123,8 @@ def keyboard(buttons: Iterable[Button], per_row: int = 2) -> Keyboard:
 def stack(*parts: Sequence[tuple[Button, ...]]) -> Keyboard:
     """Join several keyboards into one."""
     return tuple(row for part in parts for row in part)
+
+
+def plain_words(text: str) -> str:
+    """A reply's Telegram HTML as the words it shows: tags dropped, entities unescaped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

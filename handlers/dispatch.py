@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable
 
 from conversations.callbacks import EVERYONE, CallbackDataError, decode
 from conversations.inbound import Inbound
 from conversations.inputs import ButtonInput, Command, TextInput
-from conversations.replies import Outcome, Reply
+from conversations.replies import Outcome, Reply, plain_words
 from conversations.views import FORM_BUTTONS
 from handlers import chats, forms
 from handlers.actors import resolve_actor
@@ -170,5 +169,5 @@ class Dispatcher:
 
 
 def _first_line(text: str) -> str:
-    plain = html.unescape(re.sub(r"<[^>]+>", "", text)).strip().splitlines()
+    plain = plain_words(text).strip().splitlines()
     return (plain[0] if plain else "")[:190]
