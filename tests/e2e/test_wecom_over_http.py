@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.bootstrap import initialise
+from bot.bootstrap import build_uow_factory, initialise
 from bot.settings import Settings
 from bot.wecom.client import MORE_PREFIX
 from bot.wecom.runtime import WeComRuntime
@@ -36,10 +37,12 @@ from tests.e2e.wecom_support import (  # the fixtures: the bot on WeCom alone
     joined,
     labels,
     newest_card,
+    running,
     until,
     wecom_only_bot,
     wecom_only_settings,
     wecom_only_uow_factory,
+    wecom_settings,
 )
 from workflow.roles import Role
 
@@ -360,3 +363,30 @@ async def test_opening_the_app_greets_only_a_member_the_bot_does_not_know_yet(
         assert len(wx.messages(member)) == shown, f"{member} was greeted again"
     await wx.send_text(OFFICE, "/start")  # typed, it answers as before
     await until(lambda: any("欢迎回来" in m.content for m in wx.messages(OFFICE)))
+
+
+async def test_the_first_administrator_of_a_wecom_deployment_is_named_by_userid(
+    wx: WeComSandbox, tmp_path: Path
+) -> None:
+    """ZHAOSHANG_ADMINS=wecom:GuanLi: that member may /invite from their first message (in
+    any case, as WeCom matches UserIDs); a member whose UserID spells a Telegram id named
+    there is no administrator."""
+    admins = Settings(_env_file=None, admins="wecom:GuanLi, 900").admins
+    settings = wecom_settings(wx, tmp_path).model_copy(update={"admins": admins})
+    assert settings.admins == ["wecom:guanli", "900"]
+    initialise(settings)
+    factory = build_uow_factory(settings)
+    try:
+        async with running(wx, settings, factory):
+            wx.add_user("GuanLi", "管理员")
+            wx.add_user("900", "数字账号")
+            await wx.send_text("GuanLi", "/invite")
+            offered = await until(lambda: newest_card(wx, "GuanLi", "邀请"))
+            assert labels(offered.card), "the administrator is offered the roles to invite"
+            await wx.send_text("900", "/invite")
+            refused = await until(lambda: wx.messages("900"))
+            assert "邀请" not in (refused[0].content or card_text(refused[0].card))
+            with factory() as uow:
+                assert not uow.session.exec(select(Invitation)).all()
+    finally:
+        factory.engine.dispose()
